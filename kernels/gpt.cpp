@@ -1,0 +1,89 @@
+// GPT model; see gpt.hpp. Initialisation follows GPT-2: N(0, 0.02) weights,
+// residual projections scaled by 1/sqrt(2 * n_layer), zero biases.
+#include "kernels/gpt.hpp"
+
+#include <cmath>
+
+namespace sweep {
+
+CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_(cfg.n_head) {
+  qkv = register_module("qkv", torch::nn::Linear(cfg.d_model, 3 * cfg.d_model));
+  proj = register_module("proj", torch::nn::Linear(cfg.d_model, cfg.d_model));
+  auto causal = torch::ones({cfg.block_size, cfg.block_size}, torch::kBool).tril();
+  mask_ = register_buffer(
+      "mask", torch::zeros({1, 1, cfg.block_size, cfg.block_size}).masked_fill(causal.logical_not(), -INFINITY));
+}
+
+torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
+  const auto B = x.size(0), T = x.size(1), C = x.size(2), hs = C / n_head_;
+  auto parts = qkv->forward(x).split(C, /*dim=*/2);                 // 3 x (B, T, C)
+  auto q = parts[0].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
+  auto k = parts[1].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
+  auto v = parts[2].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
+  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hs)));  // (B, H, T, T)
+  att = torch::softmax(att + mask_.narrow(2, 0, T).narrow(3, 0, T), -1);
+  auto y = torch::matmul(att, v);                                   // (B, H, T, hs)
+  y = y.transpose(1, 2).contiguous().view({B, T, C});               // (B, T, C)
+  return proj->forward(y);
+}
+
+BlockImpl::BlockImpl(const GPTConfig& cfg) {
+  ln1 = register_module("ln1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({cfg.d_model})));
+  attn = register_module("attn", CausalSelfAttention(cfg));
+  ln2 = register_module("ln2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({cfg.d_model})));
+  fc = register_module("fc", torch::nn::Linear(cfg.d_model, 4 * cfg.d_model));
+  fc_proj = register_module("fc_proj", torch::nn::Linear(4 * cfg.d_model, cfg.d_model));
+}
+
+torch::Tensor BlockImpl::forward(torch::Tensor x) {
+  x = x + attn->forward(ln1->forward(x));                                          // (B, T, C)
+  x = x + fc_proj->forward(torch::gelu(fc->forward(ln2->forward(x)), "tanh"));     // (B, T, C)
+  return x;
+}
+
+GPTImpl::GPTImpl(const GPTConfig& cfg) : cfg_(cfg) {
+  wte = register_module("wte", torch::nn::Embedding(cfg.vocab_size, cfg.d_model));
+  wpe = register_module("wpe", torch::nn::Embedding(cfg.block_size, cfg.d_model));
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int i = 0; i < cfg.n_layer; ++i) blocks->push_back(Block(cfg));
+  ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({cfg.d_model})));
+
+  torch::NoGradGuard no_grad;
+  const double residual_std = 0.02 / std::sqrt(2.0 * cfg.n_layer);
+  for (auto& p : named_parameters()) {
+    const auto& name = p.key();
+    auto& t = p.value();
+    if (name.find("ln") != std::string::npos) continue;  // LayerNorm keeps weight 1, bias 0
+    if (t.dim() == 1) {
+      t.zero_();
+    } else if (name.find("proj.weight") != std::string::npos) {
+      t.normal_(0.0, residual_std);
+    } else {
+      t.normal_(0.0, 0.02);
+    }
+  }
+}
+
+torch::Tensor GPTImpl::forward(const torch::Tensor& idx) {
+  const auto T = idx.size(1);
+  TORCH_CHECK(T <= cfg_.block_size, "sequence of ", T, " tokens exceeds block_size ", cfg_.block_size);
+  auto pos = torch::arange(T, idx.options());
+  auto x = wte->forward(idx) + wpe->forward(pos);  // (B, T, C)
+  for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
+  x = ln_f->forward(x);                            // (B, T, C)
+  return torch::matmul(x, wte->weight.t());        // (B, T, V)
+}
+
+std::int64_t GPTImpl::n_params() {
+  std::int64_t n = 0;
+  for (const auto& p : parameters()) n += p.numel();
+  return n;
+}
+
+torch::Tensor lm_loss(const torch::Tensor& logits, const torch::Tensor& targets) {
+  return torch::nn::functional::cross_entropy(
+      logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}),
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
+}
+
+}  // namespace sweep

@@ -1,0 +1,168 @@
+// Training loop; see trainer.hpp.
+#include "kernels/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "kernels/corpus.hpp"
+
+namespace sweep {
+namespace {
+
+// A (rows, T+1) window of the stream: inputs are columns [0, T), targets [1, T].
+// Only the first `live` target positions count; the rest are set to -1 so the
+// last step of a run trains on exactly the tokens that remain.
+struct Batch {
+  torch::Tensor x, y;  // (rows, T) int64 each
+};
+
+Batch next_batch(Corpus& corpus, std::int64_t rows, std::int64_t T, std::int64_t live) {
+  auto ids = corpus.take(static_cast<std::size_t>(rows * (T + 1)));
+  auto all = torch::from_blob(ids.data(), {rows, T + 1}, torch::kInt64).clone();  // (rows, T+1)
+  Batch b{all.narrow(1, 0, T).contiguous(), all.narrow(1, 1, T).contiguous()};
+  if (live < rows * T) b.y.view({-1}).narrow(0, live, rows * T - live).fill_(-1);
+  return b;
+}
+
+LossStat summarise(const std::vector<double>& losses, const std::vector<std::int64_t>& tokens) {
+  LossStat s;
+  double weighted = 0.0;
+  for (std::size_t i = 0; i < losses.size(); ++i) {
+    weighted += losses[i] * static_cast<double>(tokens[i]);
+    s.tokens += tokens[i];
+  }
+  s.mean = weighted / static_cast<double>(s.tokens);
+  if (losses.size() > 1) {
+    double mean = 0.0, var = 0.0;
+    for (double l : losses) mean += l;
+    mean /= static_cast<double>(losses.size());
+    for (double l : losses) var += (l - mean) * (l - mean);
+    var /= static_cast<double>(losses.size() - 1);
+    s.std_err = std::sqrt(var / static_cast<double>(losses.size()));
+  }
+  return s;
+}
+
+}  // namespace
+
+GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train) {
+  GPTConfig c;
+  c.block_size = train.seq_len;
+  c.n_layer = model.n_layer;
+  c.n_head = model.n_head;
+  c.d_model = model.d_model;
+  return c;
+}
+
+double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec& train) {
+  if (step < train.warmup_steps) return peak * static_cast<double>(step + 1) / static_cast<double>(train.warmup_steps);
+  const double span = std::max<std::int64_t>(1, total - train.warmup_steps);
+  const double progress = std::min(1.0, static_cast<double>(step - train.warmup_steps) / span);
+  const double min_lr = peak * train.min_lr_ratio;
+  return min_lr + 0.5 * (peak - min_lr) * (1.0 + std::cos(M_PI * progress));
+}
+
+LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train, std::uint64_t sweep_seed) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  Corpus heldout(tasks, train, sweep_seed, Split::Eval);
+  const std::int64_t T = train.seq_len;
+  const std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
+  std::vector<double> losses;
+  std::vector<std::int64_t> tokens;
+  for (std::int64_t done = 0; done < n_seq;) {
+    const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
+    Batch b = next_batch(heldout, rows, T, rows * T);
+    auto logits = model->forward(b.x);  // (rows, T, V)
+    auto per_seq = torch::nn::functional::cross_entropy(
+                       logits.reshape({-1, logits.size(-1)}), b.y.reshape({-1}),
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone))
+                       .view({rows, T})
+                       .mean(1);  // (rows,)
+    auto acc = per_seq.accessor<float, 1>();
+    for (std::int64_t r = 0; r < rows; ++r) {
+      losses.push_back(acc[r]);
+      tokens.push_back(T);
+    }
+    done += rows;
+  }
+  return summarise(losses, tokens);
+}
+
+TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std::vector<Task>& tasks,
+                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Initial weights depend on the sweep seed and the model name only, so runs of
+  // one model at different data sizes start from the same point.
+  torch::manual_seed(derive_seed(sweep_seed, "init/" + spec.name) >> 1);
+  GPT model(gpt_config(spec, train));
+  model->train();
+
+  // AdamW; weight decay on matrices only (embeddings included, as in GPT-2).
+  std::vector<torch::Tensor> decay, no_decay;
+  for (auto& p : model->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
+  const double peak = spec.lr > 0 ? spec.lr : train.lr;
+  auto opts = torch::optim::AdamWOptions(peak).betas({train.beta1, train.beta2}).weight_decay(train.weight_decay);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
+  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
+  torch::optim::AdamW optimizer(std::move(groups));
+
+  const std::int64_t T = train.seq_len, B = train.batch_size;
+  const std::int64_t steps = (data_tokens + B * T - 1) / (B * T);
+  const std::int64_t tail_from = steps - std::max<std::int64_t>(1, steps / 10);
+  Corpus corpus(tasks, train, sweep_seed, Split::Train);
+  std::vector<double> tail_losses;
+  std::vector<std::int64_t> tail_tokens;
+
+  for (std::int64_t step = 0; step < steps; ++step) {
+    const std::int64_t live = std::min(B * T, data_tokens - step * B * T);
+    const std::int64_t rows = (live + T - 1) / T;
+    Batch b = next_batch(corpus, rows, T, live);
+    const double lr = lr_at(step, steps, peak, train);
+    for (auto& g : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+
+    optimizer.zero_grad();
+    auto loss = lm_loss(model->forward(b.x), b.y);
+    loss.backward();
+    if (train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), train.grad_clip);
+    optimizer.step();
+
+    if (step >= tail_from || step % 50 == 0) {
+      const double l = loss.item<double>();
+      if (!std::isfinite(l))
+        throw std::runtime_error("training diverged: loss is " + std::to_string(l) + " at step " +
+                                 std::to_string(step) + " (lr " + std::to_string(lr) + ")");
+      if (step >= tail_from) {
+        tail_losses.push_back(l);
+        tail_tokens.push_back(live);
+      }
+    }
+  }
+
+  TrainResult r;
+  r.n_params = model->n_params();
+  r.steps = steps;
+  r.train_loss = summarise(tail_losses, tail_tokens);
+  r.eval_loss = heldout_loss(model, tasks, train, sweep_seed);
+  if (!std::isfinite(r.eval_loss.mean)) throw std::runtime_error("held-out loss is not finite");
+  if (!checkpoint.empty()) {
+    std::filesystem::create_directories(std::filesystem::path(checkpoint).parent_path());
+    const std::string tmp = checkpoint + ".partial";
+    torch::save(model, tmp);
+    std::filesystem::rename(tmp, checkpoint);  // readers never see a half-written file
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+GPT load_model(const ModelSpec& spec, const TrainSpec& train, const std::string& checkpoint) {
+  GPT model(gpt_config(spec, train));
+  torch::load(model, checkpoint);
+  model->eval();
+  return model;
+}
+
+}  // namespace sweep

@@ -1,0 +1,47 @@
+// Trains one GPT for exactly `data_tokens` target tokens of the training corpus
+// with AdamW, linear warmup and cosine decay, then scores the held-out corpus.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/gpt.hpp"
+#include "kernels/tasks.hpp"
+#include "orchestrator/spec.hpp"
+
+namespace sweep {
+
+struct LossStat {
+  double mean = 0.0;     // nats/token
+  double std_err = 0.0;  // over steps (train) or sequences (held-out)
+  std::int64_t tokens = 0;
+};
+
+struct TrainResult {
+  std::int64_t n_params = 0;
+  std::int64_t steps = 0;
+  LossStat train_loss;  // the last 10% of steps
+  LossStat eval_loss;   // held-out corpus
+  double seconds = 0.0;
+};
+
+GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train);
+
+// Learning rate at `step` (0-based) of `total`: linear warmup to `peak`, then
+// cosine decay to peak * min_lr_ratio.
+double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec& train);
+
+// Mean held-out loss over train.eval_loss_tokens tokens.
+LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train,
+                      std::uint64_t sweep_seed);
+
+// Trains and, when `checkpoint` is non-empty, saves the weights there.
+// Throws std::runtime_error if the loss becomes non-finite (divergence).
+TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
+                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint);
+
+// Builds the model of `model` and loads weights saved by train_model.
+GPT load_model(const ModelSpec& model, const TrainSpec& train, const std::string& checkpoint);
+
+}  // namespace sweep

@@ -1,0 +1,136 @@
+// sweep: command line and rank roles. Every rank parses the same grid text
+// (read by rank 0, broadcast), so a bad grid stops every rank before any work.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "orchestrator/config.hpp"
+#include "orchestrator/master.hpp"
+#include "orchestrator/transport.hpp"
+#include "workers/threads.hpp"
+#include "workers/worker.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+// The one table of options: it parses the command line and prints --help.
+po::options_description option_table() {
+  po::options_description opts("Options");
+  opts.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("out,o", po::value<std::string>(), "store path (overrides [sweep].out); must not exist")
+      ("threads", po::value<int>()->default_value(0),
+       "compute threads per worker rank; 0: the node's cores / ranks on the node")
+      ("quiet,q", "no progress lines");
+  return opts;
+}
+
+void usage(std::ostream& os, const po::options_description& opts) {
+  os << "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n\n"
+     << opts << "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
+     << "3 finished with failed jobs (see the store's /errors).\n";
+}
+
+// Reads the grid file on rank 0 and gives every rank its text; "" with
+// `error` set when rank 0 could not read it.
+std::string shared_grid_text(const sweep::Transport& tx, const std::string& path, std::string& error) {
+  std::string payload;
+  if (tx.rank() == 0) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      payload = "T" + ss.str();
+    } else {
+      payload = "E" + path + ": cannot read grid file";
+    }
+  }
+  tx.broadcast(payload);
+  if (payload[0] == 'E') error = payload.substr(1);
+  return payload.substr(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sweep::MpiSession mpi(argc, argv);
+  sweep::Transport tx;
+  const bool leader = tx.rank() == 0;
+  const auto opts = option_table();
+  po::options_description all;
+  all.add(opts).add_options()("grid", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("grid", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    if (leader) std::cerr << "sweep: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    if (leader) usage(std::cout, opts);
+    return 0;
+  }
+  if (vm.count("version")) {
+    if (leader) std::cout << "sweep " << SWEEP_VERSION << "\n";
+    return 0;
+  }
+  if (!vm.count("grid")) {
+    if (leader) usage(std::cerr, opts);
+    return 2;
+  }
+
+  const std::string grid_path = vm["grid"].as<std::string>();
+  std::string read_error;
+  const std::string text = shared_grid_text(tx, grid_path, read_error);
+  if (!read_error.empty()) {
+    if (leader) std::cerr << read_error << "\n";
+    return 2;
+  }
+  sweep::SweepSpec spec;
+  try {
+    spec = sweep::load_spec_text(text, grid_path);
+  } catch (const sweep::ConfigError& e) {
+    if (leader) std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (tx.size() < 2) {
+    if (leader)
+      std::cerr << "sweep: needs at least 2 MPI ranks (rank 0 schedules, the others train); "
+                   "run e.g. mpirun -np 3 sweep " << grid_path << "\n";
+    return 2;
+  }
+
+  if (leader) {
+    sweep::MasterOptions mo;
+    mo.out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
+    mo.quiet = vm.count("quiet") > 0;
+    mo.version = SWEEP_VERSION;
+    try {
+      return sweep::run_master(tx, spec, mo);
+    } catch (const std::exception& e) {
+      std::cerr << "sweep: error: " << e.what() << "\n";
+      // Workers finish the job in hand, then stop.
+      for (int w = 1; w < tx.size(); ++w) tx.send(w, sweep::Tag::Stop);
+      return 1;
+    }
+  }
+  try {
+    int threads = vm["threads"].as<int>();
+    if (threads <= 0)
+      threads = sweep::threads_per_rank(static_cast<int>(std::thread::hardware_concurrency()), tx.local_ranks());
+    sweep::run_worker(tx, spec, threads);
+  } catch (const std::exception& e) {
+    std::cerr << "sweep: rank " << tx.rank() << ": fatal: " << e.what() << "\n";
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  return 0;
+}

@@ -1,0 +1,140 @@
+// The wire protocol between rank 0 (master) and worker ranks, in one place.
+//
+//   worker -> master  Ready   (empty)       idle, send me a job
+//   master -> worker  Job     JobMsg        run this
+//   worker -> master  Result  ResultMsg     done (and idle again)
+//   master -> worker  Stop    (empty)       no more work: exit
+//
+// Every rank loads the same grid text (broadcast at start-up) and expands the
+// same Plan, so a job travels as its kind and index; the id rides along so a
+// worker can refuse a job that its own plan does not agree with.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "orchestrator/scheduler.hpp"
+
+namespace sweep {
+
+enum class Tag : int { Ready = 1, Job = 2, Result = 3, Stop = 4 };
+
+struct JobMsg {
+  JobRef job;
+  std::int64_t id = 0;      // run_id or point_id
+  std::string checkpoint;   // where the train run saves / the eval loads weights
+};
+
+struct MetricValue {
+  std::string name;
+  double value = 0.0;
+  double std_err = 0.0;
+  std::int64_t n = 0;
+};
+
+struct ResultMsg {
+  JobRef job;
+  bool ok = false;
+  std::string error;
+  std::int64_t n_params = 0;
+  double seconds = 0.0;
+  std::vector<MetricValue> metrics;
+};
+
+// Little byte codec: fixed-width scalars as their bytes (all ranks share one
+// architecture), strings and vectors length-prefixed.
+class Writer {
+ public:
+  template <class T>
+  Writer& put(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    buf_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    return *this;
+  }
+  Writer& put(const std::string& s) {
+    put<std::uint64_t>(s.size());
+    buf_ += s;
+    return *this;
+  }
+  std::string take() { return std::move(buf_); }
+
+ private:
+  std::string buf_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& buf) : buf_(buf) {}
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, buf_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string get_string() {
+    const auto n = get<std::uint64_t>();
+    need(n);
+    std::string s = buf_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (buf_.size() - at_ < n) throw std::runtime_error("protocol: truncated message");
+  }
+  const std::string& buf_;
+  std::size_t at_ = 0;
+};
+
+inline std::string encode(const JobMsg& m) {
+  return Writer().put(m.job.kind).put(m.job.index).put(m.id).put(m.checkpoint).take();
+}
+
+inline JobMsg decode_job(const std::string& bytes) {
+  Reader r(bytes);
+  JobMsg m;
+  m.job.kind = r.get<JobKind>();
+  m.job.index = r.get<int>();
+  m.id = r.get<std::int64_t>();
+  m.checkpoint = r.get_string();
+  return m;
+}
+
+inline std::string encode(const ResultMsg& m) {
+  Writer w;
+  w.put(m.job.kind).put(m.job.index).put(m.ok).put(m.error).put(m.n_params).put(m.seconds);
+  w.put<std::uint64_t>(m.metrics.size());
+  for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n);
+  return w.take();
+}
+
+inline ResultMsg decode_result(const std::string& bytes) {
+  Reader r(bytes);
+  ResultMsg m;
+  m.job.kind = r.get<JobKind>();
+  m.job.index = r.get<int>();
+  m.ok = r.get<bool>();
+  m.error = r.get_string();
+  m.n_params = r.get<std::int64_t>();
+  m.seconds = r.get<double>();
+  const auto n = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    MetricValue v;
+    v.name = r.get_string();
+    v.value = r.get<double>();
+    v.std_err = r.get<double>();
+    v.n = r.get<std::int64_t>();
+    m.metrics.push_back(std::move(v));
+  }
+  return m;
+}
+
+}  // namespace sweep

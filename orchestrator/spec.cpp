@@ -1,0 +1,24 @@
+// Canonical spellings of the spec enums, shared by the grid-file loader, the
+// store and log output.
+#include "orchestrator/spec.hpp"
+
+namespace sweep {
+
+const char* to_string(PromptStyle p) {
+  switch (p) {
+    case PromptStyle::ZeroShot: return "zero_shot";
+    case PromptStyle::FewShot: return "few_shot";
+    case PromptStyle::Cot: return "cot";
+  }
+  return "?";
+}
+
+const char* to_string(TaskKind k) {
+  switch (k) {
+    case TaskKind::Addition: return "addition";
+    case TaskKind::Modular: return "modular";
+  }
+  return "?";
+}
+
+}  // namespace sweep

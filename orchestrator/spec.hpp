@@ -1,0 +1,77 @@
+// The typed sweep specification that a grid file (sweeps/*.toml) loads into.
+// Plain structs only: no TOML, MPI or torch here, so the grid expander, the
+// scheduler and tests can build and inspect specs directly. Defaults live here
+// and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+enum class PromptStyle { ZeroShot, FewShot, Cot };
+enum class TaskKind { Addition, Modular };
+
+// Canonical spellings used in grid files and in the store.
+const char* to_string(PromptStyle p);
+const char* to_string(TaskKind k);
+
+struct ModelSpec {
+  std::string name;  // key of its [model.NAME] table
+  int n_layer = 0;
+  int d_model = 0;
+  int n_head = 0;
+  double lr = 0.0;  // 0: use train.lr
+};
+
+struct TaskSpec {
+  std::string name;  // key of its [task.NAME] table, or the built-in kind name
+  TaskKind kind = TaskKind::Addition;
+  int digits = 2;      // operand digits (addition, modular)
+  int modulus = 7;     // modular: (a * b) mod modulus
+};
+
+struct TrainSpec {
+  int seq_len = 128;            // context length in tokens (bytes)
+  int batch_size = 8;           // sequences per optimiser step
+  double lr = 3e-3;             // peak learning rate
+  double min_lr_ratio = 0.1;    // cosine decays to lr * min_lr_ratio
+  int warmup_steps = 50;
+  double weight_decay = 0.1;
+  double beta1 = 0.9;
+  double beta2 = 0.95;
+  double grad_clip = 1.0;       // global L2 norm; 0 disables
+  double cot_fraction = 0.3;    // share of task examples written with worked steps
+  double filler_fraction = 0.1; // share of corpus lines that are filler prose
+  int eval_loss_tokens = 16384; // held-out corpus tokens scored for eval_loss
+};
+
+struct EvalSpec {
+  int examples = 100;  // held-out examples per eval point
+  int few_shot_k = 3;  // exemplars for few_shot and cot
+  int batch_size = 32; // examples per generation batch
+};
+
+// The grid's four axes, resolved: names become indices into SweepSpec tables.
+struct GridAxes {
+  std::vector<int> model;            // indices into SweepSpec::models
+  std::vector<std::int64_t> data_tokens;
+  std::vector<PromptStyle> prompt;
+  std::vector<int> task;             // indices into SweepSpec::tasks
+};
+
+struct SweepSpec {
+  std::string path;       // grid file path as given
+  std::string text;       // the grid file's full text
+  std::string name = "sweep";
+  std::uint64_t seed = 0;
+  std::string out;        // store path; default "results/<name>.h5"
+  std::vector<ModelSpec> models;  // every [model.NAME] table, in file order
+  std::vector<TaskSpec> tasks;    // every task referenced or defined
+  TrainSpec train;
+  EvalSpec eval;
+  GridAxes grid;
+};
+
+}  // namespace sweep

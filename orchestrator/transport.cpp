@@ -1,0 +1,87 @@
+// MPI transport; see transport.hpp.
+#include "orchestrator/transport.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <thread>
+
+namespace sweep {
+namespace {
+
+int world_rank() {
+  int initialized = 0, rank = -1;
+  MPI_Initialized(&initialized);
+  if (initialized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+}  // namespace
+
+void mpi_check(int rc, const char* call) {
+  if (rc == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  MPI_Error_string(rc, text, &len);
+  throw std::runtime_error(std::string(call) + " failed on rank " + std::to_string(world_rank()) + ": " +
+                           std::string(text, static_cast<std::size_t>(len)));
+}
+
+MpiSession::MpiSession(int& argc, char**& argv) {
+  mpi_check(MPI_Init(&argc, &argv), "MPI_Init");
+  mpi_check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+Communicator::~Communicator() {
+  if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+}
+
+Transport::Transport() {
+  mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+  MPI_Comm node = MPI_COMM_NULL;
+  mpi_check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+            "MPI_Comm_split_type");
+  Communicator owned(node);
+  mpi_check(MPI_Comm_size(owned.get(), &local_ranks_), "MPI_Comm_size(node)");
+}
+
+void Transport::send(int dest, Tag tag, const std::string& bytes) const {
+  mpi_check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, dest, static_cast<int>(tag),
+                     MPI_COMM_WORLD),
+            "MPI_Send");
+}
+
+Transport::Message Transport::receive() const {
+  MPI_Status status;
+  int flag = 0;
+  auto pause = std::chrono::microseconds(50);
+  for (;;) {
+    mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+    if (flag) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(5000));
+  }
+  int count = 0;
+  mpi_check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+  Message m;
+  m.source = status.MPI_SOURCE;
+  m.tag = static_cast<Tag>(status.MPI_TAG);
+  m.bytes.resize(static_cast<std::size_t>(count));
+  mpi_check(MPI_Recv(m.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE),
+            "MPI_Recv");
+  return m;
+}
+
+void Transport::broadcast(std::string& s) const {
+  std::uint64_t n = s.size();
+  mpi_check(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast(size)");
+  s.resize(n);
+  mpi_check(MPI_Bcast(s.data(), static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast(text)");
+}
+
+}  // namespace sweep

@@ -1,0 +1,67 @@
+// The only MPI code of sweep: start-up, point-to-point messages carrying the
+// protocol's byte strings, and the node-local rank count used to size threads.
+// MPI errors return codes (MPI_ERRORS_RETURN) and every call is checked with
+// the call's name and the rank in the message.
+#pragma once
+
+#include <mpi.h>
+
+#include <string>
+
+#include "orchestrator/protocol.hpp"
+
+namespace sweep {
+
+// Throws std::runtime_error("MPI_Send failed on rank 3: <MPI error string>").
+void mpi_check(int rc, const char* call);
+
+// MPI_Init / MPI_Finalize owner.
+class MpiSession {
+ public:
+  MpiSession(int& argc, char**& argv);
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+};
+
+// Owner of a communicator from MPI_Comm_split*; freed on destruction.
+class Communicator {
+ public:
+  explicit Communicator(MPI_Comm comm) : comm_(comm) {}
+  Communicator(Communicator&& o) noexcept : comm_(o.comm_) { o.comm_ = MPI_COMM_NULL; }
+  Communicator& operator=(Communicator&&) = delete;
+  Communicator(const Communicator&) = delete;
+  ~Communicator();
+  MPI_Comm get() const { return comm_; }
+
+ private:
+  MPI_Comm comm_;
+};
+
+class Transport {
+ public:
+  Transport();
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  // Ranks sharing this rank's node (MPI_COMM_TYPE_SHARED), this one included.
+  int local_ranks() const { return local_ranks_; }
+
+  void send(int dest, Tag tag, const std::string& bytes = {}) const;
+
+  struct Message {
+    int source = -1;
+    Tag tag = Tag::Ready;
+    std::string bytes;
+  };
+  // Waits for the next message from anyone without spinning a core: polls with
+  // MPI_Iprobe and sleeps between polls (backing off to 5 ms).
+  Message receive() const;
+
+  // Broadcasts a string from rank 0 to all ranks.
+  void broadcast(std::string& s) const;
+
+ private:
+  int rank_ = 0, size_ = 1, local_ranks_ = 1;
+};
+
+}  // namespace sweep

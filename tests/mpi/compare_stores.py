@@ -1,0 +1,31 @@
+"""Two stores of the same grid and seed hold the same /metrics, whatever the
+rank count that wrote them (rows may arrive in another order)."""
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+
+
+def load(path):
+    with h5py.File(path, "r") as f:
+        df = pd.DataFrame(f["metrics"][()])
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].str.decode("utf-8")
+    return df.sort_values(["point_id", "metric"]).reset_index(drop=True)
+
+
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if len(a) != len(b) or len(a) == 0:
+    sys.exit(f"compare_stores: row counts differ or empty: {len(a)} vs {len(b)}")
+keys = ["point_id", "model", "n_params", "data_tokens", "prompt", "task", "metric", "n_examples"]
+if not a[keys].equals(b[keys]):
+    sys.exit("compare_stores: the stores hold different points or metrics")
+diff = np.abs(a["value"].to_numpy() - b["value"].to_numpy())
+worst = int(np.argmax(diff))
+if diff[worst] != 0.0:
+    r = a.iloc[worst]
+    sys.exit(f"compare_stores: values differ, worst {r['model']} {r['data_tokens']} {r['prompt']} "
+             f"{r['task']} {r['metric']}: {a['value'][worst]!r} vs {b['value'][worst]!r}")
+print(f"compare_stores: {len(a)} rows identical")
