@@ -13,7 +13,7 @@
 #include "kernels/model_size.hpp"
 #include "kernels/tokenizer.hpp"
 #include "orchestrator/config.hpp"
-#include "workers/threads.hpp"
+#include "workers/resources.hpp"
 
 namespace {
 
@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   const int threads = argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::thread::hardware_concurrency());
   const int steps = argc > 3 ? std::atoi(argv[3]) : 60;
   sweep::set_compute_threads(threads);
+  sweep::keep_freed_memory_in_heap();  // as the workers do
 
   // The grid's largest model.
   const sweep::ModelSpec* model = nullptr;

@@ -11,7 +11,7 @@
 #include "orchestrator/config.hpp"
 #include "orchestrator/master.hpp"
 #include "orchestrator/transport.hpp"
-#include "workers/threads.hpp"
+#include "workers/resources.hpp"
 #include "workers/worker.hpp"
 
 namespace po = boost::program_options;

@@ -7,7 +7,7 @@
 #include "kernels/evaluate.hpp"
 #include "kernels/trainer.hpp"
 #include "orchestrator/grid.hpp"
-#include "workers/threads.hpp"
+#include "workers/resources.hpp"
 
 namespace sweep {
 namespace {
@@ -50,6 +50,7 @@ ResultMsg run_job(const SweepSpec& spec, const Plan& plan, const JobMsg& job) {
 
 void run_worker(const Transport& transport, const SweepSpec& spec, int threads) {
   set_compute_threads(threads);
+  keep_freed_memory_in_heap();
   const Plan plan = expand(spec);
   transport.send(0, Tag::Ready);
   for (;;) {

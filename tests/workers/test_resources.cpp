@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "workers/threads.hpp"
+#include "workers/resources.hpp"
 
 namespace sweep {
 

@@ -1,7 +1,8 @@
-// Thread sizing; see threads.hpp.
-#include "workers/threads.hpp"
+// Worker threads and allocator settings; see resources.hpp.
+#include "workers/resources.hpp"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -16,6 +17,11 @@ void set_compute_threads(int threads) {
   // setter when the BLAS behind libblas.so.3 is OpenBLAS (looked up at run time).
   using SetThreads = void (*)(int);
   if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
+}
+
+void keep_freed_memory_in_heap() {
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 }  // namespace sweep

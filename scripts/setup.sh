@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what sweep needs from Debian packages (skipped when all are present),
+# then configures and builds it (Release) in build/. Sourced by the run scripts.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(
+  build-essential cmake pkg-config git
+  libtorch-dev libopenblas0-pthread        # LibTorch; OpenBLAS makes its matmuls ~30x faster than reference BLAS
+  openmpi-bin libopenmpi-dev               # mpirun and MPI
+  libhdf5-dev hdf5-tools                   # the store (serial HDF5: rank 0 alone writes)
+  libboost-program-options-dev libtomlplusplus-dev libgtest-dev
+  python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi
+
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
+case "$blas" in
+  *openblas*) ;;
+  *) echo "setup: warning: libblas.so.3 is $blas, not OpenBLAS; training will be very slow" >&2 ;;
+esac
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"

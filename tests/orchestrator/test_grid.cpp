@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "kernels/model_size.hpp"
+#include "orchestrator/config.hpp"
+#include "orchestrator/grid.hpp"
+
+namespace sweep {
+namespace {
+
+SweepSpec three_by_two() {
+  return load_spec_text(R"(
+[sweep]
+seed = 5
+[grid]
+model       = ["a", "b", "c"]
+data_tokens = [1000, 4000]
+prompt      = ["zero_shot", "few_shot", "cot"]
+task        = ["addition", "modular"]
+[model.a]
+n_layer = 1
+d_model = 8
+n_head = 2
+[model.b]
+n_layer = 2
+d_model = 16
+n_head = 2
+[model.c]
+n_layer = 2
+d_model = 32
+n_head = 4
+)",
+                        "three_by_two.toml");
+}
+
+}  // namespace
+
+TEST(GridExpansion, OneRunPerModelAndDataSizeOnePointPerPromptAndTask) {
+  const Plan plan = expand(three_by_two());
+  EXPECT_EQ(plan.runs.size(), 3u * 2u);
+  EXPECT_EQ(plan.points.size(), 3u * 2u * 3u * 2u);
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    int points = 0;
+    for (const auto& p : plan.points) points += p.run == static_cast<int>(r);
+    EXPECT_EQ(points, 3 * 2);
+  }
+}
+
+TEST(GridExpansion, EveryPointIsADistinctCombination) {
+  const SweepSpec spec = three_by_two();
+  const Plan plan = expand(spec);
+  std::set<std::tuple<int, std::int64_t, int, int>> seen;
+  std::set<std::int64_t> ids;
+  for (const auto& p : plan.points) {
+    const auto& run = plan.runs[p.run];
+    seen.insert({run.model, run.data_tokens, static_cast<int>(p.prompt), p.task});
+    ids.insert(p.point_id);
+  }
+  EXPECT_EQ(seen.size(), plan.points.size());
+  EXPECT_EQ(ids.size(), plan.points.size());
+}
+
+TEST(GridExpansion, IdsAreStableHashesOfAxisValuesNotPositions) {
+  const Plan plan = expand(three_by_two());
+  EXPECT_EQ(plan.runs[0].run_id, run_id("a", 1000));
+  EXPECT_EQ(plan.points[0].point_id, point_id("a", 1000, PromptStyle::ZeroShot, "addition"));
+  EXPECT_NE(point_id("a", 1000, PromptStyle::ZeroShot, "addition"), point_id("a", 1000, PromptStyle::Cot, "addition"));
+  EXPECT_GE(plan.runs[0].run_id, 0);
+}
+
+TEST(GridExpansion, RunsCarryParameterCountAndTrainingFlops) {
+  const SweepSpec spec = three_by_two();
+  const Plan plan = expand(spec);
+  const TrainRun& last = plan.runs.back();  // model c, 4000 tokens
+  EXPECT_EQ(last.n_params, gpt_param_count(2, 32, 256, spec.train.seq_len));
+  EXPECT_DOUBLE_EQ(last.train_flops, 6.0 * last.n_params * 4000);
+  EXPECT_LT(plan.runs[0].n_params, plan.runs[2].n_params);
+}
+
+}  // namespace sweep

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include "orchestrator/protocol.hpp"
+
+namespace sweep {
+
+TEST(Protocol, JobMessageRoundTrips) {
+  JobMsg m{{JobKind::Eval, 17}, 123456789012345LL, "results/grid.ckpt/m-80000.pt"};
+  const JobMsg back = decode_job(encode(m));
+  EXPECT_EQ(back.job.kind, JobKind::Eval);
+  EXPECT_EQ(back.job.index, 17);
+  EXPECT_EQ(back.id, m.id);
+  EXPECT_EQ(back.checkpoint, m.checkpoint);
+}
+
+TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
+  ResultMsg r;
+  r.job = {JobKind::Train, 3};
+  r.ok = false;
+  r.error = "training diverged: loss is nan at step 4";
+  r.n_params = 484416;
+  r.seconds = 12.5;
+  r.metrics = {{"train_loss", 1.25, 0.01, 1024}, {"eval_loss", 1.5, 0.02, 16384}};
+  const ResultMsg back = decode_result(encode(r));
+  EXPECT_EQ(back.job.index, 3);
+  EXPECT_FALSE(back.ok);
+  EXPECT_EQ(back.error, r.error);
+  EXPECT_EQ(back.n_params, 484416);
+  ASSERT_EQ(back.metrics.size(), 2u);
+  EXPECT_EQ(back.metrics[1].name, "eval_loss");
+  EXPECT_EQ(back.metrics[1].n, 16384);
+  EXPECT_DOUBLE_EQ(back.metrics[0].std_err, 0.01);
+}
+
+TEST(Protocol, TruncatedMessageIsAnError) {
+  std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt"});
+  bytes.resize(bytes.size() - 3);
+  EXPECT_THROW(decode_job(bytes), std::runtime_error);
+}
+
+}  // namespace sweep
