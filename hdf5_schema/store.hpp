@@ -1,11 +1,19 @@
 // The HDF5 results store written by rank 0 alone. See hdf5_schema/SCHEMA.md.
+//
+// Life of a store: create() (or resume() of an existing one) makes every object
+// and then starts SWMR writing; after that the writer only appends rows,
+// rewrites rows of /points in place, and flushes. Readers open it live with
+// h5py.File(path, "r", swmr=True).
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
 namespace sweep::store {
+
+constexpr int kSchemaVersion = 2;
 
 // One row of /metrics: one (grid point, metric) pair. Train-run metrics have
 // empty prompt and task and point_id = the run id.
@@ -23,7 +31,7 @@ struct MetricRow {
   double train_flops = 0.0;
 };
 
-// One row of /errors: a job that failed (or was skipped because its train failed).
+// One row of /errors: one failed attempt of a job (or a skip because its train failed).
 struct ErrorRow {
   std::int64_t point_id = 0;
   std::string job;  // "train" or "eval"
@@ -35,7 +43,60 @@ struct ErrorRow {
   std::string message;
 };
 
-// Root attributes written once at creation.
+// Status of a job in /points (HDF5 enum "status", stored as uint8).
+enum class Status : std::uint8_t { Pending = 0, Running = 1, Done = 2, Failed = 3, Skipped = 4 };
+const char* to_string(Status s);
+
+// One row of /points: one job of the sweep (a train run or an eval point).
+// Rows are created pending and rewritten in place as the job progresses.
+struct PointRow {
+  std::int64_t point_id = 0;  // run id for train jobs
+  std::string job;            // "train" or "eval"
+  std::string model;
+  std::int64_t data_tokens = 0;
+  std::string prompt;          // empty for train jobs
+  std::string task;            // empty for train jobs
+  Status status = Status::Pending;
+  std::int32_t attempts = 0;
+  std::string error;           // last error text, "" if none
+  double start_time = 0.0;     // unix seconds of the last attempt's start, 0 if never
+  double end_time = 0.0;       // unix seconds of its end, 0 if not ended
+  double wall_seconds = 0.0;   // job's own measured seconds
+  std::int32_t rank = -1;      // rank of the last attempt
+  std::string host;            // host of the last attempt
+  std::string config;          // the point's resolved config (canonical key=value text)
+};
+
+// One row of /runs: one finished train run.
+struct RunRow {
+  std::int64_t run_id = 0;
+  std::string model;
+  std::int32_t n_layer = 0, d_model = 0, n_head = 0;
+  std::int64_t n_params = 0;
+  std::int64_t data_tokens = 0;
+  double train_flops = 0.0;
+  std::int64_t steps = 0;
+  double train_loss = 0.0;  // nats/token, last 10% of steps
+  double eval_loss = 0.0;   // nats/token, held-out corpus
+  double tokens_per_s = 0.0;
+  std::int64_t peak_rss_bytes = 0;  // worker process peak resident memory
+  double wall_seconds = 0.0;
+  std::string checkpoint;   // weights file
+};
+
+// One row of /curves: one logged training step of a run (streamed during training).
+struct CurveRow {
+  std::int64_t run_id = 0;
+  std::int32_t attempt = 0;  // a restarted run logs again with the next attempt number
+  std::int64_t step = 0;
+  std::int64_t tokens = 0;   // tokens trained after this step
+  double loss = 0.0;         // nats/token of this step's batch
+  double lr = 0.0;
+  double grad_norm = 0.0;    // global L2 norm before clipping
+  double wall_seconds = 0.0; // since the run's start
+};
+
+// Root attributes, written when the store is created.
 struct Provenance {
   std::string grid_text;
   std::string grid_path;
@@ -43,14 +104,35 @@ struct Provenance {
   std::string sweep_version;
   std::uint64_t seed = 0;
   std::int32_t ranks = 0;
-  std::string created;  // ISO 8601 UTC
+  std::string created;         // ISO 8601 UTC
+  std::string resolved_config; // the whole resolved spec (canonical key=value lines)
+  std::string torch_version;
+  std::string mpi_version;
+  std::string nccl_version;    // "" when built without NCCL
+  std::string hostnames;       // one per rank, newline-separated, rank order
+};
+
+// One later session (a --resume) recorded as attributes resume_<k>_*.
+struct Session {
+  std::string grid_text;
+  std::string sweep_version;
+  std::string started;  // ISO 8601 UTC
+  std::int32_t ranks = 0;
 };
 
 class Store {
  public:
-  // Creates a new store. Refuses (throws std::runtime_error naming the path)
-  // if the file already exists: a store is never overwritten.
-  static Store create(const std::string& path, const Provenance& prov);
+  // Creates a new store holding `points` (all pending), then starts SWMR.
+  // Refuses (throws std::runtime_error naming the path) if the file exists,
+  // unless `force`, which replaces it.
+  static Store create(const std::string& path, const Provenance& prov, const std::vector<PointRow>& points,
+                      bool force = false);
+
+  // Opens an existing store to continue it. Clears the status flags a killed
+  // writer leaves (as `h5clear -s --increment` does, never `-s` alone), checks
+  // schema_version (refusing another version with a clear message), records
+  // `session`, then starts SWMR.
+  static Store resume(const std::string& path, const Session& session);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -58,15 +140,33 @@ class Store {
   Store& operator=(const Store&) = delete;
   ~Store();
 
+  // Current rows of /points, in row order (row i is index i for set_point).
+  std::vector<PointRow> points() const;
+  std::vector<MetricRow> metrics() const;
+  void add_points(const std::vector<PointRow>& rows);   // appended (an enlarged grid)
+  void set_point(std::size_t row, const PointRow& p);   // rewritten in place
+
   void append(const std::vector<MetricRow>& rows);
   void append_error(const ErrorRow& row);
-  void flush();  // H5Fflush: rows written so far survive a crash of this process
+  void append_run(const RunRow& row);
+  void append_curves(const std::vector<CurveRow>& rows);
+  void flush();  // every dataset: rows written so far survive a kill of this process
 
   const std::string& path() const;
 
-  // Reading back (tests, tools).
+  // Reading a store: works on a finished store and, through SWMR read, on one
+  // being written or left by a killed writer.
   static std::vector<MetricRow> read_metrics(const std::string& path);
   static std::vector<ErrorRow> read_errors(const std::string& path);
+  static std::vector<PointRow> read_points(const std::string& path);
+  static std::vector<RunRow> read_runs(const std::string& path);
+  static std::vector<CurveRow> read_curves(const std::string& path);
+
+  // Checks a file against the schema; returns one line per problem (empty: valid).
+  static std::vector<std::string> validate(const std::string& path);
+
+  // Writes /metrics as CSV (header + rows) or JSON Lines to `out`.
+  static void export_metrics(const std::string& path, const std::string& format, std::ostream& out);
 
  private:
   struct Impl;

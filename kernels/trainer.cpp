@@ -26,6 +26,10 @@ Batch next_batch(Corpus& corpus, std::int64_t rows, std::int64_t T, std::int64_t
   return b;
 }
 
+double elapsed(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 LossStat summarise(const std::vector<double>& losses, const std::vector<std::int64_t>& tokens) {
   LossStat s;
   double weighted = 0.0;
@@ -92,7 +96,8 @@ LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpe
 }
 
 TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std::vector<Task>& tasks,
-                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint) {
+                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
+                        const StepLogger& log, int log_every) {
   const auto t0 = std::chrono::steady_clock::now();
   // Initial weights depend on the sweep seed and the model name only, so runs of
   // one model at different data sizes start from the same point.
@@ -127,10 +132,16 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     optimizer.zero_grad();
     auto loss = lm_loss(model->forward(b.x), b.y);
     loss.backward();
-    if (train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), train.grad_clip);
+    const bool logged = log && (step % log_every == 0 || step == steps - 1);
+    double grad_norm = 0.0;
+    if (train.grad_clip > 0) {
+      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), train.grad_clip);
+    } else if (logged) {
+      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), INFINITY);
+    }
     optimizer.step();
 
-    if (step >= tail_from || step % 50 == 0) {
+    if (step >= tail_from || step % 50 == 0 || logged) {
       const double l = loss.item<double>();
       if (!std::isfinite(l))
         throw std::runtime_error("training diverged: loss is " + std::to_string(l) + " at step " +
@@ -139,12 +150,15 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
         tail_losses.push_back(l);
         tail_tokens.push_back(live);
       }
+      if (logged) log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm, elapsed(t0)});
     }
   }
+  const double train_seconds = elapsed(t0);
 
   TrainResult r;
   r.n_params = model->n_params();
   r.steps = steps;
+  r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
   r.train_loss = summarise(tail_losses, tail_tokens);
   r.eval_loss = heldout_loss(model, tasks, train, sweep_seed);
   if (!std::isfinite(r.eval_loss.mean)) throw std::runtime_error("held-out loss is not finite");
@@ -154,7 +168,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     torch::save(model, tmp);
     std::filesystem::rename(tmp, checkpoint);  // readers never see a half-written file
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.seconds = elapsed(t0);
   return r;
 }
 

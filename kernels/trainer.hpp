@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,21 @@ struct LossStat {
   std::int64_t tokens = 0;
 };
 
+// One logged optimiser step (a row of the store's /curves).
+struct StepLog {
+  std::int64_t step = 0;
+  std::int64_t tokens = 0;  // trained so far, this step included
+  double loss = 0.0;        // this step's batch, nats/token
+  double lr = 0.0;
+  double grad_norm = 0.0;   // before clipping
+  double seconds = 0.0;     // since the run started
+};
+using StepLogger = std::function<void(const StepLog&)>;
+
 struct TrainResult {
   std::int64_t n_params = 0;
   std::int64_t steps = 0;
+  double tokens_per_s = 0.0;
   LossStat train_loss;  // the last 10% of steps
   LossStat eval_loss;   // held-out corpus
   double seconds = 0.0;
@@ -36,10 +49,12 @@ double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec
 LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train,
                       std::uint64_t sweep_seed);
 
-// Trains and, when `checkpoint` is non-empty, saves the weights there.
+// Trains and, when `checkpoint` is non-empty, saves the weights there. Every
+// `log_every` steps and at the last step, `log` receives the step's figures.
 // Throws std::runtime_error if the loss becomes non-finite (divergence).
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
-                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint);
+                        std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
+                        const StepLogger& log = {}, int log_every = 10);
 
 // Builds the model of `model` and loads weights saved by train_model.
 GPT load_model(const ModelSpec& model, const TrainSpec& train, const std::string& checkpoint);

@@ -5,21 +5,44 @@
 #include "kernels/rng.hpp"
 #include "kernels/tokenizer.hpp"
 
+#include <sstream>
+
 namespace sweep {
 namespace {
 
-// Non-negative int64 from a 64-bit hash, so ids read the same in every language.
-std::int64_t id_of(const std::string& key) { return static_cast<std::int64_t>(mix64(fnv1a(key)) >> 1); }
+std::string task_config(const TaskSpec& t) {
+  std::ostringstream os;
+  os << t.name << "(" << to_string(t.kind) << ",digits=" << t.digits;
+  if (t.kind == TaskKind::Modular) os << ",modulus=" << t.modulus;
+  return os.str() + ")";
+}
 
 }  // namespace
 
-std::int64_t run_id(const std::string& model, std::int64_t data_tokens) {
-  return id_of("run|" + model + "|" + std::to_string(data_tokens));
+std::int64_t config_id(const std::string& config) { return static_cast<std::int64_t>(mix64(fnv1a(config)) >> 1); }
+
+std::string run_config(const SweepSpec& spec, int model, std::int64_t data_tokens) {
+  const ModelSpec& m = spec.models[model];
+  const TrainSpec& t = spec.train;
+  std::ostringstream os;
+  os.precision(17);
+  os << "seed=" << spec.seed << ";model=" << m.name << ";n_layer=" << m.n_layer << ";d_model=" << m.d_model
+     << ";n_head=" << m.n_head << ";lr=" << (m.lr > 0 ? m.lr : t.lr) << ";data_tokens=" << data_tokens
+     << ";seq_len=" << t.seq_len << ";batch_size=" << t.batch_size << ";min_lr_ratio=" << t.min_lr_ratio
+     << ";warmup_steps=" << t.warmup_steps << ";weight_decay=" << t.weight_decay << ";beta1=" << t.beta1
+     << ";beta2=" << t.beta2 << ";grad_clip=" << t.grad_clip << ";cot_fraction=" << t.cot_fraction
+     << ";filler_fraction=" << t.filler_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
+  for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
+    os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
+  return os.str();
 }
 
-std::int64_t point_id(const std::string& model, std::int64_t data_tokens, PromptStyle prompt,
-                      const std::string& task) {
-  return id_of("point|" + model + "|" + std::to_string(data_tokens) + "|" + to_string(prompt) + "|" + task);
+std::string point_config(const SweepSpec& spec, const std::string& run_config, PromptStyle prompt, int task) {
+  std::ostringstream os;
+  os << run_config << ";prompt=" << to_string(prompt) << ";task=" << task_config(spec.tasks[task])
+     << ";examples=" << spec.eval.examples << ";few_shot_k=" << spec.eval.few_shot_k
+     << ";eval_batch_size=" << spec.eval.batch_size;
+  return os.str();
 }
 
 Plan expand(const SweepSpec& spec) {
@@ -28,7 +51,8 @@ Plan expand(const SweepSpec& spec) {
     const ModelSpec& model = spec.models[m];
     for (std::int64_t d : spec.grid.data_tokens) {
       TrainRun run;
-      run.run_id = run_id(model.name, d);
+      run.config = run_config(spec, m, d);
+      run.run_id = config_id(run.config);
       run.model = m;
       run.data_tokens = d;
       run.n_params = gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
@@ -36,8 +60,15 @@ Plan expand(const SweepSpec& spec) {
       const int r = static_cast<int>(plan.runs.size());
       plan.runs.push_back(run);
       for (PromptStyle p : spec.grid.prompt)
-        for (int t : spec.grid.task)
-          plan.points.push_back(EvalPoint{point_id(model.name, d, p, spec.tasks[t].name), r, p, t});
+        for (int t : spec.grid.task) {
+          EvalPoint point;
+          point.config = point_config(spec, run.config, p, t);
+          point.point_id = config_id(point.config);
+          point.run = r;
+          point.prompt = p;
+          point.task = t;
+          plan.points.push_back(point);
+        }
     }
   }
   return plan;

@@ -1,5 +1,6 @@
 // sweep: command line and rank roles. Every rank parses the same grid text
 // (read by rank 0, broadcast), so a bad grid stops every rank before any work.
+// The store tools (`sweep validate`, `sweep export`) run without MPI.
 #include <boost/program_options.hpp>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "hdf5_schema/store.hpp"
 #include "orchestrator/config.hpp"
 #include "orchestrator/master.hpp"
 #include "orchestrator/transport.hpp"
@@ -24,7 +26,9 @@ po::options_description option_table() {
   opts.add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
-      ("out,o", po::value<std::string>(), "store path (overrides [sweep].out); must not exist")
+      ("out,o", po::value<std::string>(), "store path (overrides [sweep].out)")
+      ("resume", "continue the store at --out: run only the jobs not done yet (starts it if absent)")
+      ("force", "replace an existing store (without this, an existing store is refused)")
       ("threads", po::value<int>()->default_value(0),
        "compute threads per worker rank; 0: the node's cores / ranks on the node")
       ("quiet,q", "no progress lines");
@@ -32,9 +36,56 @@ po::options_description option_table() {
 }
 
 void usage(std::ostream& os, const po::options_description& opts) {
-  os << "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n\n"
+  os << "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n"
+     << "       sweep validate STORE.h5                  check a store against the schema\n"
+     << "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n\n"
      << opts << "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
-     << "3 finished with failed jobs (see the store's /errors).\n";
+     << "3 finished with failed jobs (see the store's /errors); validate: 1 when problems were found.\n";
+}
+
+int validate_command(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: sweep validate STORE.h5\n";
+    return 2;
+  }
+  const auto problems = sweep::store::Store::validate(argv[2]);
+  for (const auto& p : problems) std::cout << p << "\n";
+  if (problems.empty()) std::cout << argv[2] << ": valid (schema_version " << sweep::store::kSchemaVersion << ")\n";
+  return problems.empty() ? 0 : 1;
+}
+
+int export_command(int argc, char** argv) {
+  po::options_description opts("sweep export STORE.h5");
+  opts.add_options()
+      ("format", po::value<std::string>()->default_value("csv"), "csv or jsonl")
+      ("output", po::value<std::string>(), "file to write (default: standard output)");
+  po::options_description all;
+  all.add(opts).add_options()("store", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("store", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
+    if (!vm.count("store")) throw po::error("missing STORE.h5");
+    const std::string format = vm["format"].as<std::string>();
+    if (format != "csv" && format != "jsonl") throw po::error("--format must be csv or jsonl, got " + format);
+  } catch (const po::error& e) {
+    std::cerr << "sweep export: " << e.what() << "\n" << opts;
+    return 2;
+  }
+  try {
+    if (vm.count("output")) {
+      std::ofstream out(vm["output"].as<std::string>());
+      if (!out) throw std::runtime_error(vm["output"].as<std::string>() + ": cannot write");
+      sweep::store::Store::export_metrics(vm["store"].as<std::string>(), vm["format"].as<std::string>(), out);
+    } else {
+      sweep::store::Store::export_metrics(vm["store"].as<std::string>(), vm["format"].as<std::string>(), std::cout);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "sweep export: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 // Reads the grid file on rank 0 and gives every rank its text; "" with
@@ -59,6 +110,8 @@ std::string shared_grid_text(const sweep::Transport& tx, const std::string& path
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
   sweep::MpiSession mpi(argc, argv);
   sweep::Transport tx;
   const bool leader = tx.rank() == 0;
@@ -102,6 +155,10 @@ int main(int argc, char** argv) {
     if (leader) std::cerr << e.what() << "\n";
     return 2;
   }
+  if (vm.count("resume") && vm.count("force")) {
+    if (leader) std::cerr << "sweep: --resume and --force exclude each other\n";
+    return 2;
+  }
   if (tx.size() < 2) {
     if (leader)
       std::cerr << "sweep: needs at least 2 MPI ranks (rank 0 schedules, the others train); "
@@ -109,8 +166,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  const auto hostnames = tx.hostnames();  // collective: every rank takes part
   if (leader) {
     sweep::MasterOptions mo;
+    mo.resume = vm.count("resume") > 0;
+    mo.force = vm.count("force") > 0;
+    mo.torch_version = SWEEP_TORCH_VERSION;
+    mo.nccl_version = SWEEP_NCCL_VERSION;
+    mo.hostnames = hostnames;
     mo.out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
     mo.quiet = vm.count("quiet") > 0;
     mo.version = SWEEP_VERSION;

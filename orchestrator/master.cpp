@@ -1,6 +1,7 @@
-// The master loop; see master.hpp. Idle workers wait in a queue until a job is
-// ready for them; results become store rows as they arrive and are flushed at
-// once, so a crash loses at most the job in flight.
+// The master loop; see master.hpp. A job's metrics rows are the truth of its
+// being done: /points statuses follow them, so a kill between the two writes
+// is repaired on --resume. Results are flushed at once; curve rows at least
+// once a second while they arrive.
 #include "orchestrator/master.hpp"
 
 #include <chrono>
@@ -9,7 +10,10 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/grid.hpp"
@@ -18,6 +22,9 @@
 namespace sweep {
 namespace {
 
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   char buf[32];
@@ -25,33 +32,88 @@ std::string utc_now() {
   return buf;
 }
 
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What identifies a job to a person: the axis values.
+using Labels = std::tuple<std::string, std::string, std::int64_t, std::string, std::string>;
+Labels labels_of(const store::PointRow& p) { return {p.job, p.model, p.data_tokens, p.prompt, p.task}; }
+
+// First "key=value" that differs between two config texts, for messages.
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string x, y;
+  while (std::getline(sa, x, ';')) {
+    if (!std::getline(sb, y, ';')) return x + " (missing in the grid)";
+    if (x != y) return "store has " + x + ", grid has " + y;
+  }
+  return "the grid has more settings";
+}
+
 class Master {
  public:
   Master(const Transport& transport, const SweepSpec& spec, const MasterOptions& options)
-      : tx_(transport), spec_(spec), opt_(options), plan_(expand(spec)), sched_(plan_, spec),
-        store_(store::Store::create(options.out, provenance())) {}
+      : tx_(transport), spec_(spec), opt_(options), plan_(expand(spec)), store_(open_store()) {
+    reconcile();
+  }
 
   int run() {
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = Clock::now();
+    const int todo = sched_->total() - sched_->finished();
     if (!opt_.quiet)
-      std::printf("sweep %s: %zu train runs, %zu eval points, %d workers -> %s\n", spec_.name.c_str(),
-                  plan_.runs.size(), plan_.points.size(), tx_.size() - 1, opt_.out.c_str());
-    while (!sched_.all_finished()) {
+      std::printf("sweep %s: %zu train runs, %zu eval points, %d to run, %d workers -> %s\n", spec_.name.c_str(),
+                  plan_.runs.size(), plan_.points.size(), todo, tx_.size() - 1, opt_.out.c_str());
+    while (!sched_->all_finished()) {
       dispatch();
-      auto msg = tx_.receive();
-      if (msg.tag == Tag::Result) on_result(msg.source, decode_result(msg.bytes));
-      idle_.push_back(msg.source);
+      auto msg = tx_.receive(std::chrono::milliseconds(1000));
+      if (!msg) {
+        flush_if_dirty();
+        continue;
+      }
+      switch (msg->tag) {
+        case Tag::Ready: idle_.push_back(msg->source); break;
+        case Tag::Curve: on_curve(decode_curve(msg->bytes)); break;
+        case Tag::Result:
+          on_result(msg->source, decode_result(msg->bytes));
+          idle_.push_back(msg->source);
+          break;
+        default: throw std::runtime_error("unexpected message tag from rank " + std::to_string(msg->source));
+      }
     }
     for (int w = 1; w < tx_.size(); ++w) tx_.send(w, Tag::Stop);
     store_.flush();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!opt_.quiet)
-      std::printf("sweep %s: done in %.1f s: %d jobs ok, %d failed or skipped; store %s\n", spec_.name.c_str(),
-                  secs, ok_, failed_, opt_.out.c_str());
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!opt_.quiet) {
+      if (todo == 0)
+        std::printf("sweep %s: nothing to do, all %d jobs are done in %s\n", spec_.name.c_str(), sched_->total(),
+                    opt_.out.c_str());
+      else
+        std::printf("sweep %s: done in %.1f s: %d jobs ok, %d failed or skipped; store %s\n", spec_.name.c_str(),
+                    secs, ok_, failed_, opt_.out.c_str());
+    }
     return failed_ == 0 ? 0 : 3;
   }
 
  private:
+  store::Store open_store() {
+    const bool exists = fs::exists(opt_.out);
+    if (exists && opt_.resume) {
+      store::Session s{spec_.text, opt_.version, utc_now(), tx_.size()};
+      return store::Store::resume(opt_.out, s);
+    }
+    if (exists && !opt_.force)
+      throw std::runtime_error(opt_.out + ": store already exists; refusing to overwrite it (continue it with "
+                                          "--resume, replace it with --force, or choose another --out)");
+    // Created under a temporary name and renamed once complete (SWMR started),
+    // so a kill during creation never leaves a half-made store at `out`.
+    const std::string partial = opt_.out + ".creating";
+    fs::remove(partial);
+    store::Store s = store::Store::create(partial, provenance(), job_rows(), /*force=*/false);
+    fs::rename(partial, opt_.out);
+    return s;
+  }
+
   store::Provenance provenance() const {
     store::Provenance p;
     p.grid_text = spec_.text;
@@ -61,74 +123,234 @@ class Master {
     p.seed = spec_.seed;
     p.ranks = tx_.size();
     p.created = utc_now();
+    for (const auto& run : plan_.runs) p.resolved_config += run.config + "\n";
+    p.torch_version = opt_.torch_version;
+    p.mpi_version = mpi_library_version();
+    p.nccl_version = opt_.nccl_version;
+    for (const auto& h : opt_.hostnames) p.hostnames += h + "\n";
     return p;
   }
 
-  void dispatch() {
-    while (!idle_.empty()) {
-      auto job = sched_.next();
-      if (!job) return;
-      const int worker = idle_.front();
-      idle_.pop_front();
-      JobMsg m;
-      m.job = *job;
-      const TrainRun& run = plan_.runs[job->kind == JobKind::Train ? job->index : plan_.points[job->index].run];
-      m.id = job->kind == JobKind::Train ? run.run_id : plan_.points[job->index].point_id;
-      m.checkpoint = checkpoint_path(opt_.out, spec_.models[run.model].name, run.data_tokens);
-      tx_.send(worker, Tag::Job, encode(m));
-    }
+  // One /points row per job of the plan, pending; train runs first.
+  std::vector<store::PointRow> job_rows() const {
+    std::vector<store::PointRow> rows;
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r) rows.push_back(row_of({JobKind::Train, static_cast<int>(r)}));
+    for (std::size_t p = 0; p < plan_.points.size(); ++p) rows.push_back(row_of({JobKind::Eval, static_cast<int>(p)}));
+    return rows;
   }
 
-  // Axis columns shared by every row of a job.
-  store::MetricRow base_row(JobRef job) const {
-    store::MetricRow row;
+  store::PointRow row_of(JobRef job) const {
+    store::PointRow row;
     const bool train = job.kind == JobKind::Train;
     const EvalPoint* point = train ? nullptr : &plan_.points[job.index];
     const TrainRun& run = plan_.runs[train ? job.index : point->run];
     row.point_id = train ? run.run_id : point->point_id;
+    row.job = train ? "train" : "eval";
     row.model = spec_.models[run.model].name;
-    row.n_params = run.n_params;
     row.data_tokens = run.data_tokens;
     if (point) {
       row.prompt = to_string(point->prompt);
       row.task = spec_.tasks[point->task].name;
     }
-    row.train_flops = 6.0 * static_cast<double>(row.n_params) * static_cast<double>(run.data_tokens);
+    row.config = train ? run.config : point->config;
     return row;
   }
 
-  void record_error(JobRef job, int rank, const std::string& message) {
+  std::size_t& slot(JobRef job) { return job.kind == JobKind::Train ? run_row_[job.index] : point_row_[job.index]; }
+
+  // Matches the plan's jobs with the store's /points: adds new jobs (an
+  // enlarged grid), refuses a job whose axis values exist with another config,
+  // and tells the scheduler what is already done.
+  void reconcile() {
+    rows_ = store_.points();
+    std::map<std::int64_t, std::size_t> by_id;
+    std::map<Labels, std::size_t> by_labels;
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      by_id[rows_[i].point_id] = i;
+      by_labels[labels_of(rows_[i])] = i;
+    }
+    std::set<std::int64_t> with_metrics;
+    for (const auto& m : store_.metrics()) with_metrics.insert(m.point_id);
+
+    run_row_.assign(plan_.runs.size(), 0);
+    point_row_.assign(plan_.points.size(), 0);
+    std::vector<store::PointRow> added;
+    auto place = [&](JobRef job) {
+      const store::PointRow want = row_of(job);
+      if (auto it = by_id.find(want.point_id); it != by_id.end()) {
+        slot(job) = it->second;
+        return;
+      }
+      if (auto it = by_labels.find(labels_of(want)); it != by_labels.end())
+        throw std::runtime_error(opt_.out + ": the store's " + want.job + " job (" + want.model + ", " +
+                                 std::to_string(want.data_tokens) + " tokens" +
+                                 (want.prompt.empty() ? "" : ", " + want.prompt + ", " + want.task) +
+                                 ") was run with another config (" + first_difference(rows_[it->second].config, want.config) +
+                                 "); refusing to resume it with this grid (use a new --out)");
+      slot(job) = rows_.size() + added.size();
+      added.push_back(want);
+    };
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r) place({JobKind::Train, static_cast<int>(r)});
+    for (std::size_t p = 0; p < plan_.points.size(); ++p) place({JobKind::Eval, static_cast<int>(p)});
+    if (!added.empty()) {
+      store_.add_points(added);
+      rows_.insert(rows_.end(), added.begin(), added.end());
+    }
+
+    Prior prior;
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r) {
+      prior.run_done.push_back(with_metrics.count(plan_.runs[r].run_id) > 0);
+      prior.run_has_weights.push_back(fs::exists(checkpoint(static_cast<int>(r))));
+    }
+    for (const auto& p : plan_.points) prior.point_done.push_back(with_metrics.count(p.point_id) > 0);
+    // Metrics written but the status update lost to a kill: the metrics win.
+    for (auto& row : rows_) {
+      if (with_metrics.count(row.point_id) && row.status != store::Status::Done) {
+        row.status = store::Status::Done;
+        store_.set_point(static_cast<std::size_t>(&row - rows_.data()), row);
+      }
+    }
+    store_.flush();
+    sched_.emplace(plan_, spec_, prior);
+    has_metrics_ = std::move(with_metrics);
+  }
+
+  std::string checkpoint(int run) const {
+    const TrainRun& r = plan_.runs[run];
+    return checkpoint_path(opt_.out, spec_.models[r.model].name, r.data_tokens, r.run_id);
+  }
+
+  void dispatch() {
+    while (!idle_.empty()) {
+      auto job = sched_->next();
+      if (!job) return;
+      const int worker = idle_.front();
+      idle_.pop_front();
+      const std::size_t i = slot(*job);
+      store::PointRow& row = rows_[i];
+      row.status = store::Status::Running;
+      row.attempts += 1;
+      row.start_time = unix_now();
+      row.end_time = 0.0;
+      row.rank = worker;
+      row.host = worker < static_cast<int>(opt_.hostnames.size()) ? opt_.hostnames[worker] : "";
+      store_.set_point(i, row);
+      dirty_ = true;
+
+      JobMsg m;
+      m.job = *job;
+      m.id = row.point_id;
+      m.checkpoint = checkpoint(job->kind == JobKind::Train ? job->index : plan_.points[job->index].run);
+      m.attempt = row.attempts;
+      tx_.send(worker, Tag::Job, encode(m));
+    }
+  }
+
+  // Axis columns shared by every metrics row of a job.
+  store::MetricRow base_row(JobRef job) const {
+    const store::PointRow p = row_of(job);
+    const TrainRun& run = plan_.runs[job.kind == JobKind::Train ? job.index : plan_.points[job.index].run];
+    store::MetricRow row;
+    row.point_id = p.point_id;
+    row.model = p.model;
+    row.n_params = run.n_params;
+    row.data_tokens = run.data_tokens;
+    row.prompt = p.prompt;
+    row.task = p.task;
+    row.train_flops = run.train_flops;
+    return row;
+  }
+
+  void end_job(JobRef job, store::Status status, const std::string& error, double seconds) {
+    const std::size_t i = slot(job);
+    store::PointRow& row = rows_[i];
+    row.status = status;
+    row.error = error;
+    row.end_time = unix_now();
+    row.wall_seconds = seconds;
+    store_.set_point(i, row);
+  }
+
+  void record_error(JobRef job, int rank, const std::string& message, store::Status status, double seconds) {
     const store::MetricRow b = base_row(job);
     store_.append_error({b.point_id, job.kind == JobKind::Train ? "train" : "eval", b.model, b.data_tokens,
                          b.prompt, b.task, rank, message});
+    end_job(job, status, message, seconds);
     ++failed_;
+  }
+
+  void on_curve(const CurveMsg& c) {
+    const std::int64_t run_id = plan_.runs.at(static_cast<std::size_t>(c.run)).run_id;
+    std::vector<store::CurveRow> rows;
+    for (const auto& p : c.points)
+      rows.push_back({run_id, c.attempt, p.step, p.tokens, p.loss, p.lr, p.grad_norm, p.seconds});
+    store_.append_curves(rows);
+    dirty_ = true;
+    if (Clock::now() - last_flush_ >= std::chrono::seconds(1)) flush_if_dirty();
   }
 
   void on_result(int worker, const ResultMsg& r) {
     const store::MetricRow base = base_row(r.job);
     if (r.ok) {
-      std::vector<store::MetricRow> rows;
-      for (const auto& m : r.metrics) {
-        store::MetricRow row = base;
-        row.metric = m.name;
-        row.value = m.value;
-        row.std_err = m.std_err;
-        row.n_examples = m.n;
-        rows.push_back(row);
+      // A run trained again only for its weights already has its rows.
+      if (!has_metrics_.count(base.point_id)) {
+        std::vector<store::MetricRow> rows;
+        for (const auto& m : r.metrics) {
+          store::MetricRow row = base;
+          row.metric = m.name;
+          row.value = m.value;
+          row.std_err = m.std_err;
+          row.n_examples = m.n;
+          rows.push_back(row);
+        }
+        store_.append(rows);
+        if (r.job.kind == JobKind::Train) store_.append_run(run_row(r));
+        has_metrics_.insert(base.point_id);
       }
-      store_.append(rows);
+      end_job(r.job, store::Status::Done, "", r.seconds);
       ++ok_;
     } else {
-      record_error(r.job, worker, r.error);
+      record_error(r.job, worker, r.error, store::Status::Failed, r.seconds);
     }
-    for (int p : sched_.finish(r.job, r.ok)) record_error({JobKind::Eval, p}, -1, "skipped: its train run failed");
+    for (int p : sched_->finish(r.job, r.ok))
+      record_error({JobKind::Eval, p}, -1, "skipped: its train run failed", store::Status::Skipped, 0.0);
     store_.flush();
+    last_flush_ = Clock::now();
+    dirty_ = false;
     if (!opt_.quiet) progress(worker, r, base);
+  }
+
+  store::RunRow run_row(const ResultMsg& r) const {
+    const TrainRun& run = plan_.runs[r.job.index];
+    const ModelSpec& m = spec_.models[run.model];
+    store::RunRow row;
+    row.run_id = run.run_id;
+    row.model = m.name;
+    row.n_layer = m.n_layer;
+    row.d_model = m.d_model;
+    row.n_head = m.n_head;
+    row.n_params = r.n_params;
+    row.data_tokens = run.data_tokens;
+    row.train_flops = run.train_flops;
+    row.steps = r.steps;
+    for (const auto& v : r.metrics) (v.name == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
+    row.tokens_per_s = r.tokens_per_s;
+    row.peak_rss_bytes = r.peak_rss_bytes;
+    row.wall_seconds = r.seconds;
+    row.checkpoint = checkpoint(r.job.index);
+    return row;
+  }
+
+  void flush_if_dirty() {
+    if (!dirty_) return;
+    store_.flush();
+    last_flush_ = Clock::now();
+    dirty_ = false;
   }
 
   void progress(int worker, const ResultMsg& r, const store::MetricRow& b) const {
     std::ostringstream line;
-    line << "[" << sched_.finished() << "/" << sched_.total() << "] "
+    line << "[" << sched_->finished() << "/" << sched_->total() << "] "
          << (r.job.kind == JobKind::Train ? "train " : "eval  ") << b.model << " d=" << b.data_tokens;
     if (!b.prompt.empty()) line << " " << b.prompt << " " << b.task;
     if (r.ok) {
@@ -145,18 +367,24 @@ class Master {
   const SweepSpec& spec_;
   const MasterOptions& opt_;
   Plan plan_;
-  Scheduler sched_;
   store::Store store_;
+  std::vector<store::PointRow> rows_;            // mirror of /points
+  std::vector<std::size_t> run_row_, point_row_; // plan job -> /points row
+  std::set<std::int64_t> has_metrics_;
+  std::optional<Scheduler> sched_;
   std::deque<int> idle_;
+  Clock::time_point last_flush_ = Clock::now();
+  bool dirty_ = false;
   int ok_ = 0, failed_ = 0;
 };
 
 }  // namespace
 
-std::string checkpoint_path(const std::string& out, const std::string& model, std::int64_t data_tokens) {
-  std::filesystem::path p(out);
-  const std::filesystem::path dir = p.parent_path() / (p.stem().string() + ".ckpt");
-  return (dir / (model + "-" + std::to_string(data_tokens) + ".pt")).string();
+std::string checkpoint_path(const std::string& out, const std::string& model, std::int64_t data_tokens,
+                            std::int64_t run_id) {
+  const fs::path p(out);
+  const fs::path dir = p.parent_path() / (p.stem().string() + ".ckpt");
+  return (dir / (model + "-" + std::to_string(data_tokens) + "-" + std::to_string(run_id) + ".pt")).string();
 }
 
 int run_master(const Transport& transport, const SweepSpec& spec, const MasterOptions& options) {

@@ -1,7 +1,9 @@
-// Rank 0: expands the grid, hands jobs to idle workers, writes the store.
+// Rank 0: expands the grid, reconciles it with the store (new or resumed),
+// hands jobs to idle workers, and writes every result and curve to the store.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "orchestrator/spec.hpp"
 #include "orchestrator/transport.hpp"
@@ -9,16 +11,22 @@
 namespace sweep {
 
 struct MasterOptions {
-  std::string out;  // store path
+  std::string out;       // store path
+  bool resume = false;   // continue an existing store (start one if none)
+  bool force = false;    // replace an existing store
   bool quiet = false;
-  std::string version;
+  std::string version;        // sweep's own
+  std::string torch_version;
+  std::string nccl_version;
+  std::vector<std::string> hostnames;  // per rank
 };
 
-// Where a train run's weights go: beside the store, "<out stem>.ckpt/<model>-<tokens>.pt".
-std::string checkpoint_path(const std::string& out, const std::string& model, std::int64_t data_tokens);
+// Where a train run's weights go: beside the store, "<out stem>.ckpt/<model>-<tokens>-<run id>.pt".
+std::string checkpoint_path(const std::string& out, const std::string& model, std::int64_t data_tokens,
+                            std::int64_t run_id);
 
 // Runs the sweep to the end. Returns the process exit code: 0 when every job
-// succeeded, 3 when some failed (they are recorded in /errors).
+// succeeded (or nothing was left to do), 3 when some failed (see /errors).
 int run_master(const Transport& transport, const SweepSpec& spec, const MasterOptions& options);
 
 }  // namespace sweep

@@ -1,7 +1,8 @@
 // The wire protocol between rank 0 (master) and worker ranks, in one place.
 //
-//   worker -> master  Ready   (empty)       idle, send me a job
+//   worker -> master  Ready   (empty)       idle, send me a job (sent once, at start)
 //   master -> worker  Job     JobMsg        run this
+//   worker -> master  Curve   CurveMsg      training-curve rows of the run in hand
 //   worker -> master  Result  ResultMsg     done (and idle again)
 //   master -> worker  Stop    (empty)       no more work: exit
 //
@@ -21,12 +22,25 @@
 
 namespace sweep {
 
-enum class Tag : int { Ready = 1, Job = 2, Result = 3, Stop = 4 };
+enum class Tag : int { Ready = 1, Job = 2, Result = 3, Stop = 4, Curve = 5 };
 
 struct JobMsg {
   JobRef job;
   std::int64_t id = 0;      // run_id or point_id
   std::string checkpoint;   // where the train run saves / the eval loads weights
+  std::int32_t attempt = 1; // 1 for a job's first run; tags its curve rows
+};
+
+struct CurvePoint {
+  std::int64_t step = 0;
+  std::int64_t tokens = 0;
+  double loss = 0.0, lr = 0.0, grad_norm = 0.0, seconds = 0.0;
+};
+
+struct CurveMsg {
+  int run = 0;  // index into Plan::runs
+  std::int32_t attempt = 1;
+  std::vector<CurvePoint> points;
 };
 
 struct MetricValue {
@@ -43,6 +57,10 @@ struct ResultMsg {
   std::int64_t n_params = 0;
   double seconds = 0.0;
   std::vector<MetricValue> metrics;
+  // Train jobs only:
+  std::int64_t steps = 0;
+  double tokens_per_s = 0.0;
+  std::int64_t peak_rss_bytes = 0;
 };
 
 // Little byte codec: fixed-width scalars as their bytes (all ranks share one
@@ -95,7 +113,7 @@ class Reader {
 };
 
 inline std::string encode(const JobMsg& m) {
-  return Writer().put(m.job.kind).put(m.job.index).put(m.id).put(m.checkpoint).take();
+  return Writer().put(m.job.kind).put(m.job.index).put(m.id).put(m.checkpoint).put(m.attempt).take();
 }
 
 inline JobMsg decode_job(const std::string& bytes) {
@@ -105,6 +123,24 @@ inline JobMsg decode_job(const std::string& bytes) {
   m.job.index = r.get<int>();
   m.id = r.get<std::int64_t>();
   m.checkpoint = r.get_string();
+  m.attempt = r.get<std::int32_t>();
+  return m;
+}
+
+inline std::string encode(const CurveMsg& m) {
+  Writer w;
+  w.put(m.run).put(m.attempt).put<std::uint64_t>(m.points.size());
+  for (const auto& p : m.points) w.put(p);
+  return w.take();
+}
+
+inline CurveMsg decode_curve(const std::string& bytes) {
+  Reader r(bytes);
+  CurveMsg m;
+  m.run = r.get<int>();
+  m.attempt = r.get<std::int32_t>();
+  const auto n = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < n; ++i) m.points.push_back(r.get<CurvePoint>());
   return m;
 }
 
@@ -113,6 +149,7 @@ inline std::string encode(const ResultMsg& m) {
   w.put(m.job.kind).put(m.job.index).put(m.ok).put(m.error).put(m.n_params).put(m.seconds);
   w.put<std::uint64_t>(m.metrics.size());
   for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n);
+  w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
   return w.take();
 }
 
@@ -134,6 +171,9 @@ inline ResultMsg decode_result(const std::string& bytes) {
     v.n = r.get<std::int64_t>();
     m.metrics.push_back(std::move(v));
   }
+  m.steps = r.get<std::int64_t>();
+  m.tokens_per_s = r.get<double>();
+  m.peak_rss_bytes = r.get<std::int64_t>();
   return m;
 }
 

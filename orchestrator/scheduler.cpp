@@ -11,11 +11,31 @@ double eval_cost(const TrainRun& run, const SweepSpec& spec) {
   return 2.0 * static_cast<double>(run.n_params) * spec.eval.examples * spec.train.seq_len;
 }
 
-Scheduler::Scheduler(const Plan& plan, const SweepSpec& spec)
+namespace {
+
+bool flag(const std::vector<bool>& v, std::size_t i) { return i < v.size() && v[i]; }
+
+}  // namespace
+
+Scheduler::Scheduler(const Plan& plan, const SweepSpec& spec, const Prior& prior)
     : plan_(plan), total_(static_cast<int>(plan.runs.size() + plan.points.size())) {
+  for (std::size_t p = 0; p < plan.points.size(); ++p) point_done_.push_back(flag(prior.point_done, p));
   for (std::size_t r = 0; r < plan.runs.size(); ++r) {
     eval_cost_.push_back(eval_cost(plan.runs[r], spec));
-    ready_.push_back({{JobKind::Train, static_cast<int>(r)}, train_cost(plan.runs[r]) + eval_cost_.back()});
+    bool evals_pending = false;
+    for (std::size_t p = 0; p < plan.points.size(); ++p) {
+      if (plan.points[p].run != static_cast<int>(r)) continue;
+      if (point_done_[p]) ++finished_;
+      else evals_pending = true;
+    }
+    if (flag(prior.run_done, r) && (!evals_pending || flag(prior.run_has_weights, r))) {
+      ++finished_;
+      for (std::size_t p = 0; p < plan.points.size(); ++p)
+        if (plan.points[p].run == static_cast<int>(r) && !point_done_[p])
+          ready_.push_back({{JobKind::Eval, static_cast<int>(p)}, eval_cost_[r]});
+    } else {
+      ready_.push_back({{JobKind::Train, static_cast<int>(r)}, train_cost(plan.runs[r]) + eval_cost_.back()});
+    }
   }
 }
 
@@ -38,7 +58,7 @@ std::vector<int> Scheduler::finish(JobRef job, bool ok) {
   std::vector<int> skipped;
   if (job.kind != JobKind::Train) return skipped;
   for (std::size_t p = 0; p < plan_.points.size(); ++p) {
-    if (plan_.points[p].run != job.index) continue;
+    if (plan_.points[p].run != job.index || point_done_[p]) continue;
     if (ok) {
       ready_.push_back({{JobKind::Eval, static_cast<int>(p)}, eval_cost_[job.index]});
     } else {

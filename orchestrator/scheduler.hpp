@@ -23,9 +23,18 @@ struct JobRef {
 double train_cost(const TrainRun& run);
 double eval_cost(const TrainRun& run, const SweepSpec& spec);
 
+// What an earlier session of the same store already finished.
+struct Prior {
+  std::vector<bool> run_done;         // per run: its metrics are in the store
+  std::vector<bool> run_has_weights;  // per run: its checkpoint file exists
+  std::vector<bool> point_done;       // per point: its metrics are in the store
+};
+
 class Scheduler {
  public:
-  Scheduler(const Plan& plan, const SweepSpec& spec);
+  // Done jobs count as finished from the start. A done run whose weights are
+  // gone is trained again only if one of its points still needs them.
+  Scheduler(const Plan& plan, const SweepSpec& spec, const Prior& prior = {});
 
   // The ready job with the longest remaining path (ties: lower index), or none.
   std::optional<JobRef> next();
@@ -46,6 +55,7 @@ class Scheduler {
   };
   const Plan& plan_;
   std::vector<double> eval_cost_;  // per run
+  std::vector<bool> point_done_;
   std::vector<Ready> ready_;
   int total_ = 0, finished_ = 0, running_ = 0;
 };

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <unistd.h>
+
 namespace sweep {
 namespace {
 
@@ -56,12 +58,19 @@ void Transport::send(int dest, Tag tag, const std::string& bytes) const {
 }
 
 Transport::Message Transport::receive() const {
+  for (;;)
+    if (auto m = receive(std::chrono::milliseconds(60000))) return *m;
+}
+
+std::optional<Transport::Message> Transport::receive(std::chrono::milliseconds timeout) const {
   MPI_Status status;
   int flag = 0;
   auto pause = std::chrono::microseconds(50);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
     if (flag) break;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(5000));
   }
@@ -75,6 +84,25 @@ Transport::Message Transport::receive() const {
                      MPI_STATUS_IGNORE),
             "MPI_Recv");
   return m;
+}
+
+std::vector<std::string> Transport::hostnames() const {
+  constexpr int kLen = 256;
+  char mine[kLen] = {};
+  gethostname(mine, kLen - 1);
+  std::vector<char> all(static_cast<std::size_t>(kLen) * static_cast<std::size_t>(size_));
+  mpi_check(MPI_Allgather(mine, kLen, MPI_CHAR, all.data(), kLen, MPI_CHAR, MPI_COMM_WORLD), "MPI_Allgather");
+  std::vector<std::string> out;
+  for (int r = 0; r < size_; ++r) out.emplace_back(all.data() + static_cast<std::size_t>(r) * kLen);
+  return out;
+}
+
+std::string mpi_library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int len = 0;
+  MPI_Get_library_version(text, &len);
+  std::string s(text, static_cast<std::size_t>(len));
+  return s.substr(0, s.find_first_of("\r\n,"));
 }
 
 void Transport::broadcast(std::string& s) const {

@@ -6,11 +6,17 @@
 
 #include <mpi.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "orchestrator/protocol.hpp"
 
 namespace sweep {
+
+// MPI_Get_library_version, first line.
+std::string mpi_library_version();
 
 // Throws std::runtime_error("MPI_Send failed on rank 3: <MPI error string>").
 void mpi_check(int rc, const char* call);
@@ -56,6 +62,11 @@ class Transport {
   // Waits for the next message from anyone without spinning a core: polls with
   // MPI_Iprobe and sleeps between polls (backing off to 5 ms).
   Message receive() const;
+  // The same, giving up after `timeout`.
+  std::optional<Message> receive(std::chrono::milliseconds timeout) const;
+
+  // Collective: every rank's host name, in rank order (on every rank).
+  std::vector<std::string> hostnames() const;
 
   // Broadcasts a string from rank 0 to all ranks.
   void broadcast(std::string& s) const;

@@ -1,17 +1,16 @@
 """Prints a store's results as small tables: held-out loss per model and data
 size, and each eval metric per (model, data) row and (prompt, task) column.
 Usage: /usr/bin/python3 scripts/summarize.py STORE.h5"""
+import pathlib
 import sys
 
-import h5py
-import pandas as pd
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "hdf5_schema" / "python"))
+import sweepstore  # noqa: E402
 
-with h5py.File(sys.argv[1], "r") as f:
-    df = pd.DataFrame(f["metrics"][()])
-    n_errors = len(f["errors"])
-for c in df.columns:
-    if df[c].dtype == object:
-        df[c] = df[c].str.decode("utf-8")
+import pandas as pd  # noqa: E402
+
+df = sweepstore.table(sys.argv[1], "metrics")
+n_errors = len(sweepstore.table(sys.argv[1], "errors"))
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)

@@ -81,6 +81,23 @@ TEST(Trainer, TrainsOnExactlyTheRequestedTokens) {
   EXPECT_EQ(r.train_loss.tokens, 104);  // tail window is the last step only
 }
 
+TEST(Trainer, LogsEveryNthStepAndTheLast) {
+  std::vector<StepLog> logs;
+  const auto r = train_model(tiny_model(), tiny_train(), tasks(), 1000, 7, "",
+                             [&](const StepLog& s) { logs.push_back(s); }, 3);
+  ASSERT_EQ(logs.size(), 4u);  // steps 0, 3, 6 and the last, 7
+  EXPECT_EQ(logs[1].step, 3);
+  EXPECT_EQ(logs[1].tokens, 4 * 128);
+  EXPECT_EQ(logs.back().step, r.steps - 1);
+  EXPECT_EQ(logs.back().tokens, 1000);
+  for (const auto& s : logs) {
+    EXPECT_GT(s.loss, 0.0);
+    EXPECT_GT(s.grad_norm, 0.0);
+    EXPECT_GT(s.lr, 0.0);
+  }
+  EXPECT_NEAR(logs.back().loss, r.train_loss.mean, 1e-9);  // the tail window is the last step
+}
+
 TEST(Trainer, DivergenceIsAnError) {
   ModelSpec m = tiny_model();
   m.lr = 1e30;

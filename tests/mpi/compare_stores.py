@@ -1,18 +1,16 @@
 """Two stores of the same grid and seed hold the same /metrics, whatever the
 rank count that wrote them (rows may arrive in another order)."""
+import pathlib
 import sys
 
-import h5py
-import numpy as np
-import pandas as pd
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "hdf5_schema" / "python"))
+import sweepstore  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 
 def load(path):
-    with h5py.File(path, "r") as f:
-        df = pd.DataFrame(f["metrics"][()])
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].str.decode("utf-8")
+    df = sweepstore.table(path, "metrics")
     return df.sort_values(["point_id", "metric"]).reset_index(drop=True)
 
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "kernels/model_size.hpp"
@@ -61,12 +62,30 @@ TEST(GridExpansion, EveryPointIsADistinctCombination) {
   EXPECT_EQ(ids.size(), plan.points.size());
 }
 
-TEST(GridExpansion, IdsAreStableHashesOfAxisValuesNotPositions) {
-  const Plan plan = expand(three_by_two());
-  EXPECT_EQ(plan.runs[0].run_id, run_id("a", 1000));
-  EXPECT_EQ(plan.points[0].point_id, point_id("a", 1000, PromptStyle::ZeroShot, "addition"));
-  EXPECT_NE(point_id("a", 1000, PromptStyle::ZeroShot, "addition"), point_id("a", 1000, PromptStyle::Cot, "addition"));
+TEST(GridExpansion, IdsAreHashesOfResolvedConfigNotPositions) {
+  const SweepSpec spec = three_by_two();
+  const Plan plan = expand(spec);
+  EXPECT_EQ(plan.runs[0].run_id, config_id(run_config(spec, 0, 1000)));
+  EXPECT_EQ(plan.runs[0].config.find("seed=5;model=a;n_layer=1;d_model=8;n_head=2;"), 0u);
   EXPECT_GE(plan.runs[0].run_id, 0);
+  // The same point in a grid listed in another order keeps its id.
+  SweepSpec reordered = spec;
+  std::reverse(reordered.grid.data_tokens.begin(), reordered.grid.data_tokens.end());
+  const Plan again = expand(reordered);
+  std::set<std::int64_t> a, b;
+  for (const auto& p : plan.points) a.insert(p.point_id);
+  for (const auto& p : again.points) b.insert(p.point_id);
+  EXPECT_EQ(a, b);
+}
+
+TEST(GridExpansion, ChangingAModelsShapeChangesItsIds) {
+  SweepSpec spec = three_by_two();
+  const Plan before = expand(spec);
+  spec.models[0].d_model = 16;
+  const Plan after = expand(spec);
+  EXPECT_NE(before.runs[0].run_id, after.runs[0].run_id);
+  EXPECT_NE(before.points[0].point_id, after.points[0].point_id);
+  EXPECT_EQ(before.runs[2].run_id, after.runs[2].run_id);  // model b is unchanged
 }
 
 TEST(GridExpansion, RunsCarryParameterCountAndTrainingFlops) {

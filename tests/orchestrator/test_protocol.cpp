@@ -5,12 +5,23 @@
 namespace sweep {
 
 TEST(Protocol, JobMessageRoundTrips) {
-  JobMsg m{{JobKind::Eval, 17}, 123456789012345LL, "results/grid.ckpt/m-80000.pt"};
+  JobMsg m{{JobKind::Eval, 17}, 123456789012345LL, "results/grid.ckpt/m-80000.pt", 3};
   const JobMsg back = decode_job(encode(m));
   EXPECT_EQ(back.job.kind, JobKind::Eval);
   EXPECT_EQ(back.job.index, 17);
   EXPECT_EQ(back.id, m.id);
   EXPECT_EQ(back.checkpoint, m.checkpoint);
+  EXPECT_EQ(back.attempt, 3);
+}
+
+TEST(Protocol, CurveMessageRoundTrips) {
+  CurveMsg m{4, 2, {{10, 10240, 2.5, 1e-3, 0.7, 1.5}, {20, 20480, 2.1, 2e-3, 0.6, 3.0}}};
+  const CurveMsg back = decode_curve(encode(m));
+  EXPECT_EQ(back.run, 4);
+  EXPECT_EQ(back.attempt, 2);
+  ASSERT_EQ(back.points.size(), 2u);
+  EXPECT_EQ(back.points[1].tokens, 20480);
+  EXPECT_DOUBLE_EQ(back.points[1].grad_norm, 0.6);
 }
 
 TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
@@ -33,7 +44,7 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
 }
 
 TEST(Protocol, TruncatedMessageIsAnError) {
-  std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt"});
+  std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt", 1});
   bytes.resize(bytes.size() - 3);
   EXPECT_THROW(decode_job(bytes), std::runtime_error);
 }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "orchestrator/config.hpp"
 #include "orchestrator/scheduler.hpp"
 
@@ -72,6 +74,30 @@ TEST(Scheduling, FailedTrainRunSkipsItsEvalPointsAndTheSweepStillEnds) {
   EXPECT_TRUE(s.all_finished());
   EXPECT_EQ(s.finished(), s.total());
   EXPECT_EQ(s.running(), 0);
+}
+
+TEST(Scheduling, ResumedSweepRunsOnlyWhatIsNotDone) {
+  const SweepSpec spec = spec_two_models();
+  const Plan plan = expand(spec);  // 4 runs x 2 points
+  Prior prior;
+  prior.run_done = {true, true, true, false};
+  prior.run_has_weights = {true, false, false, false};
+  prior.point_done = {true, false, true, true, false, false, false, false};
+  // run 0: done, weights, one point left -> that eval only
+  // run 1: done, no weights, both points done -> nothing
+  // run 2: done, no weights, points left -> train again
+  // run 3: not done -> train
+  Scheduler s(plan, spec, prior);
+  EXPECT_EQ(s.finished(), 2 + 3);  // runs 0 and 1, points 0, 2, 3
+  std::vector<std::pair<JobKind, int>> jobs;
+  while (auto j = s.next()) jobs.push_back({j->kind, j->index});
+  std::sort(jobs.begin(), jobs.end());
+  const std::vector<std::pair<JobKind, int>> want{{JobKind::Train, 2}, {JobKind::Train, 3}, {JobKind::Eval, 1}};
+  EXPECT_EQ(jobs, want);
+  s.finish({JobKind::Train, 2}, true);
+  int evals = 0;
+  while (auto j = s.next()) evals += j->kind == JobKind::Eval;
+  EXPECT_EQ(evals, 2);
 }
 
 }  // namespace sweep

@@ -1,15 +1,13 @@
 """The held-out loss of the largest model at the most data is below that of the
 smallest model at the least data, and n_params grows with model size: the
 minimum a scaling curve must show. Usage: loss_falls_with_scale.py STORE.h5"""
+import pathlib
 import sys
 
-import h5py
-import pandas as pd
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "hdf5_schema" / "python"))
+import sweepstore  # noqa: E402
 
-with h5py.File(sys.argv[1], "r") as f:
-    df = pd.DataFrame(f["metrics"][()])
-for c in ("model", "metric"):
-    df[c] = df[c].str.decode("utf-8")
+df = sweepstore.table(sys.argv[1], "metrics")
 loss = df[df.metric == "eval_loss"]
 if loss.empty:
     sys.exit("loss_falls_with_scale: no eval_loss rows")

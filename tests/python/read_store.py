@@ -3,9 +3,15 @@
 
 Usage: /usr/bin/python3 tests/python/read_store.py STORE.h5 [--expect-points N]
 
-Exits 0 and prints one line, e.g. "read_store: 126 metrics rows, 42 points, OK";
-exits 1 with every problem found (on stderr) otherwise; an empty /metrics is a
-failure (nothing to plot). Schema: hdf5_schema/SCHEMA.md.
+For a finished, clean sweep (schema_version 2). Exits 0 and prints one line,
+e.g. "read_store: 126 metrics rows, 42 points, 6 runs, 3072 curve rows, OK";
+exits 1 with every problem found (on stderr) otherwise. It checks /metrics
+(types, units, unique (point_id, metric) pairs, complete points), /points
+(every job done, each with its metrics rows), /runs (one row per train job)
+and /curves (rows for every run). An empty /metrics is a failure (nothing to
+plot). Opens the store as a SWMR reader, so it also reads a store whose writer
+is still running (which then usually fails "every job done"). Schema:
+hdf5_schema/SCHEMA.md.
 """
 import argparse
 import sys
@@ -24,7 +30,16 @@ EXPECTED_DTYPES = {
     "train_flops": "float64",
 }
 STRING_COLUMNS = [c for c, t in EXPECTED_DTYPES.items() if t is None]
-ROOT_ATTRIBUTES = ["grid_text", "seed", "sweep_version", "created"]
+ROOT_ATTRIBUTES = ["grid_text", "seed", "sweep_version", "created", "sessions", "hdf5_version",
+                   "resolved_config", "hostnames"]
+SCHEMA_VERSION = 2
+RUN_DTYPES = {"run_id": "int64", "n_layer": "int32", "d_model": "int32", "n_head": "int32",
+              "n_params": "int64", "data_tokens": "int64", "train_flops": "float64",
+              "steps": "int64", "train_loss": "float64", "eval_loss": "float64",
+              "tokens_per_s": "float64", "peak_rss_bytes": "int64", "wall_seconds": "float64"}
+CURVE_DTYPES = {"run_id": "int64", "attempt": "int32", "step": "int64", "tokens": "int64",
+                "loss": "float64", "lr": "float64", "grad_norm": "float64",
+                "wall_seconds": "float64"}
 
 
 def fail(path, problems):
@@ -51,27 +66,49 @@ def check(path, expect_points):
 
     problems = []
     try:
-        f = h5py.File(path, "r")
+        # swmr=True: also works while (or after) a SWMR writer has the file open.
+        f = h5py.File(path, "r", swmr=True)
     except OSError as e:
-        hint = ""
-        if "already open for write" in str(e):
-            hint = (" -- the writer is still running, or died without closing the store; "
-                    f"in that case `h5clear -s --increment {path}` makes its flushed rows readable")
-        fail(path, [f"cannot open: {e}{hint}"])
+        fail(path, [f"cannot open: {e}"])
 
     with f:
         for name in ROOT_ATTRIBUTES:
             if name not in f.attrs:
                 problems.append(f"root attribute '{name}' is missing")
-        if "schema_version" in f.attrs and int(f.attrs["schema_version"]) != 1:
-            problems.append(f"schema_version is {f.attrs['schema_version']}, expected 1")
-        if "metrics" not in f:
-            fail(path, problems + ["dataset /metrics is missing"])
-        n_errors = f["errors"].shape[0] if "errors" in f else None
-        if n_errors is None:
-            problems.append("dataset /errors is missing")
+        if "schema_version" not in f.attrs:
+            fail(path, problems + ["no schema_version attribute: not a sweep store"])
+        if int(f.attrs["schema_version"]) != SCHEMA_VERSION:
+            fail(path, problems + [f"schema_version is {f.attrs['schema_version']}, "
+                                   f"expected {SCHEMA_VERSION}"])
+        for name in ("metrics", "errors", "points", "runs", "curves"):
+            if name not in f:
+                problems.append(f"dataset /{name} is missing")
+        if problems:
+            fail(path, problems)
+        n_errors = f["errors"].shape[0]
         # Exactly what a plotting user writes.
         df = pd.DataFrame(f["metrics"][()])
+        points = pd.DataFrame(f["points"][()])
+        status_names = {v: k for k, v in
+                        (h5py.check_enum_dtype(f["points"].dtype["status"]) or {}).items()}
+        runs = pd.DataFrame(f["runs"][()])
+        curves = pd.DataFrame(f["curves"][()])
+
+    if not status_names:
+        problems.append("/points: column status is not an HDF5 enum")
+    for frame in (points, runs):
+        for col in frame.columns:
+            if frame[col].dtype == object:
+                frame[col] = frame[col].str.decode("utf-8")
+    points["status"] = points["status"].map(lambda v: status_names.get(int(v), f"invalid({v})"))
+    for name, frame, dtypes in (("runs", runs, RUN_DTYPES), ("curves", curves, CURVE_DTYPES)):
+        for col, dtype in dtypes.items():
+            if col not in frame.columns:
+                problems.append(f"/{name} lacks column {col}")
+            elif str(frame[col].dtype) != dtype:
+                problems.append(f"/{name} column {col} has dtype {frame[col].dtype}, expected {dtype}")
+    if problems:
+        fail(path, problems)
 
     if len(df) == 0:
         fail(path, problems + [f"/metrics has no rows (/errors has {n_errors or 0}): nothing to plot"])
@@ -138,11 +175,65 @@ def check(path, expect_points):
     if expect_points is not None and n_points != expect_points:
         problems.append(f"{n_points} distinct eval points, expected {expect_points}")
 
+    # /points: a clean sweep finished every job, and each done job has its rows.
+    def ids(rows):
+        return ", ".join(str(p) for p in list(rows)[:5]) + (", ..." if len(rows) > 5 else "")
+
+    not_done = points[points["status"] != "done"]
+    if len(not_done):
+        counts = not_done["status"].value_counts().to_dict()
+        first = not_done.iloc[0]
+        problems.append(f"{len(not_done)} of {len(points)} jobs in /points are not done {counts}; "
+                        f"first: {first['job']} {first['point_id']} ({first['model']}, "
+                        f"{first['prompt'] or '-'}/{first['task'] or '-'}): "
+                        f"{first['status']} {first['error']!r}")
+    done = points[points["status"] == "done"]
+    train_ids = set(points.loc[points["job"] == "train", "point_id"])
+    eval_ids = set(points.loc[points["job"] == "eval", "point_id"])
+    lost = set(done.loc[done["job"] == "eval", "point_id"]) - set(evals["point_id"])
+    if lost:
+        problems.append(f"{len(lost)} done eval jobs have no /metrics rows (point_id {ids(lost)})")
+    stray = set(evals["point_id"]) - eval_ids
+    if stray:
+        problems.append(f"{len(stray)} eval points in /metrics are not in /points "
+                        f"(point_id {ids(stray)})")
+    if expect_points is not None and len(eval_ids) != expect_points:
+        problems.append(f"/points has {len(eval_ids)} eval jobs, expected {expect_points}")
+
+    # /runs: one row per train job; /curves: rows for every run.
+    dup_runs = runs[runs.duplicated("run_id", keep=False)]
+    if len(dup_runs):
+        problems.append(f"/runs repeats run ids {ids(set(dup_runs['run_id']))}")
+    run_ids = set(runs["run_id"])
+    if run_ids != train_ids:
+        problems.append(f"/runs has {len(run_ids)} runs for {len(train_ids)} train jobs in /points "
+                        f"(missing {ids(train_ids - run_ids) or 'none'}; "
+                        f"extra {ids(run_ids - train_ids) or 'none'})")
+    bad_loss = runs[~(runs["eval_loss"] > 0) | ~(runs["train_loss"] > 0)]
+    if len(bad_loss):
+        problems.append(f"{len(bad_loss)} /runs rows have a loss that is not > 0 "
+                        f"(run_id {ids(bad_loss['run_id'])})")
+    flops = 6.0 * runs["n_params"].astype("float64") * runs["data_tokens"].astype("float64")
+    if len(runs) and not np.allclose(runs["train_flops"], flops, rtol=1e-9, atol=0.0):
+        problems.append("/runs has train_flops != 6 * n_params * data_tokens")
+    if len(curves) == 0:
+        problems.append("/curves has no rows")
+    no_curve = run_ids - set(curves["run_id"])
+    if no_curve:
+        problems.append(f"{len(no_curve)} runs have no /curves rows (run_id {ids(no_curve)})")
+    orphan = set(curves["run_id"]) - train_ids
+    if orphan:
+        problems.append(f"/curves has rows of unknown runs (run_id {ids(orphan)})")
+    if len(curves) and not np.isfinite(curves["loss"]).all():
+        problems.append(f"{int((~np.isfinite(curves['loss'])).sum())} /curves rows have a "
+                        f"non-finite loss")
+
     if problems:
         fail(path, problems)
     if n_errors:
-        print(f"read_store: note: {n_errors} rows in /errors", file=sys.stderr)
-    print(f"read_store: {len(df)} metrics rows, {n_points} points, OK")
+        print(f"read_store: note: {n_errors} rows in /errors (retried attempts)", file=sys.stderr)
+    print(f"read_store: {len(df)} metrics rows, {n_points} points, {len(runs)} runs, "
+          f"{len(curves)} curve rows, OK")
 
 
 def main():

@@ -1,0 +1,43 @@
+"""Reading a sweep store from Python (h5py + pandas), live or after the sweep.
+
+    import sys; sys.path.insert(0, "hdf5_schema/python")
+    import sweepstore
+    df = sweepstore.table("results/grid.h5", "metrics")          # after the sweep
+    with sweepstore.live("results/grid.h5") as f:                # while it runs
+        df = sweepstore.frame(f, "metrics")
+
+Byte-string columns come back decoded as str; the /points status enum as its name.
+"""
+import contextlib
+
+import h5py
+import pandas as pd
+
+STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped"}
+
+
+def frame(f, name):
+    """The dataset `name` of an open h5py.File as a DataFrame with str columns."""
+    ds = f[name]
+    if hasattr(ds, "refresh") and f.swmr_mode:
+        ds.refresh()
+    df = pd.DataFrame(ds[()])
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].str.decode("utf-8")
+    if name == "points" and "status" in df.columns:
+        df["status"] = df["status"].map(STATUS)
+    return df
+
+
+def table(path, name):
+    """One dataset of a closed store (or one whose writer has finished)."""
+    with h5py.File(path, "r") as f:
+        return frame(f, name)
+
+
+@contextlib.contextmanager
+def live(path):
+    """Opens a store that a running sweep is writing (SWMR read)."""
+    with h5py.File(path, "r", swmr=True) as f:
+        yield f

@@ -1,0 +1,64 @@
+"""--resume on a finished store does no work; an enlarged grid (one more
+data size) runs only its new jobs; a grid that changed a model is refused.
+Works on a copy (store and checkpoints) of a finished store.
+argv: FINISHED_STORE WORK_STORE GRID COMMAND_PREFIX... (the prefix ends with the sweep binary)"""
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "hdf5_schema" / "python"))
+import sweepstore  # noqa: E402
+
+source, store, grid, prefix = (pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]),
+                               sys.argv[4:])
+shutil.rmtree(store.with_suffix(".ckpt"), ignore_errors=True)
+shutil.copyfile(source, store)
+shutil.copytree(source.with_suffix(".ckpt"), store.with_suffix(".ckpt"))
+
+
+def sweep(grid_path):
+    p = subprocess.run(prefix + [str(grid_path), "--out", str(store), "--resume"], capture_output=True, text=True,
+                       timeout=300)
+    return p.returncode, p.stdout + p.stderr
+
+
+before = sweepstore.table(store, "metrics")
+rc, out = sweep(grid)
+if rc != 0 or "nothing to do" not in out:
+    sys.exit(f"resume_cli: resume of a finished store: exit {rc}\n{out}")
+if len(sweepstore.table(store, "metrics")) != len(before):
+    sys.exit("resume_cli: resume of a finished store added rows")
+print(f"resume_cli: finished store: exit 0, nothing to do, still {len(before)} rows")
+
+text = grid.read_text()
+bigger = re.sub(r"data_tokens = \[([^\]]*)\]", lambda m: f"data_tokens = [{m.group(1)}, 12_288]", text, count=1)
+with tempfile.TemporaryDirectory() as tmp:
+    enlarged = pathlib.Path(tmp) / "enlarged.toml"
+    enlarged.write_text(bigger)
+    rc, out = sweep(enlarged)
+    ran = re.search(r"(\d+) to run", out)
+    after = sweepstore.table(store, "metrics")
+    new_ids = set(after.point_id) - set(before.point_id)
+    if rc != 0 or not ran:
+        sys.exit(f"resume_cli: enlarged grid: exit {rc}\n{out}")
+    n_models = len(set(before.model))
+    runs, points = n_models, n_models * (len(set(before.prompt)) - 1) * (len(set(before.task)) - 1)
+    if int(ran.group(1)) != runs + points or len(new_ids) != runs + points:
+        sys.exit(f"resume_cli: enlarged grid ran {ran.group(1)} jobs and added {len(new_ids)} ids, want {runs + points}")
+    if not (after[after.data_tokens == 12_288].shape[0] == 2 * (runs + points)):
+        sys.exit("resume_cli: the new data size lacks rows")
+    print(f"resume_cli: enlarged grid (data_tokens + 12288): ran {ran.group(1)} new jobs "
+          f"({runs} train + {points} eval), {len(after) - len(before)} new rows")
+
+    changed = pathlib.Path(tmp) / "changed.toml"
+    changed.write_text(re.sub(r"(\[model\.xs\][^\[]*d_model\s*=\s*)\d+", r"\g<1>32", text, count=1))
+    n = len(sweepstore.table(store, "metrics"))
+    rc, out = sweep(changed)
+    if rc == 0 or "another config" not in out:
+        sys.exit(f"resume_cli: a changed model was not refused: exit {rc}\n{out}")
+    if len(sweepstore.table(store, "metrics")) != n:
+        sys.exit("resume_cli: the refused resume changed /metrics")
+    print("resume_cli: changed model refused: " + next(l for l in out.splitlines() if "another config" in l))
