@@ -144,7 +144,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     if (step >= tail_from || step % 50 == 0 || logged) {
       const double l = loss.item<double>();
       if (!std::isfinite(l))
-        throw std::runtime_error("training diverged: loss is " + std::to_string(l) + " at step " +
+        throw TrainingDiverged("training diverged: loss is " + std::to_string(l) + " at step " +
                                  std::to_string(step) + " (lr " + std::to_string(lr) + ")");
       if (step >= tail_from) {
         tail_losses.push_back(l);
@@ -161,7 +161,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
   r.train_loss = summarise(tail_losses, tail_tokens);
   r.eval_loss = heldout_loss(model, tasks, train, sweep_seed);
-  if (!std::isfinite(r.eval_loss.mean)) throw std::runtime_error("held-out loss is not finite");
+  if (!std::isfinite(r.eval_loss.mean)) throw TrainingDiverged("training diverged: held-out loss is not finite");
   if (!checkpoint.empty()) {
     std::filesystem::create_directories(std::filesystem::path(checkpoint).parent_path());
     const std::string tmp = checkpoint + ".partial";

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct StepLog {
 };
 using StepLogger = std::function<void(const StepLog&)>;
 
+// Training stopped because the loss became non-finite.
+struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct TrainResult {
   std::int64_t n_params = 0;
   std::int64_t steps = 0;
@@ -51,7 +57,7 @@ LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpe
 
 // Trains and, when `checkpoint` is non-empty, saves the weights there. Every
 // `log_every` steps and at the last step, `log` receives the step's figures.
-// Throws std::runtime_error if the loss becomes non-finite (divergence).
+// Throws TrainingDiverged if the loss becomes non-finite.
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
                         const StepLogger& log = {}, int log_every = 10);

@@ -310,10 +310,11 @@ class Master {
       end_job(r.job, store::Status::Done, "", r.seconds);
       ++ok_;
     } else {
-      record_error(r.job, worker, r.error, store::Status::Failed, r.seconds);
+      record_error(r.job, worker, r.error, r.diverged ? store::Status::Diverged : store::Status::Failed, r.seconds);
     }
     for (int p : sched_->finish(r.job, r.ok))
-      record_error({JobKind::Eval, p}, -1, "skipped: its train run failed", store::Status::Skipped, 0.0);
+      record_error({JobKind::Eval, p}, -1, r.diverged ? "skipped: its train run diverged" : "skipped: its train run failed",
+                   store::Status::Skipped, 0.0);
     store_.flush();
     last_flush_ = Clock::now();
     dirty_ = false;

@@ -53,6 +53,7 @@ struct MetricValue {
 struct ResultMsg {
   JobRef job;
   bool ok = false;
+  bool diverged = false;  // failed because the training loss became non-finite
   std::string error;
   std::int64_t n_params = 0;
   double seconds = 0.0;
@@ -146,7 +147,7 @@ inline CurveMsg decode_curve(const std::string& bytes) {
 
 inline std::string encode(const ResultMsg& m) {
   Writer w;
-  w.put(m.job.kind).put(m.job.index).put(m.ok).put(m.error).put(m.n_params).put(m.seconds);
+  w.put(m.job.kind).put(m.job.index).put(m.ok).put(m.diverged).put(m.error).put(m.n_params).put(m.seconds);
   w.put<std::uint64_t>(m.metrics.size());
   for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n);
   w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
@@ -159,6 +160,7 @@ inline ResultMsg decode_result(const std::string& bytes) {
   m.job.kind = r.get<JobKind>();
   m.job.index = r.get<int>();
   m.ok = r.get<bool>();
+  m.diverged = r.get<bool>();
   m.error = r.get_string();
   m.n_params = r.get<std::int64_t>();
   m.seconds = r.get<double>();

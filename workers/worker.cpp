@@ -95,6 +95,11 @@ void run_worker(const Transport& transport, const SweepSpec& spec, int threads) 
     ResultMsg r;
     try {
       r = run_job(transport, spec, plan, job);
+    } catch (const TrainingDiverged& e) {
+      r.job = job.job;
+      r.ok = false;
+      r.diverged = true;
+      r.error = e.what();
     } catch (const c10::Error& e) {
       r.job = job.job;
       r.ok = false;

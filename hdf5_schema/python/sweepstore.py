@@ -13,7 +13,7 @@ import contextlib
 import h5py
 import pandas as pd
 
-STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped"}
+STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged"}
 
 
 def frame(f, name):
@@ -31,8 +31,13 @@ def frame(f, name):
 
 
 def table(path, name):
-    """One dataset of a closed store (or one whose writer has finished)."""
-    with h5py.File(path, "r") as f:
+    """One dataset of a store. A store still being written, or left by a killed
+    writer, refuses a plain open (its status flags are set): read it as SWMR."""
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        f = h5py.File(path, "r", swmr=True)
+    with f:
         return frame(f, name)
 
 

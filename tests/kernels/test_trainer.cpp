@@ -101,7 +101,7 @@ TEST(Trainer, LogsEveryNthStepAndTheLast) {
 TEST(Trainer, DivergenceIsAnError) {
   ModelSpec m = tiny_model();
   m.lr = 1e30;
-  EXPECT_THROW(train_model(m, tiny_train(), tasks(), 4000, 7, ""), std::runtime_error);
+  EXPECT_THROW(train_model(m, tiny_train(), tasks(), 4000, 7, ""), TrainingDiverged);
 }
 
 }  // namespace sweep

@@ -1,7 +1,7 @@
 """Crash safety: kill -9 the whole mpirun (every rank) at random moments of a
-smoke sweep, --resume each time, then let it finish; the store must then equal
-an uninterrupted run's: the same point ids, each once, identical values.
-argv: REFERENCE_STORE STORE KILLS SEED COMMAND... (COMMAND writes STORE with --resume)"""
+sweep, --resume each time, then let it finish; the store must then equal an
+uninterrupted run's: the same point ids, each once, identical values.
+argv: REFERENCE_STORE STORE KILLS SEED MAX_SECONDS COMMAND... (COMMAND writes STORE with --resume)"""
 import pathlib
 import random
 import subprocess
@@ -11,11 +11,12 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "hdf5_schema" / "python"))
 import sweepstore  # noqa: E402
 
-reference, store, kills, seed, cmd = sys.argv[1], pathlib.Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+reference, store = sys.argv[1], pathlib.Path(sys.argv[2])
+kills, seed, max_seconds, cmd = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6:]
 rng = random.Random(seed)
 moments = []
 for i in range(kills):
-    at = rng.uniform(0.05, 3.0)
+    at = rng.uniform(0.5, max_seconds)
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     time.sleep(at)
     finished = p.poll() is not None
@@ -25,7 +26,8 @@ for i in range(kills):
     p.wait()
     while subprocess.run(["pgrep", "-s", str(p.pid)], capture_output=True).returncode == 0:
         time.sleep(0.05)
-    moments.append(f"{at:.2f}s" + (" (had finished)" if finished else ""))
+    rows = len(sweepstore.table(store, "metrics")) if store.exists() else 0
+    moments.append(f"{at:.2f}s/{rows} rows" + (" (had finished)" if finished else ""))
     time.sleep(0.2)
 print(f"crash_resume: {kills} kills at " + ", ".join(moments))
 final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
