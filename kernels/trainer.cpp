@@ -49,7 +49,50 @@ LossStat summarise(const std::vector<double>& losses, const std::vector<std::int
   return s;
 }
 
+// A run's restart point, "<checkpoint>.resume": weights, AdamW state, the next
+// step and the tail losses so far. Written to a temporary name and renamed, so
+// a kill while saving leaves the previous restart point intact.
+struct RestartPoint {
+  std::int64_t next_step = 0;
+  std::vector<double> tail_losses;
+  std::vector<std::int64_t> tail_tokens;
+};
+
+void save_restart(const std::string& path, GPT& model, torch::optim::AdamW& optimizer, const RestartPoint& rp) {
+  torch::serialize::OutputArchive archive, weights, state;
+  model->save(weights);
+  optimizer.save(state);
+  archive.write("model", weights);
+  archive.write("optimizer", state);
+  archive.write("next_step", torch::tensor(rp.next_step));
+  archive.write("tail_losses", torch::tensor(rp.tail_losses, torch::kFloat64));
+  archive.write("tail_tokens", torch::tensor(rp.tail_tokens, torch::kInt64));
+  const std::string tmp = path + ".partial";
+  archive.save_to(tmp);
+  std::filesystem::rename(tmp, path);
+}
+
+RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::AdamW& optimizer) {
+  torch::serialize::InputArchive archive, weights, state;
+  archive.load_from(path);
+  archive.read("model", weights);
+  archive.read("optimizer", state);
+  model->load(weights);
+  optimizer.load(state);
+  torch::Tensor next, losses, tokens;
+  archive.read("next_step", next);
+  archive.read("tail_losses", losses);
+  archive.read("tail_tokens", tokens);
+  RestartPoint rp;
+  rp.next_step = next.item<std::int64_t>();
+  rp.tail_losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
+  rp.tail_tokens.assign(tokens.data_ptr<std::int64_t>(), tokens.data_ptr<std::int64_t>() + tokens.numel());
+  return rp;
+}
+
 }  // namespace
+
+std::string restart_path(const std::string& checkpoint) { return checkpoint + ".resume"; }
 
 GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train) {
   GPTConfig c;
@@ -119,10 +162,21 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   const std::int64_t steps = (data_tokens + B * T - 1) / (B * T);
   const std::int64_t tail_from = steps - std::max<std::int64_t>(1, steps / 10);
   Corpus corpus(tasks, train, sweep_seed, Split::Train);
-  std::vector<double> tail_losses;
-  std::vector<std::int64_t> tail_tokens;
+  RestartPoint rp;
+  const std::string restart = checkpoint.empty() ? "" : restart_path(checkpoint);
+  if (!restart.empty() && std::filesystem::exists(restart)) {
+    rp = load_restart(restart, model, optimizer);
+    // Every step before a restart point took B full rows of T+1 tokens.
+    for (std::int64_t skip = rp.next_step * B * (T + 1); skip > 0;) {
+      const std::int64_t n = std::min<std::int64_t>(skip, 1 << 20);
+      corpus.take(static_cast<std::size_t>(n));
+      skip -= n;
+    }
+  }
+  std::vector<double>& tail_losses = rp.tail_losses;
+  std::vector<std::int64_t>& tail_tokens = rp.tail_tokens;
 
-  for (std::int64_t step = 0; step < steps; ++step) {
+  for (std::int64_t step = rp.next_step; step < steps; ++step) {
     const std::int64_t live = std::min(B * T, data_tokens - step * B * T);
     const std::int64_t rows = (live + T - 1) / T;
     Batch b = next_batch(corpus, rows, T, live);
@@ -152,6 +206,12 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
       }
       if (logged) log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm, elapsed(t0)});
     }
+    if (!restart.empty() && train.checkpoint_every > 0 && (step + 1) % train.checkpoint_every == 0 &&
+        step + 1 < steps) {
+      std::filesystem::create_directories(std::filesystem::path(restart).parent_path());
+      rp.next_step = step + 1;
+      save_restart(restart, model, optimizer, rp);
+    }
   }
   const double train_seconds = elapsed(t0);
 
@@ -167,6 +227,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     const std::string tmp = checkpoint + ".partial";
     torch::save(model, tmp);
     std::filesystem::rename(tmp, checkpoint);  // readers never see a half-written file
+    std::filesystem::remove(restart);
   }
   r.seconds = elapsed(t0);
   return r;

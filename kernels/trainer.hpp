@@ -55,12 +55,17 @@ double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec
 LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train,
                       std::uint64_t sweep_seed);
 
-// Trains and, when `checkpoint` is non-empty, saves the weights there. Every
+// Trains and, when `checkpoint` is non-empty, saves the weights there. With a
+// checkpoint, every train.checkpoint_every steps the run also saves a restart
+// point (restart_path); a later call continues from it, giving the same result
+// as an uninterrupted run, and removes it when the run completes. Every
 // `log_every` steps and at the last step, `log` receives the step's figures.
 // Throws TrainingDiverged if the loss becomes non-finite.
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
                         const StepLogger& log = {}, int log_every = 10);
+
+std::string restart_path(const std::string& checkpoint);
 
 // Builds the model of `model` and loads weights saved by train_model.
 GPT load_model(const ModelSpec& model, const TrainSpec& train, const std::string& checkpoint);

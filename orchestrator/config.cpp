@@ -31,7 +31,8 @@ const Keys kAdditionKeys = {"kind", "digits"};
 const Keys kModularKeys = {"kind", "digits", "modulus"};
 const Keys kTrainKeys = {"seq_len",      "batch_size",   "lr",           "min_lr_ratio",
                          "warmup_steps", "weight_decay", "beta1",        "beta2",
-                         "grad_clip",    "cot_fraction", "filler_fraction", "eval_loss_tokens"};
+                         "grad_clip",    "cot_fraction", "filler_fraction", "eval_loss_tokens",
+                         "checkpoint_every"};
 const Keys kEvalKeys = {"examples", "few_shot_k", "batch_size"};
 
 constexpr PromptStyle kPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot};
@@ -352,6 +353,7 @@ class Loader {
     get_float(t, p, "lr", kPositive, s.lr);
     get_float(t, p, "min_lr_ratio", kUnit, s.min_lr_ratio);
     get_int(t, p, "warmup_steps", 0, kIntMax, s.warmup_steps);
+    get_int(t, p, "checkpoint_every", 0, kIntMax, s.checkpoint_every);
     get_float(t, p, "weight_decay", kNonNegative, s.weight_decay);
     get_float(t, p, "beta1", kUnitHalfOpen, s.beta1);
     get_float(t, p, "beta2", kUnitHalfOpen, s.beta2);

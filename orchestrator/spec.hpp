@@ -45,6 +45,7 @@ struct TrainSpec {
   double cot_fraction = 0.3;    // share of task examples written with worked steps
   double filler_fraction = 0.1; // share of corpus lines that are filler prose
   int eval_loss_tokens = 16384; // held-out corpus tokens scored for eval_loss
+  int checkpoint_every = 200;   // steps between restart points of a run; 0: none
 };
 
 struct EvalSpec {

@@ -98,6 +98,33 @@ TEST(Trainer, LogsEveryNthStepAndTheLast) {
   EXPECT_NEAR(logs.back().loss, r.train_loss.mean, 1e-9);  // the tail window is the last step
 }
 
+TEST(Trainer, InterruptedRunContinuesFromItsRestartPointWithIdenticalResults) {
+  const auto dir = std::filesystem::temp_directory_path() / "sweep_test_restart";
+  std::filesystem::remove_all(dir);
+  TrainSpec t = tiny_train();
+  t.checkpoint_every = 3;
+  const auto whole = train_model(tiny_model(), t, tasks(), 2000, 7, (dir / "whole.pt").string());
+
+  // A logger that throws at step 7 stands in for a kill after the restart point of step 6.
+  struct Killed {};
+  const std::string ckpt = (dir / "cut.pt").string();
+  std::vector<std::int64_t> seen;
+  EXPECT_THROW(train_model(tiny_model(), t, tasks(), 2000, 7, ckpt,
+                           [](const StepLog& s) {
+                             if (s.step == 7) throw Killed{};
+                           }, 1),
+               Killed);
+  ASSERT_TRUE(std::filesystem::exists(restart_path(ckpt)));
+  const auto resumed = train_model(tiny_model(), t, tasks(), 2000, 7, ckpt,
+                                   [&](const StepLog& s) { seen.push_back(s.step); }, 1);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front(), 6);  // continued, not restarted
+  EXPECT_EQ(resumed.train_loss.mean, whole.train_loss.mean);
+  EXPECT_EQ(resumed.eval_loss.mean, whole.eval_loss.mean);
+  EXPECT_FALSE(std::filesystem::exists(restart_path(ckpt)));  // removed once the run is complete
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Trainer, DivergenceIsAnError) {
   ModelSpec m = tiny_model();
   m.lr = 1e30;

@@ -262,7 +262,8 @@ TEST(ConfigLoad, FileLoadsLikeText) {
 TEST(ConfigErrors, UnknownKeyNamesLineAndColumn) {
   EXPECT_EQ(error_of(std::string(kMinimalGrid) + "[train]\n  lrr = 1\n"),
             "g.toml:12:3: train.lrr: unknown key (expected one of: seq_len, batch_size, lr, min_lr_ratio, "
-            "warmup_steps, weight_decay, beta1, beta2, grad_clip, cot_fraction, filler_fraction, eval_loss_tokens)");
+            "warmup_steps, weight_decay, beta1, beta2, grad_clip, cot_fraction, filler_fraction, eval_loss_tokens, "
+            "checkpoint_every)");
 }
 
 TEST(ConfigErrors, UnknownTopLevelTableIsReportedAtItsName) {
