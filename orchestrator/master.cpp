@@ -99,6 +99,7 @@ class Master {
   store::Store open_store() {
     const bool exists = fs::exists(opt_.out);
     if (exists && opt_.resume) {
+      refuse_conflicts(store::Store::read_points(opt_.out));
       store::Session s{spec_.text, opt_.version, utc_now(), tx_.size()};
       return store::Store::resume(opt_.out, s);
     }
@@ -158,17 +159,29 @@ class Master {
 
   std::size_t& slot(JobRef job) { return job.kind == JobKind::Train ? run_row_[job.index] : point_row_[job.index]; }
 
+  // Refuses a store holding a job with this grid's axis values but another
+  // config. Checked on a read-only view before the store is opened for writing,
+  // so a refused --resume leaves the file untouched.
+  void refuse_conflicts(const std::vector<store::PointRow>& stored) const {
+    std::map<Labels, const store::PointRow*> by_labels;
+    for (const auto& row : stored) by_labels[labels_of(row)] = &row;
+    for (const auto& want : job_rows()) {
+      auto it = by_labels.find(labels_of(want));
+      if (it == by_labels.end() || it->second->point_id == want.point_id) continue;
+      throw std::runtime_error(opt_.out + ": the store's " + want.job + " job (" + want.model + ", " +
+                               std::to_string(want.data_tokens) + " tokens" +
+                               (want.prompt.empty() ? "" : ", " + want.prompt + ", " + want.task) +
+                               ") was run with another config (" + first_difference(it->second->config, want.config) +
+                               "); refusing to resume it with this grid (use a new --out)");
+    }
+  }
+
   // Matches the plan's jobs with the store's /points: adds new jobs (an
-  // enlarged grid), refuses a job whose axis values exist with another config,
-  // and tells the scheduler what is already done.
+  // enlarged grid) and tells the scheduler what is already done.
   void reconcile() {
     rows_ = store_.points();
     std::map<std::int64_t, std::size_t> by_id;
-    std::map<Labels, std::size_t> by_labels;
-    for (std::size_t i = 0; i < rows_.size(); ++i) {
-      by_id[rows_[i].point_id] = i;
-      by_labels[labels_of(rows_[i])] = i;
-    }
+    for (std::size_t i = 0; i < rows_.size(); ++i) by_id[rows_[i].point_id] = i;
     std::set<std::int64_t> with_metrics;
     for (const auto& m : store_.metrics()) with_metrics.insert(m.point_id);
 
@@ -181,12 +194,6 @@ class Master {
         slot(job) = it->second;
         return;
       }
-      if (auto it = by_labels.find(labels_of(want)); it != by_labels.end())
-        throw std::runtime_error(opt_.out + ": the store's " + want.job + " job (" + want.model + ", " +
-                                 std::to_string(want.data_tokens) + " tokens" +
-                                 (want.prompt.empty() ? "" : ", " + want.prompt + ", " + want.task) +
-                                 ") was run with another config (" + first_difference(rows_[it->second].config, want.config) +
-                                 "); refusing to resume it with this grid (use a new --out)");
       slot(job) = rows_.size() + added.size();
       added.push_back(want);
     };
