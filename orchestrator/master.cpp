@@ -106,6 +106,8 @@ class Master {
     if (exists && !opt_.force)
       throw std::runtime_error(opt_.out + ": store already exists; refusing to overwrite it (continue it with "
                                           "--resume, replace it with --force, or choose another --out)");
+    // --force: the store refuses to replace a store whose writer is alive.
+    if (exists) return store::Store::create(opt_.out, provenance(), job_rows(), /*force=*/true);
     // Created under a temporary name and renamed once complete (SWMR started),
     // so a kill during creation never leaves a half-made store at `out`.
     const std::string partial = opt_.out + ".creating";

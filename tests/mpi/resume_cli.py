@@ -1,5 +1,6 @@
 """--resume on a finished store does no work; an enlarged grid (one more
-data size) runs only its new jobs; a grid that changed a model is refused.
+data size) runs only its new jobs; a grid that changed a model is refused,
+leaving the file as it was; --force replaces the store.
 Works on a copy (store and checkpoints) of a finished store.
 argv: FINISHED_STORE WORK_STORE GRID COMMAND_PREFIX... (the prefix ends with the sweep binary)"""
 import pathlib
@@ -62,3 +63,9 @@ with tempfile.TemporaryDirectory() as tmp:
     if store.read_bytes() != before_bytes:
         sys.exit("resume_cli: the refused resume changed the store file")
     print("resume_cli: changed model refused, store byte-identical: " + next(l for l in out.splitlines() if "another config" in l))
+
+p = subprocess.run(prefix + [str(grid), "--out", str(store), "--force"], capture_output=True, text=True, timeout=300)
+rows = len(sweepstore.table(store, "metrics"))
+if p.returncode != 0 or rows != len(before):
+    sys.exit(f"resume_cli: --force: exit {p.returncode}, {rows} rows (want {len(before)})\n{p.stderr}")
+print(f"resume_cli: --force replaced the enlarged store with a fresh run of the grid: {rows} rows")
