@@ -243,8 +243,8 @@ struct Column {
 };
 
 // Names and values of the HDF5 enum "status" (Status in store.hpp).
-constexpr std::array<std::pair<const char*, std::uint8_t>, 6> kStatusNames = {{
-    {"pending", 0}, {"running", 1}, {"done", 2}, {"failed", 3}, {"skipped", 4}, {"diverged", 5}}};
+constexpr std::array<std::pair<const char*, std::uint8_t>, 7> kStatusNames = {{
+    {"pending", 0}, {"running", 1}, {"done", 2}, {"failed", 3}, {"skipped", 4}, {"diverged", 5}, {"timeout", 6}}};
 
 #define SWEEP_COL(rec, name, member, kind) \
   Column { name, kind, offsetof(rec, member), sizeof(rec::member) }
@@ -342,7 +342,7 @@ const char kPointsDoc[] =
     "One row per job of the sweep (train run or eval point), rewritten in place as it runs. "
     "point_id: int64 (train jobs: run id); job: train | eval; model; data_tokens; prompt; task "
     "(prompt and task empty for train jobs); status: enum uint8 pending=0 running=1 done=2 "
-    "failed=3 skipped=4 diverged=5; attempts; error: last error text; start_time, end_time: unix seconds "
+    "failed=3 skipped=4 diverged=5 timeout=6; attempts; error: last error text; start_time, end_time: unix seconds "
     "of the last attempt (0 if none); wall_seconds: the job's own seconds; rank, host: where "
     "the last attempt ran (-1, empty if never); config: resolved config (key=value lines). "
     "See hdf5_schema/SCHEMA.md.";
@@ -1230,7 +1230,7 @@ std::string type_problem(hid_t t, const Column& c) {
   }
   if (ok && c.kind == Kind::Status) {
     ok = enum_members(t) == enum_members(want.get());
-    if (!ok) return "is an enum with other names or values than pending=0 running=1 done=2 failed=3 skipped=4 diverged=5";
+    if (!ok) return "is an enum with other names or values than pending=0 running=1 done=2 failed=3 skipped=4 diverged=5 timeout=6";
   }
   H5Eclear2(H5E_DEFAULT);
   return ok ? "" : "is " + got + ", expected " + expected;
@@ -1329,13 +1329,13 @@ void validate_table(hid_t root, const Table& t, const std::string& path,
       std::size_t bad = 0;
       std::size_t first = 0;
       for (std::size_t i = 0; i < values.size(); ++i) {
-        if (values[i] > static_cast<std::uint8_t>(Status::Diverged)) {
+        if (values[i] > static_cast<std::uint8_t>(Status::Timeout)) {
           if (bad++ == 0) first = i;
         }
       }
       if (bad > 0) {
         problems.push_back(where + ": " + std::to_string(bad) +
-                           " rows have a status value outside 0..5 (first: row " +
+                           " rows have a status value outside 0..6 (first: row " +
                            std::to_string(first) + ", value " + std::to_string(values[first]) + ")");
       }
     } else {

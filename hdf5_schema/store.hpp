@@ -45,7 +45,10 @@ struct ErrorRow {
 
 // Status of a job in /points (HDF5 enum "status", stored as uint8).
 // Diverged: training stopped on a non-finite loss (a result about the model, not a bug).
-enum class Status : std::uint8_t { Pending = 0, Running = 1, Done = 2, Failed = 3, Skipped = 4, Diverged = 5 };
+// Timeout: the job ran past the sweep's job_timeout.
+enum class Status : std::uint8_t {
+  Pending = 0, Running = 1, Done = 2, Failed = 3, Skipped = 4, Diverged = 5, Timeout = 6
+};
 const char* to_string(Status s);
 
 // One row of /points: one job of the sweep (a train run or an eval point).

@@ -109,7 +109,7 @@ std::vector<double> target_logprob(GPT& model, const std::vector<std::string>& c
 }
 
 EvalResult evaluate(GPT& model, const Task& task, PromptStyle style, const EvalSpec& eval, int seq_len,
-                    std::uint64_t sweep_seed) {
+                    std::uint64_t sweep_seed, const std::function<void()>& check) {
   const auto queries = task.eval_examples(eval.examples);
   const int k = style == PromptStyle::ZeroShot ? 0 : eval.few_shot_k;
   std::vector<Prompt> prompts;
@@ -123,6 +123,7 @@ EvalResult evaluate(GPT& model, const Task& task, PromptStyle style, const EvalS
 
   std::vector<double> correct, logprob;
   for (std::size_t from = 0; from < prompts.size(); from += static_cast<std::size_t>(eval.batch_size)) {
+    if (check) check();
     const std::size_t to = std::min(prompts.size(), from + static_cast<std::size_t>(eval.batch_size));
     std::vector<std::string> contexts, targets;
     int max_new = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ std::vector<std::string> generate_greedy(GPT& model, const std::vector<std::stri
 std::vector<double> target_logprob(GPT& model, const std::vector<std::string>& contexts,
                                    const std::vector<std::string>& targets);
 
+// `check` runs before each batch; an exception from it abandons the eval.
 EvalResult evaluate(GPT& model, const Task& task, PromptStyle style, const EvalSpec& eval, int seq_len,
-                    std::uint64_t sweep_seed);
+                    std::uint64_t sweep_seed, const std::function<void()>& check = {});
 
 MetricStat mean_stat(const std::vector<double>& xs);
 

@@ -140,7 +140,7 @@ LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpe
 
 TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
-                        const StepLogger& log, int log_every) {
+                        const StepLogger& log, int log_every, const StepCheck& check) {
   const auto t0 = std::chrono::steady_clock::now();
   // Initial weights depend on the sweep seed and the model name only, so runs of
   // one model at different data sizes start from the same point.
@@ -206,12 +206,15 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
       }
       if (logged) log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm, elapsed(t0)});
     }
-    if (!restart.empty() && train.checkpoint_every > 0 && (step + 1) % train.checkpoint_every == 0 &&
-        step + 1 < steps) {
+    const bool stop = check && step + 1 < steps && check(elapsed(t0)) == StepControl::Stop;
+    if (!restart.empty() && step + 1 < steps &&
+        (stop || (train.checkpoint_every > 0 && (step + 1) % train.checkpoint_every == 0))) {
       std::filesystem::create_directories(std::filesystem::path(restart).parent_path());
       rp.next_step = step + 1;
       save_restart(restart, model, optimizer, rp);
     }
+    if (stop) throw TrainingStopped("training stopped at step " + std::to_string(step + 1) + " of " +
+                                    std::to_string(steps) + " (restart point saved)");
   }
   const double train_seconds = elapsed(t0);
 

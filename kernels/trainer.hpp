@@ -36,6 +36,17 @@ struct TrainingDiverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Training stopped on request (a graceful stop); a restart point was saved.
+struct TrainingStopped : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Asked after every optimiser step with the run's seconds so far. Stop saves a
+// restart point (when the run has a checkpoint) and throws TrainingStopped; an
+// exception thrown by the check abandons the run.
+enum class StepControl { Continue, Stop };
+using StepCheck = std::function<StepControl(double seconds)>;
+
 struct TrainResult {
   std::int64_t n_params = 0;
   std::int64_t steps = 0;
@@ -63,7 +74,7 @@ LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpe
 // Throws TrainingDiverged if the loss becomes non-finite.
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
-                        const StepLogger& log = {}, int log_every = 10);
+                        const StepLogger& log = {}, int log_every = 10, const StepCheck& check = {});
 
 std::string restart_path(const std::string& checkpoint);
 

@@ -24,7 +24,7 @@ namespace {
 // One list of allowed keys per table: used by the unknown-key check and its message.
 using Keys = std::vector<std::string_view>;
 const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
-const Keys kSweepKeys = {"name", "seed", "out"};
+const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
 const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr"};
 const Keys kAdditionKeys = {"kind", "digits"};
@@ -282,6 +282,8 @@ class Loader {
       check_name(spec.name, n->source(), key_path(p, "name"));
     }
     get_int(t, p, "seed", 0, kNoMax, spec.seed);
+    get_float(t, p, "job_timeout", kNonNegative, spec.job_timeout);
+    get_int(t, p, "max_retries", 0, 100, spec.max_retries);
     if (const toml::node* n = t.get("out")) {
       spec.out = to_str(*n, key_path(p, "out"));
       if (spec.out.empty()) fail(n->source(), key_path(p, "out"), "expected a non-empty string");

@@ -3,6 +3,8 @@
 // The store tools (`sweep validate`, `sweep export`) run without MPI.
 #include <boost/program_options.hpp>
 
+#include <csignal>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/config.hpp"
 #include "orchestrator/master.hpp"
+#include "orchestrator/stop_signal.hpp"
 #include "orchestrator/transport.hpp"
 #include "workers/resources.hpp"
 #include "workers/worker.hpp"
@@ -31,6 +34,11 @@ po::options_description option_table() {
       ("force", "replace an existing store (without this, an existing store is refused)")
       ("threads", po::value<int>()->default_value(0),
        "compute threads per worker rank; 0: the node's cores / ranks on the node")
+      ("stop-signal", po::value<std::string>()->default_value("USR2"),
+       "signal that stops the sweep gracefully, besides SIGTERM and SIGINT (mpirun forwards USR1/USR2 to the "
+       "ranks; NCCL uses USR1)")
+      ("grace", po::value<double>()->default_value(60.0),
+       "seconds that jobs in flight get to stop (saving restart points) after a stop request")
       ("quiet,q", "no progress lines");
   return opts;
 }
@@ -40,7 +48,8 @@ void usage(std::ostream& os, const po::options_description& opts) {
      << "       sweep validate STORE.h5                  check a store against the schema\n"
      << "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n\n"
      << opts << "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
-     << "3 finished with failed jobs (see the store's /errors); validate: 1 when problems were found.\n";
+     << "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"
+     << "(after SIGTERM, SIGINT or --stop-signal: continue with --resume); validate: 1 when problems were found.\n";
 }
 
 int validate_command(int argc, char** argv) {
@@ -112,6 +121,8 @@ std::string shared_grid_text(const sweep::Transport& tx, const std::string& path
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
+  // At once: mpirun may forward a stop signal while this process is starting.
+  sweep::install_stop_handlers(SIGUSR2);
   sweep::MpiSession mpi(argc, argv);
   sweep::Transport tx;
   const bool leader = tx.rank() == 0;
@@ -166,6 +177,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  try {
+    sweep::install_stop_handlers(sweep::parse_signal(vm["stop-signal"].as<std::string>()));
+  } catch (const std::invalid_argument& e) {
+    if (leader) std::cerr << "sweep: --stop-signal: " << e.what() << "\n";
+    return 2;
+  }
   const auto hostnames = tx.hostnames();  // collective: every rank takes part
   if (leader) {
     sweep::MasterOptions mo;
@@ -176,6 +193,7 @@ int main(int argc, char** argv) {
     mo.hostnames = hostnames;
     mo.out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
     mo.quiet = vm.count("quiet") > 0;
+    mo.grace_seconds = vm["grace"].as<double>();
     mo.version = SWEEP_VERSION;
     try {
       return sweep::run_master(tx, spec, mo);

@@ -18,6 +18,7 @@
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/grid.hpp"
 #include "orchestrator/scheduler.hpp"
+#include "orchestrator/stop_signal.hpp"
 
 namespace sweep {
 namespace {
@@ -64,9 +65,12 @@ class Master {
     if (!opt_.quiet)
       std::printf("sweep %s: %zu train runs, %zu eval points, %d to run, %d workers -> %s\n", spec_.name.c_str(),
                   plan_.runs.size(), plan_.points.size(), todo, tx_.size() - 1, opt_.out.c_str());
-    while (!sched_->all_finished()) {
-      dispatch();
-      auto msg = tx_.receive(std::chrono::milliseconds(1000));
+    // Runs until every job has finished, or, after a stop request, until the
+    // jobs in flight have reported (or the grace period is over).
+    while (stopping_ ? sched_->running() > 0 && Clock::now() < stop_deadline_ : !sched_->all_finished()) {
+      if (!stopping_ && stop_requested_by_signal()) begin_stop("signal " + std::to_string(stop_signal_received()));
+      if (!stopping_) dispatch();
+      auto msg = tx_.receive(std::chrono::milliseconds(stopping_ ? 200 : 1000));
       if (!msg) {
         flush_if_dirty();
         continue;
@@ -81,9 +85,18 @@ class Master {
         default: throw std::runtime_error("unexpected message tag from rank " + std::to_string(msg->source));
       }
     }
-    for (int w = 1; w < tx_.size(); ++w) tx_.send(w, Tag::Stop);
+    if (!stopping_)
+      for (int w = 1; w < tx_.size(); ++w) tx_.send(w, Tag::Stop);
     store_.flush();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (stopping_) {
+      std::printf("sweep %s: stopped (%s) after %.1f s: %d of %d jobs done, %d still running were %s; "
+                  "stopped, resumable: continue with --resume\n",
+                  spec_.name.c_str(), stop_reason_.c_str(), secs, sched_->finished(), sched_->total(),
+                  in_flight_at_stop_, sched_->running() ? "cut off at the grace period" : "stopped cleanly");
+      std::fflush(stdout);
+      return kExitStopped;
+    }
     if (!opt_.quiet) {
       if (todo == 0)
         std::printf("sweep %s: nothing to do, all %d jobs are done in %s\n", spec_.name.c_str(), sched_->total(),
@@ -219,9 +232,29 @@ class Master {
         store_.set_point(static_cast<std::size_t>(&row - rows_.data()), row);
       }
     }
-    store_.flush();
     sched_.emplace(plan_, spec_, prior);
     has_metrics_ = std::move(with_metrics);
+    give_up_crash_loops();
+    store_.flush();
+  }
+
+  // A job still "running" in a store being resumed was cut short by a crash of
+  // its process (which takes MPI down). After max_retries + 1 attempts it is
+  // given up, so a job that kills its worker cannot crash-loop the sweep.
+  void give_up_crash_loops() {
+    auto check = [&](JobRef job) {
+      const store::PointRow& row = rows_[slot(job)];
+      if (row.status != store::Status::Running || row.attempts <= spec_.max_retries) return;
+      const std::string why = "gave up after " + std::to_string(row.attempts) +
+                              " attempts: the sweep's processes died while it ran";
+      const std::string skip = "skipped: its train run failed";
+      store_.append_error(error_row(job, row.rank, why));
+      end_job(job, store::Status::Failed, why, row.wall_seconds);
+      ++failed_;
+      for (int p : sched_->abandon(job)) record_error({JobKind::Eval, p}, -1, skip, store::Status::Skipped, 0.0);
+    };
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r) check({JobKind::Train, static_cast<int>(r)});
+    for (std::size_t p = 0; p < plan_.points.size(); ++p) check({JobKind::Eval, static_cast<int>(p)});
   }
 
   std::string checkpoint(int run) const {
@@ -280,10 +313,14 @@ class Master {
     store_.set_point(i, row);
   }
 
-  void record_error(JobRef job, int rank, const std::string& message, store::Status status, double seconds) {
+  store::ErrorRow error_row(JobRef job, int rank, const std::string& message) const {
     const store::MetricRow b = base_row(job);
-    store_.append_error({b.point_id, job.kind == JobKind::Train ? "train" : "eval", b.model, b.data_tokens,
-                         b.prompt, b.task, rank, message});
+    return {b.point_id, job.kind == JobKind::Train ? "train" : "eval", b.model, b.data_tokens, b.prompt, b.task,
+            rank, message};
+  }
+
+  void record_error(JobRef job, int rank, const std::string& message, store::Status status, double seconds) {
+    store_.append_error(error_row(job, rank, message));
     end_job(job, status, message, seconds);
     ++failed_;
   }
@@ -298,36 +335,73 @@ class Master {
     if (Clock::now() - last_flush_ >= std::chrono::seconds(1)) flush_if_dirty();
   }
 
+  // A graceful stop: no more dispatching; every worker gets Stop (a busy one
+  // stops its job, a train job saving a restart point); jobs in flight report
+  // back within the grace period.
+  void begin_stop(const std::string& reason) {
+    stopping_ = true;
+    stop_reason_ = reason;
+    in_flight_at_stop_ = sched_->running();
+    stop_deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(opt_.grace_seconds));
+    for (int w = 1; w < tx_.size(); ++w) tx_.send(w, Tag::Stop);
+    if (!opt_.quiet) std::printf("sweep %s: stopping (%s): %d jobs in flight\n", spec_.name.c_str(), reason.c_str(),
+                                 in_flight_at_stop_);
+  }
+
   void on_result(int worker, const ResultMsg& r) {
     const store::MetricRow base = base_row(r.job);
-    if (r.ok) {
-      // A run trained again only for its weights already has its rows.
-      if (!has_metrics_.count(base.point_id)) {
-        std::vector<store::MetricRow> rows;
-        for (const auto& m : r.metrics) {
-          store::MetricRow row = base;
-          row.metric = m.name;
-          row.value = m.value;
-          row.std_err = m.std_err;
-          row.n_examples = m.n;
-          rows.push_back(row);
+    switch (r.outcome) {
+      case Outcome::Ok: {
+        // A run trained again only for its weights already has its rows.
+        if (!has_metrics_.count(base.point_id)) {
+          std::vector<store::MetricRow> rows;
+          for (const auto& m : r.metrics) {
+            store::MetricRow row = base;
+            row.metric = m.name;
+            row.value = m.value;
+            row.std_err = m.std_err;
+            row.n_examples = m.n;
+            rows.push_back(row);
+          }
+          store_.append(rows);
+          if (r.job.kind == JobKind::Train) store_.append_run(run_row(r));
+          has_metrics_.insert(base.point_id);
         }
-        store_.append(rows);
-        if (r.job.kind == JobKind::Train) store_.append_run(run_row(r));
-        has_metrics_.insert(base.point_id);
+        end_job(r.job, store::Status::Done, "", r.seconds);
+        sched_->finish(r.job, true);
+        ++ok_;
+        break;
       }
-      end_job(r.job, store::Status::Done, "", r.seconds);
-      ++ok_;
-    } else {
-      record_error(r.job, worker, r.error, r.diverged ? store::Status::Diverged : store::Status::Failed, r.seconds);
+      case Outcome::Stopped:
+        // Not a failure: the job runs again on --resume (from its restart point).
+        end_job(r.job, store::Status::Pending, "stopped: " + r.error, r.seconds);
+        sched_->requeue(r.job);
+        if (!stopping_) begin_stop("rank " + std::to_string(worker) + " was asked to stop");
+        break;
+      case Outcome::Failed:
+        if (rows_[slot(r.job)].attempts <= spec_.max_retries && !stopping_) {
+          store_.append_error(error_row(r.job, worker, r.error));
+          end_job(r.job, store::Status::Pending, "retrying after: " + r.error, r.seconds);
+          sched_->requeue(r.job);
+          break;
+        }
+        give_up(r.job, worker, r.error, store::Status::Failed, r.seconds);
+        break;
+      case Outcome::Diverged: give_up(r.job, worker, r.error, store::Status::Diverged, r.seconds); break;
+      case Outcome::TimedOut: give_up(r.job, worker, r.error, store::Status::Timeout, r.seconds); break;
     }
-    for (int p : sched_->finish(r.job, r.ok))
-      record_error({JobKind::Eval, p}, -1, r.diverged ? "skipped: its train run diverged" : "skipped: its train run failed",
-                   store::Status::Skipped, 0.0);
     store_.flush();
     last_flush_ = Clock::now();
     dirty_ = false;
     if (!opt_.quiet) progress(worker, r, base);
+  }
+
+  // The job has ended for good without a result; its dependants are skipped.
+  void give_up(JobRef job, int rank, const std::string& error, store::Status status, double seconds) {
+    record_error(job, rank, error, status, seconds);
+    const std::string why = "skipped: its train run " + std::string(store::to_string(status));
+    for (int p : sched_->finish(job, false)) record_error({JobKind::Eval, p}, -1, why, store::Status::Skipped, 0.0);
   }
 
   store::RunRow run_row(const ResultMsg& r) const {
@@ -363,10 +437,11 @@ class Master {
     line << "[" << sched_->finished() << "/" << sched_->total() << "] "
          << (r.job.kind == JobKind::Train ? "train " : "eval  ") << b.model << " d=" << b.data_tokens;
     if (!b.prompt.empty()) line << " " << b.prompt << " " << b.task;
-    if (r.ok) {
+    static const char* const kOutcome[] = {"", "FAILED", "DIVERGED", "TIMED OUT", "STOPPED"};
+    if (r.outcome == Outcome::Ok) {
       for (const auto& m : r.metrics) line << " " << m.name << "=" << m.value;
     } else {
-      line << " FAILED: " << r.error;
+      line << " " << kOutcome[static_cast<int>(r.outcome)] << ": " << r.error;
     }
     char tail[64];
     std::snprintf(tail, sizeof tail, " (%.1f s, rank %d)", r.seconds, worker);
@@ -386,6 +461,10 @@ class Master {
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;
   int ok_ = 0, failed_ = 0;
+  bool stopping_ = false;
+  std::string stop_reason_;
+  int in_flight_at_stop_ = 0;
+  Clock::time_point stop_deadline_;
 };
 
 }  // namespace

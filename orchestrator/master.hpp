@@ -15,6 +15,7 @@ struct MasterOptions {
   bool resume = false;   // continue an existing store (start one if none)
   bool force = false;    // replace an existing store
   bool quiet = false;
+  double grace_seconds = 60.0;  // after a stop request, how long jobs in flight may take to stop
   std::string version;        // sweep's own
   std::string torch_version;
   std::string nccl_version;
@@ -26,7 +27,8 @@ std::string checkpoint_path(const std::string& out, const std::string& model, st
                             std::int64_t run_id);
 
 // Runs the sweep to the end. Returns the process exit code: 0 when every job
-// succeeded (or nothing was left to do), 3 when some failed (see /errors).
+// succeeded (or nothing was left to do), 3 when some failed (see /errors),
+// kExitStopped (4) after a graceful stop (stop_signal.hpp).
 int run_master(const Transport& transport, const SweepSpec& spec, const MasterOptions& options);
 
 }  // namespace sweep

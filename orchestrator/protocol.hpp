@@ -4,7 +4,10 @@
 //   master -> worker  Job     JobMsg        run this
 //   worker -> master  Curve   CurveMsg      training-curve rows of the run in hand
 //   worker -> master  Result  ResultMsg     done (and idle again)
-//   master -> worker  Stop    (empty)       no more work: exit
+//   master -> worker  Stop    (empty)       no more work, or a graceful stop: a worker
+//                                           polls for it during a job, stops the job
+//                                           (train: saving a restart point), reports
+//                                           Outcome::Stopped, then exits
 //
 // Every rank loads the same grid text (broadcast at start-up) and expands the
 // same Plan, so a job travels as its kind and index; the id rides along so a
@@ -50,10 +53,18 @@ struct MetricValue {
   std::int64_t n = 0;
 };
 
+// How a job ended on its worker.
+enum class Outcome : std::uint8_t {
+  Ok = 0,
+  Failed = 1,    // an exception: worth retrying
+  Diverged = 2,  // the training loss became non-finite: retrying with the same seed cannot help
+  TimedOut = 3,  // ran past the sweep's job_timeout
+  Stopped = 4,   // a graceful stop: a train job saved a restart point; run it again on --resume
+};
+
 struct ResultMsg {
   JobRef job;
-  bool ok = false;
-  bool diverged = false;  // failed because the training loss became non-finite
+  Outcome outcome = Outcome::Failed;
   std::string error;
   std::int64_t n_params = 0;
   double seconds = 0.0;
@@ -147,7 +158,7 @@ inline CurveMsg decode_curve(const std::string& bytes) {
 
 inline std::string encode(const ResultMsg& m) {
   Writer w;
-  w.put(m.job.kind).put(m.job.index).put(m.ok).put(m.diverged).put(m.error).put(m.n_params).put(m.seconds);
+  w.put(m.job.kind).put(m.job.index).put(m.outcome).put(m.error).put(m.n_params).put(m.seconds);
   w.put<std::uint64_t>(m.metrics.size());
   for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n);
   w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
@@ -159,8 +170,7 @@ inline ResultMsg decode_result(const std::string& bytes) {
   ResultMsg m;
   m.job.kind = r.get<JobKind>();
   m.job.index = r.get<int>();
-  m.ok = r.get<bool>();
-  m.diverged = r.get<bool>();
+  m.outcome = r.get<Outcome>();
   m.error = r.get_string();
   m.n_params = r.get<std::int64_t>();
   m.seconds = r.get<double>();

@@ -69,4 +69,22 @@ std::vector<int> Scheduler::finish(JobRef job, bool ok) {
   return skipped;
 }
 
+void Scheduler::requeue(JobRef job) {
+  --running_;
+  const double priority = job.kind == JobKind::Train
+                              ? train_cost(plan_.runs[job.index]) + eval_cost_[job.index]
+                              : eval_cost_[plan_.points[job.index].run];
+  ready_.push_back({job, priority});
+}
+
+std::vector<int> Scheduler::abandon(JobRef job) {
+  auto it = std::find_if(ready_.begin(), ready_.end(), [&](const Ready& r) {
+    return r.job.kind == job.kind && r.job.index == job.index;
+  });
+  if (it == ready_.end()) return {};
+  ready_.erase(it);
+  ++running_;  // finish() below accounts for it as a job that ran and failed
+  return finish(job, false);
+}
+
 }  // namespace sweep

@@ -43,6 +43,13 @@ class Scheduler {
   // run: they are returned (indices into Plan::points) and counted as finished.
   std::vector<int> finish(JobRef job, bool ok);
 
+  // A running job goes back to the ready set (a retry, or a stopped job).
+  void requeue(JobRef job);
+
+  // A ready job that will never run (given up before it started): counted as
+  // finished, and its eval points, for a train job, are returned as skipped.
+  std::vector<int> abandon(JobRef job);
+
   bool all_finished() const { return finished_ == total_; }
   int total() const { return total_; }
   int finished() const { return finished_; }

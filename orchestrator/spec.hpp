@@ -68,6 +68,8 @@ struct SweepSpec {
   std::string name = "sweep";
   std::uint64_t seed = 0;
   std::string out;        // store path; default "results/<name>.h5"
+  double job_timeout = 0.0;  // seconds a job may run before it is stopped as timed out; 0: no limit
+  int max_retries = 2;       // further attempts of a job that failed (not diverged or timed out)
   std::vector<ModelSpec> models;  // every [model.NAME] table, in file order
   std::vector<TaskSpec> tasks;    // every task referenced or defined
   TrainSpec train;

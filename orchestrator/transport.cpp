@@ -86,6 +86,12 @@ std::optional<Transport::Message> Transport::receive(std::chrono::milliseconds t
   return m;
 }
 
+bool Transport::pending(int source, Tag tag) const {
+  int flag = 0;
+  mpi_check(MPI_Iprobe(source, static_cast<int>(tag), MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE), "MPI_Iprobe");
+  return flag != 0;
+}
+
 std::vector<std::string> Transport::hostnames() const {
   constexpr int kLen = 256;
   char mine[kLen] = {};

@@ -65,6 +65,9 @@ class Transport {
   // The same, giving up after `timeout`.
   std::optional<Message> receive(std::chrono::milliseconds timeout) const;
 
+  // Whether a message with `tag` from `source` is waiting (not received).
+  bool pending(int source, Tag tag) const;
+
   // Collective: every rank's host name, in rank order (on every rank).
   std::vector<std::string> hostnames() const;
 

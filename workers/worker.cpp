@@ -10,6 +10,7 @@
 #include "kernels/trainer.hpp"
 #include "orchestrator/grid.hpp"
 #include "workers/resources.hpp"
+#include "orchestrator/stop_signal.hpp"
 
 namespace sweep {
 namespace {
@@ -48,16 +49,56 @@ class CurveStream {
   double last_sent_ = 0.0;
 };
 
+struct JobTimedOut : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct JobStopped : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Watches a running job: the sweep's job_timeout, and a graceful stop asked for
+// by the master (a Stop message) or by a signal to this rank. MPI is probed at
+// most every 0.2 s so the check costs nothing per training step.
+class JobWatch {
+ public:
+  JobWatch(const Transport& tx, double timeout) : tx_(tx), timeout_(timeout), t0_(Clock::now()) {}
+
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
+
+  // Throws JobTimedOut past the timeout; true when the job should stop.
+  bool stop_requested() {
+    const double now = seconds();
+    if (timeout_ > 0 && now > timeout_)
+      throw JobTimedOut("job exceeded job_timeout of " + std::to_string(timeout_) + " s");
+    if (stop_requested_by_signal()) return true;
+    if (now - last_probe_ >= 0.2) {
+      last_probe_ = now;
+      stop_ = stop_ || tx_.pending(0, Tag::Stop);
+    }
+    return stop_;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const Transport& tx_;
+  double timeout_;
+  Clock::time_point t0_;
+  double last_probe_ = 0.0;
+  bool stop_ = false;
+};
+
 ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, const JobMsg& job) {
-  const auto t0 = std::chrono::steady_clock::now();
+  JobWatch watch(tx, spec.job_timeout);
   ResultMsg r;
   r.job = job.job;
   if (job.job.kind == JobKind::Train) {
     const TrainRun& run = plan.runs.at(static_cast<std::size_t>(job.job.index));
     if (run.run_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
     CurveStream curves(tx, job.job.index, job.attempt);
-    const TrainResult t = train_model(spec.models[run.model], spec.train, grid_tasks(spec), run.data_tokens,
-                                      spec.seed, job.checkpoint, [&](const StepLog& s) { curves.add(s); });
+    const TrainResult t = train_model(
+        spec.models[run.model], spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
+        [&](const StepLog& s) { curves.add(s); }, 10,
+        [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
     curves.send(t.seconds);
     r.n_params = t.n_params;
     r.steps = t.steps;
@@ -71,13 +112,15 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     const TrainRun& run = plan.runs[point.run];
     GPT model = load_model(spec.models[run.model], spec.train, job.checkpoint);
     const Task task(spec.tasks[point.task], spec.seed);
-    const EvalResult e = evaluate(model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed);
+    const EvalResult e = evaluate(model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed, [&] {
+      if (watch.stop_requested()) throw JobStopped("eval stopped");
+    });
     r.n_params = model->n_params();
     r.metrics = {{"exact_match", e.exact_match.mean, e.exact_match.std_err, e.exact_match.n},
                  {"logprob", e.logprob.mean, e.logprob.std_err, e.logprob.n}};
   }
-  r.ok = true;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.outcome = Outcome::Ok;
+  r.seconds = watch.seconds();
   return r;
 }
 
@@ -92,22 +135,28 @@ void run_worker(const Transport& transport, const SweepSpec& spec, int threads) 
     auto msg = transport.receive();
     if (msg.tag == Tag::Stop) return;
     const JobMsg job = decode_job(msg.bytes);
+    const auto t0 = std::chrono::steady_clock::now();
     ResultMsg r;
+    auto fail = [&](Outcome outcome, const std::string& what) {
+      r.job = job.job;
+      r.outcome = outcome;
+      r.error = what;
+      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
     try {
       r = run_job(transport, spec, plan, job);
     } catch (const TrainingDiverged& e) {
-      r.job = job.job;
-      r.ok = false;
-      r.diverged = true;
-      r.error = e.what();
+      fail(Outcome::Diverged, e.what());
+    } catch (const JobTimedOut& e) {
+      fail(Outcome::TimedOut, e.what());
+    } catch (const TrainingStopped& e) {
+      fail(Outcome::Stopped, e.what());
+    } catch (const JobStopped& e) {
+      fail(Outcome::Stopped, e.what());
     } catch (const c10::Error& e) {
-      r.job = job.job;
-      r.ok = false;
-      r.error = e.what_without_backtrace();
+      fail(Outcome::Failed, e.what_without_backtrace());
     } catch (const std::exception& e) {
-      r.job = job.job;
-      r.ok = false;
-      r.error = e.what();
+      fail(Outcome::Failed, e.what());
     }
     transport.send(0, Tag::Result, encode(r));
   }

@@ -13,7 +13,7 @@ import contextlib
 import h5py
 import pandas as pd
 
-STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged"}
+STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged", 6: "timeout"}
 
 
 def frame(f, name):

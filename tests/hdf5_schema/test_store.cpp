@@ -388,9 +388,9 @@ void expect_table_layout(hid_t file, const char* name, const std::vector<Member>
     } else if (members[i].cls == H5T_ENUM) {
       Id base{H5Tget_super(mt.id), H5Tclose};
       EXPECT_TRUE(H5Tequal(base.id, H5T_STD_U8LE) > 0) << members[i].name;
-      const char* names[] = {"pending", "running", "done", "failed", "skipped", "diverged"};
-      ASSERT_EQ(H5Tget_nmembers(mt.id), 6);
-      for (std::uint8_t v = 0; v < 6; ++v) {
+      const char* names[] = {"pending", "running", "done", "failed", "skipped", "diverged", "timeout"};
+      ASSERT_EQ(H5Tget_nmembers(mt.id), 7);
+      for (std::uint8_t v = 0; v < 7; ++v) {
         char buf[32] = {0};
         ASSERT_GE(H5Tenum_nameof(mt.id, &v, buf, sizeof buf), 0);
         EXPECT_STREQ(buf, names[v]);
@@ -632,6 +632,7 @@ TEST(Store, PointsAreRewrittenInPlaceAndAppended) {
   EXPECT_STREQ(sweep::store::to_string(Status::Pending), "pending");
   EXPECT_STREQ(sweep::store::to_string(Status::Skipped), "skipped");
   EXPECT_STREQ(sweep::store::to_string(Status::Diverged), "diverged");
+  EXPECT_STREQ(sweep::store::to_string(Status::Timeout), "timeout");
 }
 
 TEST(Store, RunsAndCurvesRoundTrip) {
@@ -1169,7 +1170,7 @@ with h5py.File(sys.argv[1], "r+") as f:
            prefix + "root attribute 'colour' is not in schema_version 2",
            prefix + "/extra is not in schema_version 2",
            prefix + "dataset /runs is missing",
-           prefix + "/points: 1 rows have a status value outside 0..5 (first: row 2, value 7)",
+           prefix + "/points: 1 rows have a status value outside 0..6 (first: row 2, value 7)",
        }) {
     EXPECT_TRUE(contains_line_with(problems, want)) << "missing: " << want << "\ngot:" << joined(problems);
   }

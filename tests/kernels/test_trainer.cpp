@@ -125,6 +125,27 @@ TEST(Trainer, InterruptedRunContinuesFromItsRestartPointWithIdenticalResults) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Trainer, StopRequestSavesARestartPointAndTheRunContinuesIdentically) {
+  const auto dir = std::filesystem::temp_directory_path() / "sweep_test_stop";
+  std::filesystem::remove_all(dir);
+  TrainSpec t = tiny_train();
+  t.checkpoint_every = 0;  // only the stop request saves a restart point
+  const auto whole = train_model(tiny_model(), t, tasks(), 2000, 7, (dir / "whole.pt").string());
+  const std::string ckpt = (dir / "stopped.pt").string();
+  int calls = 0;
+  EXPECT_THROW(train_model(tiny_model(), t, tasks(), 2000, 7, ckpt, {}, 10,
+                           [&](double) { return ++calls == 5 ? StepControl::Stop : StepControl::Continue; }),
+               TrainingStopped);
+  ASSERT_TRUE(std::filesystem::exists(restart_path(ckpt)));
+  std::vector<std::int64_t> seen;
+  const auto resumed = train_model(tiny_model(), t, tasks(), 2000, 7, ckpt,
+                                   [&](const StepLog& s) { seen.push_back(s.step); }, 1);
+  EXPECT_EQ(seen.front(), 5);
+  EXPECT_EQ(resumed.train_loss.mean, whole.train_loss.mean);
+  EXPECT_EQ(resumed.eval_loss.mean, whole.eval_loss.mean);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Trainer, DivergenceIsAnError) {
   ModelSpec m = tiny_model();
   m.lr = 1e30;

@@ -1,6 +1,7 @@
-"""A job that fails (a diverging model) is recorded in /errors, its eval points
-are recorded as skipped, the other model's results are complete, and the exit
-status is 3. argv: STORE COMMAND..."""
+"""Jobs that fail (a diverging model, a job past job_timeout) are recorded in
+/points and /errors with their status, their eval points are skipped, the
+healthy model's results are complete, and the exit status is 3 ("completed with
+failures"). argv: STORE COMMAND..."""
 import subprocess
 import pathlib
 import sys
@@ -24,9 +25,15 @@ if len(skipped) != 1 or "skipped" not in skipped.message.iloc[0]:
 ok = metrics[metrics.model == "ok"]
 if sorted(ok.metric) != ["eval_loss", "exact_match", "logprob", "train_loss"]:
     sys.exit(f"failure_recorded: model ok lacks metrics:\n{ok}")
-if (metrics.model == "hot").any():
-    sys.exit("failure_recorded: the failed model has metrics rows")
-hot = points[points.model == "hot"].set_index("job").status
-if hot.get("train") != "diverged" or hot.get("eval") != "skipped":
-    sys.exit(f"failure_recorded: /points statuses of hot are {dict(hot)}, want train diverged, eval skipped")
-print(f"failure_recorded: exit 3, {len(errors)} error rows, {len(ok)} rows for the healthy model")
+if metrics.model.isin(["hot", "slow"]).any():
+    sys.exit("failure_recorded: a failed model has metrics rows")
+status = {(r.model, r.job): r.status for r in points.itertuples()}
+want = {("ok", "train"): "done", ("ok", "eval"): "done", ("hot", "train"): "diverged", ("hot", "eval"): "skipped",
+        ("slow", "train"): "timeout", ("slow", "eval"): "skipped"}
+if status != want:
+    sys.exit(f"failure_recorded: /points statuses {status}, want {want}")
+slow = errors[(errors.job == "train") & (errors.model == "slow")]
+if len(slow) != 1 or "job_timeout" not in slow.message.iloc[0]:
+    sys.exit(f"failure_recorded: no timeout error for model slow:\n{errors}")
+print(f"failure_recorded: exit 3, /points statuses {status}; {len(errors)} error rows, "
+      f"{len(ok)} metrics rows for the healthy model")

@@ -27,16 +27,14 @@ TEST(Protocol, CurveMessageRoundTrips) {
 TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
   ResultMsg r;
   r.job = {JobKind::Train, 3};
-  r.ok = false;
-  r.diverged = true;
+  r.outcome = Outcome::Diverged;
   r.error = "training diverged: loss is nan at step 4";
   r.n_params = 484416;
   r.seconds = 12.5;
   r.metrics = {{"train_loss", 1.25, 0.01, 1024}, {"eval_loss", 1.5, 0.02, 16384}};
   const ResultMsg back = decode_result(encode(r));
   EXPECT_EQ(back.job.index, 3);
-  EXPECT_FALSE(back.ok);
-  EXPECT_TRUE(back.diverged);
+  EXPECT_EQ(back.outcome, Outcome::Diverged);
   EXPECT_EQ(back.error, r.error);
   EXPECT_EQ(back.n_params, 484416);
   ASSERT_EQ(back.metrics.size(), 2u);

@@ -100,4 +100,31 @@ TEST(Scheduling, ResumedSweepRunsOnlyWhatIsNotDone) {
   EXPECT_EQ(evals, 2);
 }
 
+TEST(Scheduling, RequeuedJobRunsAgain) {
+  const SweepSpec spec = spec_two_models();
+  const Plan plan = expand(spec);
+  Scheduler s(plan, spec);
+  const auto first = s.next();
+  s.requeue(*first);
+  EXPECT_EQ(s.running(), 0);
+  const auto again = s.next();
+  EXPECT_EQ(again->kind, first->kind);
+  EXPECT_EQ(again->index, first->index);  // still the largest
+}
+
+TEST(Scheduling, AbandonedTrainRunSkipsItsPoints) {
+  const SweepSpec spec = spec_two_models();
+  const Plan plan = expand(spec);
+  Scheduler s(plan, spec);
+  EXPECT_EQ(s.abandon({JobKind::Train, 0}).size(), 2u);
+  EXPECT_EQ(s.finished(), 3);
+  EXPECT_EQ(s.running(), 0);
+  int trains = 0;
+  while (auto j = s.next()) {
+    EXPECT_NE(j->index, 0);
+    ++trains;
+  }
+  EXPECT_EQ(trains, 3);
+}
+
 }  // namespace sweep

@@ -1,0 +1,52 @@
+// Cost model, pure: predicted seconds of a job = FLOPs / throughput.
+//
+// FLOPs: training 6 * N * D (TrainRun::train_flops); an eval point ~ 2 * N per
+// evaluated token, over eval.examples x train.seq_len tokens. Throughput is
+// FLOP/s per rank: a default given at construction, re-estimated per model from
+// finished jobs (observe): total FLOPs / total seconds observed for that model;
+// a model not yet observed uses the pooled rate of all observed models; with
+// nothing observed, the default. This is the one place job costs are defined.
+#pragma once
+
+#include <vector>
+
+#include "orchestrator/grid.hpp"
+#include "orchestrator/job.hpp"
+
+namespace sweep {
+
+// Estimated FLOPs of a train run and of one eval point of that run.
+double train_cost(const TrainRun& run);
+double eval_cost(const TrainRun& run, const SweepSpec& spec);
+
+class CostModel {
+ public:
+  // `plan` and `spec` must outlive the model. flops_per_s > 0: default per rank.
+  CostModel(const Plan& plan, const SweepSpec& spec, double default_flops_per_s);
+
+  // The job's model index (into SweepSpec::models) and its estimated FLOPs.
+  int model(JobRef job) const;
+  double flops(JobRef job) const;
+  // Predicted wall seconds of the job on one group of ranks.
+  double seconds(JobRef job) const { return flops(job) / flops_per_s(model(job)); }
+
+  // A finished job of `model` did `flops` in `seconds` (ignored unless both > 0).
+  void observe(int model, double flops, double seconds);
+  void observe(JobRef job, double seconds) { observe(model(job), flops(job), seconds); }
+
+  // Current throughput estimate for a model: its own, else pooled, else the default.
+  double flops_per_s(int model) const;
+  double default_flops_per_s() const { return default_; }
+
+ private:
+  struct Seen {
+    double flops = 0.0, seconds = 0.0;
+  };
+  const Plan& plan_;
+  std::vector<double> eval_flops_;  // per run
+  std::vector<Seen> seen_;          // per model
+  Seen pooled_;
+  double default_;
+};
+
+}  // namespace sweep
