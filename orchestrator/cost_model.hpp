@@ -15,6 +15,10 @@
 
 namespace sweep {
 
+// FLOP/s per rank assumed before any job has finished: what a 1-thread CPU
+// rank trains at here (bench/RESULTS.md); GPU sweeps pass their own.
+constexpr double kDefaultThroughput = 5e10;
+
 // Estimated FLOPs of a train run and of one eval point of that run.
 double train_cost(const TrainRun& run);
 double eval_cost(const TrainRun& run, const SweepSpec& spec);

@@ -45,14 +45,19 @@ std::string point_config(const SweepSpec& spec, const std::string& run_config, P
   return os.str();
 }
 
-Plan expand(const SweepSpec& spec) {
+Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   Plan plan;
+  const std::size_t runs = spec.grid.model.size() * spec.grid.data_tokens.size();
+  plan.runs.reserve(runs);
+  plan.points.reserve(runs * spec.grid.prompt.size() * spec.grid.task.size());
   for (int m : spec.grid.model) {
     const ModelSpec& model = spec.models[m];
     for (std::int64_t d : spec.grid.data_tokens) {
       TrainRun run;
-      run.config = run_config(spec, m, d);
-      run.run_id = config_id(run.config);
+      if (options.configs) {
+        run.config = run_config(spec, m, d);
+        run.run_id = config_id(run.config);
+      }
       run.model = m;
       run.data_tokens = d;
       run.n_params = gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
@@ -62,8 +67,10 @@ Plan expand(const SweepSpec& spec) {
       for (PromptStyle p : spec.grid.prompt)
         for (int t : spec.grid.task) {
           EvalPoint point;
-          point.config = point_config(spec, run.config, p, t);
-          point.point_id = config_id(point.config);
+          if (options.configs) {
+            point.config = point_config(spec, run.config, p, t);
+            point.point_id = config_id(point.config);
+          }
           point.run = r;
           point.prompt = p;
           point.task = t;

@@ -32,8 +32,14 @@ struct Plan {
   std::vector<EvalPoint> points;
 };
 
+struct ExpandOptions {
+  // false: leave TrainRun/EvalPoint config empty and ids 0 (planning only; a
+  // point's config is ~450 bytes, so a 1,000,000-point grid saves ~500 MB).
+  bool configs = true;
+};
+
 // Runs in axis order (model-major), points in (run, prompt, task) order.
-Plan expand(const SweepSpec& spec);
+Plan expand(const SweepSpec& spec, const ExpandOptions& options = {});
 
 // Canonical "key=value;" texts of everything a result depends on: the seed, the
 // model's shape and learning rate, the training settings, the corpus's tasks

@@ -13,7 +13,9 @@
 
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/config.hpp"
+#include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
+#include "orchestrator/plan_command.hpp"
 #include "orchestrator/stop_signal.hpp"
 #include "orchestrator/transport.hpp"
 #include "workers/resources.hpp"
@@ -39,6 +41,11 @@ po::options_description option_table() {
        "ranks; NCCL uses USR1)")
       ("grace", po::value<double>()->default_value(60.0),
        "seconds that jobs in flight get to stop (saving restart points) after a stop request")
+      ("time-limit", po::value<double>()->default_value(0.0),
+       "seconds this run may take: a job predicted to end later is not started, and the sweep stops, "
+       "resumable, when no job fits (0: no limit)")
+      ("throughput", po::value<double>()->default_value(sweep::kDefaultThroughput),
+       "FLOP/s per worker rank assumed for predictions until jobs have finished (then learnt per model)")
       ("quiet,q", "no progress lines");
   return opts;
 }
@@ -46,7 +53,8 @@ po::options_description option_table() {
 void usage(std::ostream& os, const po::options_description& opts) {
   os << "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n"
      << "       sweep validate STORE.h5                  check a store against the schema\n"
-     << "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n\n"
+     << "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
+     << "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n\n"
      << opts << "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
      << "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"
      << "(after SIGTERM, SIGINT or --stop-signal: continue with --resume); validate: 1 when problems were found.\n";
@@ -121,6 +129,7 @@ std::string shared_grid_text(const sweep::Transport& tx, const std::string& path
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "plan") return sweep::plan_command(argc, argv);
   // At once: mpirun may forward a stop signal while this process is starting.
   sweep::install_stop_handlers(SIGUSR2);
   sweep::MpiSession mpi(argc, argv);
@@ -194,6 +203,8 @@ int main(int argc, char** argv) {
     mo.out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
     mo.quiet = vm.count("quiet") > 0;
     mo.grace_seconds = vm["grace"].as<double>();
+    mo.time_limit = vm["time-limit"].as<double>();
+    mo.throughput = vm["throughput"].as<double>();
     mo.version = SWEEP_VERSION;
     try {
       return sweep::run_master(tx, spec, mo);

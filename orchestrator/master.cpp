@@ -4,6 +4,8 @@
 // once a second while they arrive.
 #include "orchestrator/master.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,6 +19,8 @@
 
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/grid.hpp"
+#include "orchestrator/cost_model.hpp"
+#include "orchestrator/plan_command.hpp"
 #include "orchestrator/scheduler.hpp"
 #include "orchestrator/stop_signal.hpp"
 
@@ -31,6 +35,14 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+// CPU time of this process (user + system), to show the master does not spin.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 double unix_now() {
@@ -55,12 +67,14 @@ std::string first_difference(const std::string& a, const std::string& b) {
 class Master {
  public:
   Master(const Transport& transport, const SweepSpec& spec, const MasterOptions& options)
-      : tx_(transport), spec_(spec), opt_(options), plan_(expand(spec)), store_(open_store()) {
+      : tx_(transport), spec_(spec), opt_(options), plan_(expand(spec)), store_(open_store()),
+        cost_(plan_, spec_, options.throughput) {
     reconcile();
   }
 
   int run() {
     const auto t0 = Clock::now();
+    const double cpu0 = cpu_seconds();
     const int todo = sched_->total() - sched_->finished();
     if (!opt_.quiet)
       std::printf("sweep %s: %zu train runs, %zu eval points, %d to run, %d workers -> %s\n", spec_.name.c_str(),
@@ -102,8 +116,9 @@ class Master {
         std::printf("sweep %s: nothing to do, all %d jobs are done in %s\n", spec_.name.c_str(), sched_->total(),
                     opt_.out.c_str());
       else
-        std::printf("sweep %s: done in %.1f s: %d jobs ok, %d failed or skipped; store %s\n", spec_.name.c_str(),
-                    secs, ok_, failed_, opt_.out.c_str());
+        std::printf("sweep %s: done in %.1f s: %d jobs ok, %d failed or skipped; store %s; master CPU %.2f s (%.1f%% of wall)\n",
+                    spec_.name.c_str(), secs, ok_, failed_, opt_.out.c_str(), cpu_seconds() - cpu0,
+                    100.0 * (cpu_seconds() - cpu0) / secs);
     }
     return failed_ == 0 ? 0 : 3;
   }
@@ -264,8 +279,15 @@ class Master {
 
   void dispatch() {
     while (!idle_.empty()) {
-      auto job = sched_->next();
-      if (!job) return;
+      const double now = std::chrono::duration<double>(Clock::now() - start_).count();
+      auto job = sched_->next(now, opt_.time_limit, cost_);
+      if (!job) {
+        // Jobs are left, none fits before the time limit and nothing runs: stop, resumable.
+        if (sched_->running() == 0 && !sched_->all_finished())
+          begin_stop("time limit: the " + std::to_string(sched_->total() - sched_->finished()) +
+                     " jobs left would not finish within --time-limit " + human_seconds(opt_.time_limit));
+        return;
+      }
       const int worker = idle_.front();
       idle_.pop_front();
       const std::size_t i = slot(*job);
@@ -370,6 +392,7 @@ class Master {
         }
         end_job(r.job, store::Status::Done, "", r.seconds);
         sched_->finish(r.job, true);
+        cost_.observe(r.job, r.seconds);
         ++ok_;
         break;
       }
@@ -377,7 +400,9 @@ class Master {
         // Not a failure: the job runs again on --resume (from its restart point).
         end_job(r.job, store::Status::Pending, "stopped: " + r.error, r.seconds);
         sched_->requeue(r.job);
-        if (!stopping_) begin_stop("rank " + std::to_string(worker) + " was asked to stop");
+        if (!stopping_)
+          begin_stop(stop_requested_by_signal() ? "signal " + std::to_string(stop_signal_received())
+                                                : "rank " + std::to_string(worker) + " stopped its job");
         break;
       case Outcome::Failed:
         if (rows_[slot(r.job)].attempts <= spec_.max_retries && !stopping_) {
@@ -457,6 +482,8 @@ class Master {
   std::vector<std::size_t> run_row_, point_row_; // plan job -> /points row
   std::set<std::int64_t> has_metrics_;
   std::optional<Scheduler> sched_;
+  CostModel cost_;  // predicted job seconds, learning throughput from finished jobs
+  const Clock::time_point start_ = Clock::now();
   std::deque<int> idle_;
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;

@@ -16,6 +16,8 @@ struct MasterOptions {
   bool force = false;    // replace an existing store
   bool quiet = false;
   double grace_seconds = 60.0;  // after a stop request, how long jobs in flight may take to stop
+  double time_limit = 0.0;      // seconds from start; a job predicted to end later is not started (0: none)
+  double throughput = 5e10;     // FLOP/s per rank assumed until jobs have finished
   std::string version;        // sweep's own
   std::string torch_version;
   std::string nccl_version;

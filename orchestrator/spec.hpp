@@ -23,6 +23,7 @@ struct ModelSpec {
   int d_model = 0;
   int n_head = 0;
   double lr = 0.0;  // 0: use train.lr
+  int ranks_per_job = 1;  // ranks one job of this model needs at once (scheduler groups); not a grid-file key yet
 };
 
 struct TaskSpec {

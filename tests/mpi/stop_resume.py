@@ -1,8 +1,8 @@
 """Graceful stop: mid-sweep, SIGTERM to every rank (as Slurm does to tasks it
 started), then, after --resume, SIGUSR2 to mpirun (which forwards it; Slurm's
---signal=B:USR2). Each time the exit status is 4 ("stopped, resumable"), the
-store validates with no job left running, and a last --resume completes it
-with results identical to an uninterrupted run.
+--signal=B:USR2); before them, a first run with --time-limit. Each time the exit status is 4
+("stopped, resumable"), the store validates with no job left running, and a
+last --resume completes it with results identical to an uninterrupted run.
 argv: REFERENCE_STORE STORE SWEEP_BINARY COMMAND... (COMMAND writes STORE with --resume)"""
 import pathlib
 import signal
@@ -49,8 +49,19 @@ def stop_after(seconds, how):
           f"{(points.status == 'done').sum()} jobs done; {line}")
 
 
-stop_after(0.5, "TERM to ranks")
-stop_after(0.5, "USR2 to mpirun")
+# A time limit: jobs predicted (from the throughput learnt so far) to end after
+# it are not started; the sweep stops, resumable, once nothing fits.
+# (On a store of its own, so the signal runs below start from an empty store.)
+limited_store = store.with_name(store.stem + "_time_limit.h5")
+limited_cmd = [str(limited_store) if a == str(store) else a for a in cmd]
+limited = subprocess.run(limited_cmd + ["--time-limit", "1", "--throughput", "1e9"], capture_output=True, text=True,
+                         timeout=300)
+if limited.returncode != 4 or "time limit" not in limited.stdout:
+    sys.exit(f"stop_resume: --time-limit: exit {limited.returncode}, want 4\n{limited.stdout}{limited.stderr}")
+print("stop_resume: --time-limit 1 --throughput 1e9: exit 4: " + next(l for l in limited.stdout.splitlines() if "stopped, resumable" in l))
+
+stop_after(0.2, "TERM to ranks")
+stop_after(0.2, "USR2 to mpirun")
 final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 if final.returncode != 0:
     sys.exit(f"stop_resume: the last --resume exited {final.returncode}\n{final.stdout}{final.stderr}")

@@ -97,4 +97,26 @@ TEST(GridExpansion, RunsCarryParameterCountAndTrainingFlops) {
   EXPECT_LT(plan.runs[0].n_params, plan.runs[2].n_params);
 }
 
+TEST(GridExpansion, WithoutConfigsTheSameJobsForPlanning) {
+  const SweepSpec spec = three_by_two();
+  const Plan full = expand(spec);
+  const Plan lean = expand(spec, ExpandOptions{false});
+  ASSERT_EQ(lean.runs.size(), full.runs.size());
+  ASSERT_EQ(lean.points.size(), full.points.size());
+  for (std::size_t r = 0; r < full.runs.size(); ++r) {
+    EXPECT_TRUE(lean.runs[r].config.empty());
+    EXPECT_EQ(lean.runs[r].run_id, 0);
+    EXPECT_EQ(lean.runs[r].model, full.runs[r].model);
+    EXPECT_EQ(lean.runs[r].n_params, full.runs[r].n_params);
+    EXPECT_EQ(lean.runs[r].train_flops, full.runs[r].train_flops);
+  }
+  for (std::size_t p = 0; p < full.points.size(); ++p) {
+    EXPECT_TRUE(lean.points[p].config.empty());
+    EXPECT_EQ(lean.points[p].run, full.points[p].run);
+    EXPECT_EQ(lean.points[p].prompt, full.points[p].prompt);
+    EXPECT_EQ(lean.points[p].task, full.points[p].task);
+  }
+  EXPECT_FALSE(full.points[0].config.empty());
+}
+
 }  // namespace sweep

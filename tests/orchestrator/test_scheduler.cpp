@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "job_table.hpp"
 #include "orchestrator/config.hpp"
 #include "orchestrator/scheduler.hpp"
 
@@ -125,6 +126,146 @@ TEST(Scheduling, AbandonedTrainRunSkipsItsPoints) {
     ++trains;
   }
   EXPECT_EQ(trains, 3);
+}
+
+// ---- Made-up job tables (tests/orchestrator/job_table.hpp): 1 FLOP/s, eval = 2 * n_params s.
+
+using testing::Table;
+
+TEST(SchedulingTable, DependencyOrderRespectedAndEverythingRunsOnce) {
+  Table t({1, 1});
+  for (int r = 0; r < 12; ++r) t.run(r % 2, 10.0 + (r * 7) % 11, 1 + r % 3, r % 4);
+  Scheduler s(t.plan, t.spec);
+  std::vector<bool> run_finished(t.plan.runs.size()), seen_run(t.plan.runs.size()), seen_point(t.plan.points.size());
+  std::vector<JobRef> running;
+  // Finish jobs in an order that interleaves with dispatching: keep 3 running.
+  for (int guard = 0; guard < 1000 && !s.all_finished(); ++guard) {
+    while (running.size() < 3) {
+      auto j = s.next();
+      if (!j) break;
+      if (j->kind == JobKind::Train) {
+        EXPECT_FALSE(seen_run[j->index]);
+        seen_run[j->index] = true;
+      } else {
+        EXPECT_FALSE(seen_point[j->index]);
+        seen_point[j->index] = true;
+        EXPECT_TRUE(run_finished[t.plan.points[j->index].run]) << "eval before its train run";
+      }
+      running.push_back(*j);
+    }
+    ASSERT_FALSE(running.empty());
+    const JobRef done = running.front();
+    running.erase(running.begin());
+    if (done.kind == JobKind::Train) run_finished[done.index] = true;
+    s.finish(done, true);
+  }
+  EXPECT_TRUE(s.all_finished());
+  EXPECT_EQ(std::count(seen_run.begin(), seen_run.end(), true), 12);
+  EXPECT_EQ(std::count(seen_point.begin(), seen_point.end(), true), static_cast<long>(t.plan.points.size()));
+}
+
+TEST(SchedulingTable, LargestRemainingPathFirstTrainBeforeEvalOnTies) {
+  Table t({1, 1});
+  t.run(0, 5, 1, 1);    // priority 5 + 2 = 7
+  t.run(1, 30, 10, 1);  // 30 + 20 = 50
+  t.run(0, 20, 1, 1);   // 22
+  t.run(1, 1, 10, 1);   // 21
+  Scheduler s(t.plan, t.spec);
+  std::vector<int> order;
+  while (auto j = s.next()) order.push_back(j->index);
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 0}));
+  EXPECT_DOUBLE_EQ(s.priority({JobKind::Train, 1}), 50.0);
+  // An eval (priority 20) ties with a train run (20 + 0): the train goes first.
+  Table u;
+  u.run(0, 1, 10, 1);  // run 0: its eval costs 20
+  u.run(0, 20, 0, 0);  // run 1: priority 20 (own group: eval cost 0)
+  Scheduler v(u.plan, u.spec);
+  const auto first = v.next();
+  EXPECT_EQ(first->index, 0);  // 21
+  v.finish(*first, true);
+  const auto second = v.next();
+  EXPECT_EQ(second->kind, JobKind::Train);
+  EXPECT_EQ(second->index, 1);
+  EXPECT_EQ(v.next()->kind, JobKind::Eval);
+}
+
+TEST(SchedulingTable, GroupJobWaitsForAWholeGroup) {
+  Table t({1, 4});
+  const int big = t.run(1, 100, 1, 2);  // 4 ranks per job, train and eval
+  const int small = t.run(0, 10, 1, 1);
+  Scheduler s(t.plan, t.spec);
+  EXPECT_EQ(s.ranks({JobKind::Train, big}), 4);
+  EXPECT_EQ(s.ranks({JobKind::Eval, 0}), 4);
+  EXPECT_EQ(s.ranks({JobKind::Train, small}), 1);
+  auto j = s.next_fitting(3);  // the big run is larger but needs 4
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, small);
+  EXPECT_FALSE(s.next_fitting(3));  // only the 4-rank job is left
+  j = s.next_fitting(4);
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, big);
+  s.finish(*j, true);
+  EXPECT_FALSE(s.next_fitting(1));
+  j = s.next_fitting(8);
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->kind, JobKind::Eval);
+  EXPECT_EQ(t.plan.points[j->index].run, big);
+}
+
+TEST(SchedulingTable, DeadlineSkipsJobsThatDoNotFitAndKeepsThemReady) {
+  Table t;
+  t.run(0, 100, 1, 1);  // 100 s, eval 2 s
+  t.run(0, 50, 1, 1);   // 50 s
+  t.run(0, 8, 1, 1);    // 8 s
+  const CostModel cost(t.plan, t.spec, 1.0);
+  Scheduler s(t.plan, t.spec);
+  auto j = s.next(10.0, 70.0, cost);  // 60 s left: the 50 s run is the largest that fits
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, 1);
+  EXPECT_FALSE(s.next(65.0, 70.0, cost));  // 5 s left: nothing fits
+  j = s.next(62.0, 70.0, cost);            // 8 s left: exactly fits
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, 2);
+  s.finish(*j, true);
+  j = s.next_fitting(1, 68.0, 70.0, cost);  // its eval (2 s) fits exactly
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->kind, JobKind::Eval);
+  j = s.next(0.0, 0.0, cost);  // no deadline: the 100 s run is still ready
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, 0);
+  // A faster observed throughput makes it fit.
+  Scheduler s2(t.plan, t.spec);
+  CostModel fast(t.plan, t.spec, 1.0);
+  fast.observe(0, 1000.0, 100.0);  // 10 FLOP/s
+  j = s2.next(0.0, 10.0, fast);
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->index, 0);
+}
+
+TEST(SchedulingTable, RequeuedJobsRunAgainAndAbandonedOnesNever) {
+  Table t;
+  t.run(0, 100, 1, 3);
+  Scheduler s(t.plan, t.spec);
+  auto train = s.next();
+  s.requeue(*train);
+  EXPECT_EQ(s.running(), 0);
+  train = s.next();
+  ASSERT_TRUE(train);
+  s.finish(*train, true);
+  auto e0 = s.next();
+  ASSERT_TRUE(e0);
+  EXPECT_EQ(e0->index, 0);
+  EXPECT_TRUE(s.abandon({JobKind::Eval, 1}).empty());  // ready, given up
+  EXPECT_TRUE(s.abandon({JobKind::Eval, 0}).empty());  // running: left alone
+  EXPECT_EQ(s.finished(), 2);
+  s.requeue(*e0);  // a retry
+  std::vector<int> evals;
+  while (auto j = s.next()) {
+    evals.push_back(j->index);
+    s.finish(*j, true);
+  }
+  EXPECT_EQ(evals, (std::vector<int>{0, 2}));
+  EXPECT_TRUE(s.all_finished());
 }
 
 }  // namespace sweep

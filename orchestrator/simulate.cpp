@@ -1,0 +1,170 @@
+// Discrete-event simulation; see simulate.hpp.
+#include "orchestrator/simulate.hpp"
+
+#include <algorithm>
+#include <queue>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "orchestrator/scheduler.hpp"
+
+namespace sweep {
+namespace {
+
+int workers_of(int ranks) {
+  if (ranks < 2) throw std::invalid_argument("simulate: needs at least 2 ranks (rank 0 schedules, the others work)");
+  return ranks - 1;
+}
+
+int model_ranks(const SweepSpec& spec, int model) {
+  return model >= 0 && static_cast<std::size_t>(model) < spec.models.size()
+             ? std::max(1, spec.models[model].ranks_per_job)
+             : 1;
+}
+
+// Points of each run, as offsets into a flat list (plan order within a run).
+struct RunPoints {
+  std::vector<int> first, points;
+  explicit RunPoints(const Plan& plan) : first(plan.runs.size() + 1, 0), points(plan.points.size()) {
+    for (const EvalPoint& p : plan.points) ++first[p.run + 1];
+    for (std::size_t r = 0; r < plan.runs.size(); ++r) first[r + 1] += first[r];
+    std::vector<int> fill(first.begin(), first.end() - 1);
+    for (std::size_t p = 0; p < plan.points.size(); ++p) points[fill[plan.points[p].run]++] = static_cast<int>(p);
+  }
+  int count(int run) const { return first[run + 1] - first[run]; }
+};
+
+// Plan-wide figures that do not depend on the order: totals, critical path, bound.
+SimResult totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost, const RunPoints& rp, int workers) {
+  SimResult s;
+  s.train_jobs = static_cast<int>(plan.runs.size());
+  s.eval_jobs = static_cast<int>(plan.points.size());
+  s.jobs = s.train_jobs + s.eval_jobs;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    const TrainRun& run = plan.runs[r];
+    const double rate = cost.flops_per_s(run.model);
+    const int k = model_ranks(spec, run.model);
+    const int n = rp.count(static_cast<int>(r));
+    const double tf = train_cost(run), ef = eval_cost(run, spec);
+    s.total_flops += tf + n * ef;
+    s.total_seconds += k * (tf + n * ef) / rate;
+    s.critical_path_s = std::max(s.critical_path_s, (tf + (n > 0 ? ef : 0.0)) / rate);
+  }
+  s.lower_bound_s = std::max(s.total_seconds / workers, s.critical_path_s);
+  return s;
+}
+
+struct Event {
+  double end;
+  JobRef job;
+  int ranks;
+};
+struct Later {
+  bool operator()(const Event& a, const Event& b) const {
+    if (a.end != b.end) return a.end > b.end;
+    if (a.job.kind != b.job.kind) return a.job.kind > b.job.kind;
+    return a.job.index > b.job.index;
+  }
+};
+using Events = std::priority_queue<Event, std::vector<Event>, Later>;
+
+void finish_stats(SimResult& s, double ran_seconds, int workers) {
+  s.utilisation = s.makespan_s > 0 ? ran_seconds / (static_cast<double>(workers) * s.makespan_s) : 0.0;
+}
+
+}  // namespace
+
+SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s) {
+  const int workers = workers_of(ranks);
+  const RunPoints rp(plan);
+  SimResult s = totals(plan, spec, cost, rp, workers);
+  Scheduler sched(plan, spec);
+  Events events;
+  int free = workers;
+  double now = 0.0, ran = 0.0;
+  for (;;) {
+    while (free > 0) {
+      const auto job = sched.next_fitting(free, now, deadline_s, cost);
+      if (!job) break;
+      const int k = sched.ranks(*job);
+      const double sec = cost.seconds(*job);
+      free -= k;
+      ran += k * sec;
+      ++s.started;
+      events.push({now + sec, *job, k});
+    }
+    if (events.empty()) break;  // all done, or nothing left that fits
+    now = events.top().end;
+    while (!events.empty() && events.top().end == now) {
+      sched.finish(events.top().job, true);
+      free += events.top().ranks;
+      events.pop();
+    }
+  }
+  s.makespan_s = now;
+  finish_stats(s, ran, workers);
+  return s;
+}
+
+SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks) {
+  const int workers = workers_of(ranks);
+  const RunPoints rp(plan);
+  SimResult s = totals(plan, spec, cost, rp, workers);
+  std::vector<double> busy(workers, 0.0);
+  double ran = 0.0;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    const TrainRun& run = plan.runs[r];
+    const double rate = cost.flops_per_s(run.model);
+    // Its train run, and later its evals: the sum is what the worker spends on it.
+    const double sec = (train_cost(run) + rp.count(static_cast<int>(r)) * eval_cost(run, spec)) / rate;
+    busy[r % workers] += sec;
+    ran += sec;
+  }
+  s.started = s.jobs;
+  s.makespan_s = busy.empty() ? 0.0 : *std::max_element(busy.begin(), busy.end());
+  finish_stats(s, ran, workers);
+  return s;
+}
+
+SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
+                          std::uint64_t seed) {
+  const int workers = workers_of(ranks);
+  const RunPoints rp(plan);
+  SimResult s = totals(plan, spec, cost, rp, workers);
+  std::mt19937_64 rng(seed);
+  std::vector<JobRef> ready;
+  ready.reserve(plan.runs.size());
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) ready.push_back({JobKind::Train, static_cast<int>(r)});
+  Events events;
+  int free = workers;
+  double now = 0.0, ran = 0.0;
+  for (;;) {
+    while (free > 0 && !ready.empty()) {
+      const std::size_t i = std::uniform_int_distribution<std::size_t>(0, ready.size() - 1)(rng);
+      std::swap(ready[i], ready.back());
+      const JobRef job = ready.back();
+      ready.pop_back();
+      const double sec = cost.seconds(job);
+      --free;
+      ran += sec;
+      ++s.started;
+      events.push({now + sec, job, 1});
+    }
+    if (events.empty()) break;
+    now = events.top().end;
+    while (!events.empty() && events.top().end == now) {
+      const JobRef done = events.top().job;
+      events.pop();
+      ++free;
+      if (done.kind == JobKind::Train)
+        for (int i = rp.first[done.index]; i < rp.first[done.index + 1]; ++i)
+          ready.push_back({JobKind::Eval, rp.points[i]});
+    }
+  }
+  s.makespan_s = now;
+  finish_stats(s, ran, workers);
+  return s;
+}
+
+}  // namespace sweep

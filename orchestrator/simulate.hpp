@@ -1,0 +1,41 @@
+// Discrete-event simulation of a sweep, pure: predicts the makespan of a plan
+// on P MPI ranks. Rank 0 is the master and runs no jobs, so P - 1 identical
+// workers run jobs; each job takes CostModel::seconds and needs its model's
+// ranks_per_job workers at once. Dispatch and messaging cost nothing.
+//
+// simulate() drives the real Scheduler (the policy the master uses); the two
+// baselines are what a job array or a hand-written script does:
+//  - round robin: train run i goes to worker i % (P-1) before the sweep
+//    starts; each worker runs its runs, then their evals, in order;
+//  - random: whenever a worker is free it takes a uniformly random ready job.
+// Baselines count every job as one rank and ignore the deadline.
+// All three are O(jobs log jobs).
+#pragma once
+
+#include <cstdint>
+
+#include "orchestrator/cost_model.hpp"
+#include "orchestrator/grid.hpp"
+
+namespace sweep {
+
+struct SimResult {
+  double makespan_s = 0.0;         // time the last started job ends
+  int jobs = 0, train_jobs = 0, eval_jobs = 0;  // in the plan
+  int started = 0;                 // jobs run (all, unless a deadline or too few ranks stops some)
+  double total_flops = 0.0;        // of every job in the plan
+  double total_seconds = 0.0;      // rank-seconds of every job in the plan (seconds x ranks)
+  double critical_path_s = 0.0;    // longest train + eval chain
+  double lower_bound_s = 0.0;      // max(total_seconds / (P-1), critical path)
+  double utilisation = 0.0;        // rank-seconds run / ((P-1) * makespan)
+};
+
+// The policy (Scheduler), optionally with a deadline in seconds from the start
+// (<= 0: none): jobs that would end after it are not started. ranks >= 2.
+SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
+                   double deadline_s = 0.0);
+SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks);
+SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
+                          std::uint64_t seed = 1);
+
+}  // namespace sweep

@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include "job_table.hpp"
+#include "orchestrator/config.hpp"
+#include "orchestrator/cost_model.hpp"
+
+namespace sweep {
+namespace {
+
+using testing::Table;
+
+TEST(CostModel, FlopsOfTrainAndEvalJobs) {
+  const SweepSpec spec = load_spec_text(R"(
+[grid]
+model       = ["a"]
+data_tokens = [1000]
+prompt      = ["zero_shot"]
+task        = ["addition"]
+[model.a]
+n_layer = 1
+d_model = 8
+n_head = 2
+[train]
+seq_len = 16
+[eval]
+examples = 10
+)",
+                                        "cost.toml");
+  const Plan plan = expand(spec);
+  const CostModel cost(plan, spec, 100.0);
+  const double n = static_cast<double>(plan.runs[0].n_params);
+  EXPECT_DOUBLE_EQ(cost.flops({JobKind::Train, 0}), 6.0 * n * 1000);
+  EXPECT_DOUBLE_EQ(cost.flops({JobKind::Eval, 0}), 2.0 * n * 10 * 16);
+  EXPECT_DOUBLE_EQ(cost.seconds({JobKind::Train, 0}), 6.0 * n * 1000 / 100.0);
+  EXPECT_DOUBLE_EQ(eval_cost(plan.runs[0], spec), cost.flops({JobKind::Eval, 0}));
+  EXPECT_EQ(cost.model({JobKind::Eval, 0}), 0);
+}
+
+TEST(CostModel, DefaultThenPerModelThenPooledThroughput) {
+  Table t({1, 1, 1});
+  t.run(0, 100, 1, 1);
+  t.run(1, 100, 1, 0);
+  t.run(2, 100, 1, 0);
+  CostModel cost(t.plan, t.spec, 10.0);
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(0), 10.0);
+  EXPECT_DOUBLE_EQ(cost.seconds({JobKind::Train, 0}), 10.0);
+  cost.observe(0, 100.0, 2.0);  // model 0 at 50 FLOP/s
+  cost.observe(0, 200.0, 2.0);  // ... total 300 / 4 s = 75
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(0), 75.0);
+  EXPECT_DOUBLE_EQ(cost.seconds({JobKind::Train, 0}), 100.0 / 75.0);
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(1), 75.0);  // not observed: pooled
+  cost.observe({JobKind::Train, 1}, 4.0);       // model 1: 100 FLOPs in 4 s
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(1), 25.0);
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(2), 400.0 / 8.0);  // pooled over models 0 and 1
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(0), 75.0);
+  cost.observe(2, 0.0, 1.0);  // ignored
+  cost.observe(2, 1.0, 0.0);  // ignored
+  EXPECT_DOUBLE_EQ(cost.flops_per_s(2), 50.0);
+  EXPECT_DOUBLE_EQ(cost.default_flops_per_s(), 10.0);
+}
+
+TEST(CostModel, RejectsNonPositiveDefault) {
+  Table t;
+  EXPECT_THROW(CostModel(t.plan, t.spec, 0.0), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sweep
