@@ -46,6 +46,12 @@ po::options_description option_table() {
        "resumable, when no job fits (0: no limit)")
       ("throughput", po::value<double>()->default_value(sweep::kDefaultThroughput),
        "FLOP/s per worker rank assumed for predictions until jobs have finished (then learnt per model)")
+      ("verbose,v", "a line for every finished job with its metrics (failures always get one)")
+      ("progress-every", po::value<double>()->default_value(30.0),
+       "seconds between status lines when stdout is not a terminal (a terminal gets one live line)")
+      ("progress", po::value<std::string>()->default_value("auto"),
+       "live: one status line updated in place; lines: a plain line every --progress-every seconds (batch "
+       "logs); auto: live when mpirun writes to a terminal")
       ("quiet,q", "no progress lines");
   return opts;
 }
@@ -202,6 +208,14 @@ int main(int argc, char** argv) {
     mo.hostnames = hostnames;
     mo.out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
     mo.quiet = vm.count("quiet") > 0;
+    mo.verbose = vm.count("verbose") > 0;
+    mo.progress_every = vm["progress-every"].as<double>();
+    mo.progress = vm["progress"].as<std::string>();
+    if (mo.progress != "auto" && mo.progress != "live" && mo.progress != "lines") {
+      std::cerr << "sweep: --progress must be auto, live or lines, got " << mo.progress << "\n";
+      for (int w = 1; w < tx.size(); ++w) tx.send(w, sweep::Tag::Stop);
+      return 2;
+    }
     mo.grace_seconds = vm["grace"].as<double>();
     mo.time_limit = vm["time-limit"].as<double>();
     mo.throughput = vm["throughput"].as<double>();

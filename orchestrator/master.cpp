@@ -5,6 +5,7 @@
 #include "orchestrator/master.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -43,6 +44,19 @@ double cpu_seconds() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// Whether a person watches stdout. Open MPI gives ranks a pseudo-terminal even
+// when mpirun itself writes to a file or pipe, so under a parent whose stdout
+// we can see (Linux /proc), the parent's stdout decides.
+bool stdout_is_terminal() {
+  if (!isatty(STDOUT_FILENO)) return false;
+  char target[256] = {};
+  const std::string parent_stdout = "/proc/" + std::to_string(getppid()) + "/fd/1";
+  const ssize_t n = readlink(parent_stdout.c_str(), target, sizeof target - 1);
+  if (n <= 0) return true;
+  const std::string t(target, static_cast<std::size_t>(n));
+  return t.rfind("/dev/pts/", 0) == 0 || t.rfind("/dev/tty", 0) == 0;
 }
 
 double unix_now() {
@@ -87,6 +101,7 @@ class Master {
       auto msg = tx_.receive(std::chrono::milliseconds(stopping_ ? 200 : 1000));
       if (!msg) {
         flush_if_dirty();
+        status_line(false);
         continue;
       }
       switch (msg->tag) {
@@ -102,6 +117,7 @@ class Master {
     if (!stopping_)
       for (int w = 1; w < tx_.size(); ++w) tx_.send(w, Tag::Stop);
     store_.flush();
+    if (todo > 0) status_line(true);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     if (stopping_) {
       std::printf("sweep %s: stopped (%s) after %.1f s: %d of %d jobs done, %d still running were %s; "
@@ -251,6 +267,11 @@ class Master {
     has_metrics_ = std::move(with_metrics);
     give_up_crash_loops();
     store_.flush();
+    finished_at_start_ = sched_->finished();
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r)
+      if (!prior.run_done[r]) flops_total_ += cost_.flops({JobKind::Train, static_cast<int>(r)});
+    for (std::size_t p = 0; p < plan_.points.size(); ++p)
+      if (!prior.point_done[p]) flops_total_ += cost_.flops({JobKind::Eval, static_cast<int>(p)});
   }
 
   // A job still "running" in a store being resumed was cut short by a crash of
@@ -419,7 +440,10 @@ class Master {
     store_.flush();
     last_flush_ = Clock::now();
     dirty_ = false;
-    if (!opt_.quiet) progress(worker, r, base);
+    if (r.outcome == Outcome::Ok) flops_done_ += cost_.flops(r.job);
+    if (!opt_.quiet && (opt_.verbose || (r.outcome != Outcome::Ok && r.outcome != Outcome::Stopped)))
+      job_line(worker, r, base);
+    status_line(false);
   }
 
   // The job has ended for good without a result; its dependants are skipped.
@@ -457,7 +481,8 @@ class Master {
     dirty_ = false;
   }
 
-  void progress(int worker, const ResultMsg& r, const store::MetricRow& b) const {
+  // One line per finished job (failures always, every job with --verbose).
+  void job_line(int worker, const ResultMsg& r, const store::MetricRow& b) {
     std::ostringstream line;
     line << "[" << sched_->finished() << "/" << sched_->total() << "] "
          << (r.job.kind == JobKind::Train ? "train " : "eval  ") << b.model << " d=" << b.data_tokens;
@@ -470,7 +495,37 @@ class Master {
     }
     char tail[64];
     std::snprintf(tail, sizeof tail, " (%.1f s, rank %d)", r.seconds, worker);
+    if (tty_) std::cout << "\r\033[K";  // over the live status line, which is redrawn after
     std::cout << line.str() << tail << std::endl;
+    last_status_ = {};
+  }
+
+  // The status line: jobs done/running/failed/total, FLOPs done/total, jobs
+  // per minute and an ETA from the sweep's FLOP rate so far. On a terminal one
+  // line updated in place (at most 4 times a second); in a batch log a plain
+  // line every --progress-every seconds. `final` prints it regardless.
+  void status_line(bool final) {
+    if (opt_.quiet) return;
+    const auto now = Clock::now();
+    const double since = std::chrono::duration<double>(now - last_status_).count();
+    if (!final && since < (tty_ ? 0.25 : opt_.progress_every)) return;
+    last_status_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const int done = sched_->finished() - finished_at_start_;
+    const double rate = flops_done_ / std::max(secs, 1e-9);
+    const double left = flops_total_ - flops_done_;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "[%s] %d/%d jobs done, %d running, %d failed | %.3g/%.3g FLOP (%.0f%%) | %.1f jobs/min | ETA %s",
+                  human_seconds(secs).c_str(), sched_->finished(), sched_->total(), sched_->running(), failed_,
+                  flops_done_, flops_total_, flops_total_ > 0 ? 100.0 * flops_done_ / flops_total_ : 100.0,
+                  60.0 * done / std::max(secs, 1e-9),
+                  left <= 0 ? "-" : rate > 0 ? human_seconds(left / rate).c_str() : "?");
+    if (tty_) {
+      std::cout << "\r\033[K" << line << (final ? "\n" : "") << std::flush;
+    } else {
+      std::cout << line << std::endl;
+    }
   }
 
   const Transport& tx_;
@@ -478,12 +533,16 @@ class Master {
   const MasterOptions& opt_;
   Plan plan_;
   store::Store store_;
+  CostModel cost_;  // predicted job seconds, learning throughput from finished jobs
   std::vector<store::PointRow> rows_;            // mirror of /points
   std::vector<std::size_t> run_row_, point_row_; // plan job -> /points row
   std::set<std::int64_t> has_metrics_;
   std::optional<Scheduler> sched_;
-  CostModel cost_;  // predicted job seconds, learning throughput from finished jobs
   const Clock::time_point start_ = Clock::now();
+  const bool tty_ = opt_.progress == "live" || (opt_.progress == "auto" && stdout_is_terminal());
+  Clock::time_point last_status_{};
+  int finished_at_start_ = 0;
+  double flops_total_ = 0.0, flops_done_ = 0.0;  // of the jobs this session runs
   std::deque<int> idle_;
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;

@@ -14,7 +14,10 @@ struct MasterOptions {
   std::string out;       // store path
   bool resume = false;   // continue an existing store (start one if none)
   bool force = false;    // replace an existing store
-  bool quiet = false;
+  bool quiet = false;          // no status or job lines
+  bool verbose = false;        // a line for every finished job, not only failures
+  double progress_every = 30;  // seconds between status lines when stdout is not a terminal
+  std::string progress = "auto";  // "live" (one line updated in place), "lines", or "auto"
   double grace_seconds = 60.0;  // after a stop request, how long jobs in flight may take to stop
   double time_limit = 0.0;      // seconds from start; a job predicted to end later is not started (0: none)
   double throughput = 5e10;     // FLOP/s per rank assumed until jobs have finished
