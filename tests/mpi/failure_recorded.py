@@ -20,20 +20,32 @@ train_err = errors[(errors.job == "train") & (errors.model == "hot")]
 if len(train_err) != 1 or "diverged" not in train_err.message.iloc[0]:
     sys.exit(f"failure_recorded: no divergence error for model hot:\n{errors}")
 skipped = errors[(errors.job == "eval") & (errors.model == "hot")]
-if len(skipped) != 1 or "skipped" not in skipped.message.iloc[0]:
+if len(skipped) != 4 or not skipped.message.str.contains("skipped").all():
     sys.exit(f"failure_recorded: the eval point of hot is not recorded as skipped:\n{errors}")
 ok = metrics[metrics.model == "ok"]
-if sorted(ok.metric) != ["eval_loss", "exact_match", "logprob", "train_loss"]:
+if sorted(ok.metric) != ["eval_loss"] + ["exact_match"] * 3 + ["logprob"] * 3 + ["train_loss"]:
     sys.exit(f"failure_recorded: model ok lacks metrics:\n{ok}")
 if metrics.model.isin(["hot", "slow"]).any():
     sys.exit("failure_recorded: a failed model has metrics rows")
-status = {(r.model, r.job): r.status for r in points.itertuples()}
-want = {("ok", "train"): "done", ("ok", "eval"): "done", ("hot", "train"): "diverged", ("hot", "eval"): "skipped",
-        ("slow", "train"): "timeout", ("slow", "eval"): "skipped"}
+status = {(r.model, r.job, r.prompt, r.task): r.status for r in points.itertuples()}
+want = {}
+for model, train in (("ok", "done"), ("hot", "diverged"), ("slow", "timeout")):
+    want[(model, "train", "", "")] = train
+    for prompt in ("zero_shot", "cot"):
+        for task in ("addition", "add9"):
+            want[(model, "eval", prompt, task)] = "skipped" if train != "done" else "done"
+want[("ok", "eval", "cot", "add9")] = "failed"
 if status != want:
     sys.exit(f"failure_recorded: /points statuses {status}, want {want}")
+retried = points[(points.model == "ok") & (points.prompt == "cot") & (points.task == "add9")].iloc[0]
+attempts_logged = errors[(errors.model == "ok") & (errors.prompt == "cot") & (errors.task == "add9")]
+if retried.attempts != 3 or len(attempts_logged) != 3 or "seq_len" not in retried.error:
+    sys.exit(f"failure_recorded: the failing eval made {retried.attempts} attempts ({len(attempts_logged)} in "
+             f"/errors), want 1 + max_retries = 3; error {retried.error!r}")
 slow = errors[(errors.job == "train") & (errors.model == "slow")]
 if len(slow) != 1 or "job_timeout" not in slow.message.iloc[0]:
     sys.exit(f"failure_recorded: no timeout error for model slow:\n{errors}")
-print(f"failure_recorded: exit 3, /points statuses {status}; {len(errors)} error rows, "
-      f"{len(ok)} metrics rows for the healthy model")
+summary = points.groupby("status").size().to_dict()
+print(f"failure_recorded: exit 3; /points statuses {summary}: hot train diverged, slow train timeout, their 8 "
+      f"points skipped, ok's cot/add9 eval failed after {retried.attempts} attempts ({retried.error}); "
+      f"{len(errors)} /errors rows, {len(ok)} metrics rows for ok")
