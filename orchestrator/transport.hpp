@@ -60,7 +60,7 @@ class Transport {
     std::string bytes;
   };
   // Waits for the next message from anyone without spinning a core: polls with
-  // MPI_Iprobe and sleeps between polls (backing off to 5 ms).
+  // MPI_Iprobe and sleeps between polls (backing off to 1 ms).
   Message receive() const;
   // The same, giving up after `timeout`.
   std::optional<Message> receive(std::chrono::milliseconds timeout) const;
