@@ -11,6 +11,7 @@ packages=(
   libhdf5-dev hdf5-tools                   # the store (serial HDF5: rank 0 alone writes)
   libboost-program-options-dev libtomlplusplus-dev libgtest-dev
   python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
+  python3-mpi4py                           # bench/dispatch: the peer sweep's dispatch is measured against
 )
 
 missing=()
