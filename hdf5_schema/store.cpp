@@ -394,8 +394,9 @@ const RootAttr kRootAttrs[] = {
     {"sweep_version", Kind::Str},  {"seed", Kind::I64},           {"ranks", Kind::I32},
     {"created", Kind::Str},        {"resolved_config", Kind::Str}, {"torch_version", Kind::Str},
     {"mpi_version", Kind::Str},    {"nccl_version", Kind::Str},   {"hostnames", Kind::Str},
+    {"slurm", Kind::Str},
 };
-const std::regex kResumeAttr("resume_[1-9][0-9]*_(grid_text|sweep_version|started|ranks)");
+const std::regex kResumeAttr("resume_[1-9][0-9]*_(grid_text|sweep_version|started|ranks|slurm)");
 
 // The status enum over `base` (H5T_STD_U8LE in the file, native uint8 in memory).
 Handle status_type(hid_t base, const std::string& path) {
@@ -995,6 +996,7 @@ Store Store::create(const std::string& path, const Provenance& prov,
     write_string_attr(root, "mpi_version", prov.mpi_version, path);
     write_string_attr(root, "nccl_version", prov.nccl_version, path);
     write_string_attr(root, "hostnames", prov.hostnames, path);
+    write_string_attr(root, "slurm", prov.slurm, path);
 
     for (const Table& t : kTables) create_table(root, t, path);
     impl->open_datasets();
@@ -1068,6 +1070,7 @@ Store Store::resume(const std::string& path, const Session& session) {
   write_string_attr(root, (k + "started").c_str(), session.started, path);
   write_scalar_attr(root, (k + "ranks").c_str(), H5T_STD_I32LE, H5T_NATIVE_INT32, session.ranks,
                     path);
+  write_string_attr(root, (k + "slurm").c_str(), session.slurm, path);
   {
     const std::string where = path + " attribute sessions";
     if (check(H5Aexists(root, "sessions"), "H5Aexists", where) > 0) {

@@ -114,6 +114,7 @@ struct Provenance {
   std::string mpi_version;
   std::string nccl_version;    // "" when built without NCCL
   std::string hostnames;       // one per rank, newline-separated, rank order
+  std::string slurm;           // the Slurm job ran in, "key=value" lines; "" outside Slurm
 };
 
 // One later session (a --resume) recorded as attributes resume_<k>_*.
@@ -122,6 +123,7 @@ struct Session {
   std::string sweep_version;
   std::string started;  // ISO 8601 UTC
   std::int32_t ranks = 0;
+  std::string slurm;    // as Provenance::slurm
 };
 
 class Store {

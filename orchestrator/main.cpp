@@ -3,7 +3,9 @@
 // The store tools (`sweep validate`, `sweep export`) run without MPI.
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <ctime>
 
 #include <cstdio>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
 #include "orchestrator/plan_command.hpp"
+#include "orchestrator/slurm.hpp"
 #include "orchestrator/stop_signal.hpp"
 #include "orchestrator/transport.hpp"
 #include "workers/resources.hpp"
@@ -185,6 +188,14 @@ int main(int argc, char** argv) {
     if (leader) std::cerr << "sweep: --resume and --force exclude each other\n";
     return 2;
   }
+  const auto slurm = sweep::current_slurm_job();
+  if (slurm && slurm->step_tasks > 1 && tx.size() == 1) {
+    if (leader)
+      std::cerr << "sweep: started as one of " << slurm->step_tasks
+                << " srun tasks, but MPI sees a single rank: srun without PMIx? Run `srun --mpi=pmix ...` "
+                   "(or mpirun inside the allocation)\n";
+    return 2;
+  }
   if (tx.size() < 2) {
     if (leader)
       std::cerr << "sweep: needs at least 2 MPI ranks (rank 0 schedules, the others train); "
@@ -218,6 +229,13 @@ int main(int argc, char** argv) {
     }
     mo.grace_seconds = vm["grace"].as<double>();
     mo.time_limit = vm["time-limit"].as<double>();
+    if (slurm) {
+      mo.slurm = sweep::describe(*slurm);
+      // Under Slurm the job's end time is the deadline, keeping the grace
+      // period free for a graceful stop.
+      if (mo.time_limit <= 0 && slurm->end_time > 0)
+        mo.time_limit = std::max(1.0, slurm->end_time - static_cast<double>(std::time(nullptr)) - mo.grace_seconds);
+    }
     mo.throughput = vm["throughput"].as<double>();
     mo.version = SWEEP_VERSION;
     try {

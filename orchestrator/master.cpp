@@ -144,7 +144,7 @@ class Master {
     const bool exists = fs::exists(opt_.out);
     if (exists && opt_.resume) {
       refuse_conflicts(store::Store::read_points(opt_.out));
-      store::Session s{spec_.text, opt_.version, utc_now(), tx_.size()};
+      store::Session s{spec_.text, opt_.version, utc_now(), tx_.size(), opt_.slurm};
       return store::Store::resume(opt_.out, s);
     }
     if (exists && !opt_.force)
@@ -175,6 +175,7 @@ class Master {
     p.mpi_version = mpi_library_version();
     p.nccl_version = opt_.nccl_version;
     for (const auto& h : opt_.hostnames) p.hostnames += h + "\n";
+    p.slurm = opt_.slurm;
     return p;
   }
 

@@ -25,6 +25,7 @@ struct MasterOptions {
   std::string torch_version;
   std::string nccl_version;
   std::vector<std::string> hostnames;  // per rank
+  std::string slurm;                   // the Slurm job (slurm.hpp describe()), "" outside Slurm
 };
 
 // Where a train run's weights go: beside the store, "<out stem>.ckpt/<model>-<tokens>-<run id>.pt".

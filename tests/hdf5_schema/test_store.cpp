@@ -82,12 +82,14 @@ Provenance sample_provenance() {
   p.mpi_version = "Open MPI v4.1.4";
   p.nccl_version = "";
   p.hostnames = "node0\nnode0\nnode1";
+  p.slurm = "job_id=42\nrestart_count=0\nnodelist=node[0-1]\ntasks_per_node=2(x2)\nend_time=1790000000\n";
   return p;
 }
 
 Session sample_session() {
   Session s;
   s.grid_text = "name = \"tiny\"\n# resumed\n";
+  s.slurm = "job_id=42\nrestart_count=1\n";
   s.sweep_version = "0.1.0+def5678";
   s.started = "2024-05-02T08:00:00Z";
   s.ranks = 5;
@@ -751,6 +753,7 @@ TEST(Store, RootAttributesHoldProvenance) {
       {"mpi_version", prov.mpi_version},
       {"nccl_version", prov.nccl_version},
       {"hostnames", prov.hostnames},
+      {"slurm", prov.slurm},
       {"hdf5_version", std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel)},
   };
   for (const auto& [name, want] : strings) {
@@ -902,6 +905,7 @@ TEST(Store, KilledWriterKeepsFlushedRowsAndResumes) {
   EXPECT_TRUE(read_scalar_attr(file.id, "resume_1_ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks));
   EXPECT_EQ(ranks, 5);
   EXPECT_EQ(read_string_attr(file.id, "resume_1_grid_text").value, sample_session().grid_text);
+  EXPECT_EQ(read_string_attr(file.id, "resume_1_slurm").value, sample_session().slurm);
   EXPECT_EQ(read_string_attr(file.id, "resume_1_sweep_version").value, "0.1.0+def5678");
   EXPECT_EQ(read_string_attr(file.id, "resume_1_started").value, "2024-05-02T08:00:00Z");
 }
