@@ -45,8 +45,9 @@ po::options_description option_table() {
       ("grace", po::value<double>()->default_value(60.0),
        "seconds that jobs in flight get to stop (saving restart points) after a stop request")
       ("time-limit", po::value<double>()->default_value(0.0),
-       "seconds this run may take: a job predicted to end later is not started, and the sweep stops, "
-       "resumable, when no job fits (0: no limit)")
+       "seconds this run may take (under Slurm: the job's end time less --grace): a job predicted to end "
+       "later is not started unless it keeps its progress (a train run with restart points); at the limit "
+       "the sweep stops gracefully, resumable (0: no limit)")
       ("throughput", po::value<double>()->default_value(sweep::kDefaultThroughput),
        "FLOP/s per worker rank assumed for predictions until jobs have finished (then learnt per model)")
       ("verbose,v", "a line for every finished job with its metrics (failures always get one)")

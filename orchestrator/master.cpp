@@ -97,6 +97,9 @@ class Master {
     // jobs in flight have reported (or the grace period is over).
     while (stopping_ ? sched_->running() > 0 && Clock::now() < stop_deadline_ : !sched_->all_finished()) {
       if (!stopping_ && stop_requested_by_signal()) begin_stop("signal " + std::to_string(stop_signal_received()));
+      if (!stopping_ && opt_.time_limit > 0 &&
+          std::chrono::duration<double>(Clock::now() - start_).count() >= opt_.time_limit)
+        begin_stop("time limit of " + human_seconds(opt_.time_limit) + " reached");
       if (!stopping_) dispatch();
       auto msg = tx_.receive(std::chrono::milliseconds(stopping_ ? 200 : 1000));
       if (!msg) {
@@ -303,8 +306,9 @@ class Master {
     while (!idle_.empty()) {
       const double now = std::chrono::duration<double>(Clock::now() - start_).count();
       auto job = sched_->next(now, opt_.time_limit, cost_);
+      if (!job) job = resumable_past_deadline();
       if (!job) {
-        // Jobs are left, none fits before the time limit and nothing runs: stop, resumable.
+        // Jobs are left, none can make progress before the time limit and nothing runs: stop, resumable.
         if (sched_->running() == 0 && !sched_->all_finished())
           begin_stop("time limit: the " + std::to_string(sched_->total() - sched_->finished()) +
                      " jobs left would not finish within --time-limit " + human_seconds(opt_.time_limit));
@@ -330,6 +334,19 @@ class Master {
       m.attempt = row.attempts;
       tx_.send(worker, Tag::Job, encode(m));
     }
+  }
+
+  // With a time limit, a job predicted to end after it is not started, unless
+  // it keeps its progress when stopped: a train run with restart points starts
+  // anyway (the highest-priority one) and continues in the next allocation.
+  std::optional<JobRef> resumable_past_deadline() {
+    if (opt_.time_limit <= 0 || spec_.train.checkpoint_every <= 0) return std::nullopt;
+    auto job = sched_->next();
+    if (job && job->kind != JobKind::Train) {
+      sched_->requeue(*job);
+      return std::nullopt;
+    }
+    return job;
   }
 
   // Axis columns shared by every metrics row of a job.
