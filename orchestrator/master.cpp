@@ -190,11 +190,16 @@ class Master {
     return rows;
   }
 
+  // The train run a job belongs to (itself, for a train job).
+  int run_index(JobRef job) const {
+    return job.kind == JobKind::Train ? job.index : plan_.points[job.index].run;
+  }
+
   store::PointRow row_of(JobRef job) const {
     store::PointRow row;
     const bool train = job.kind == JobKind::Train;
     const EvalPoint* point = train ? nullptr : &plan_.points[job.index];
-    const TrainRun& run = plan_.runs[train ? job.index : point->run];
+    const TrainRun& run = plan_.runs[run_index(job)];
     row.point_id = train ? run.run_id : point->point_id;
     row.job = train ? "train" : "eval";
     row.model = spec_.models[run.model].name;
@@ -330,7 +335,7 @@ class Master {
       JobMsg m;
       m.job = *job;
       m.id = row.point_id;
-      m.checkpoint = checkpoint(job->kind == JobKind::Train ? job->index : plan_.points[job->index].run);
+      m.checkpoint = checkpoint(run_index(*job));
       m.attempt = row.attempts;
       tx_.send(worker, Tag::Job, encode(m));
     }
@@ -352,7 +357,7 @@ class Master {
   // Axis columns shared by every metrics row of a job.
   store::MetricRow base_row(JobRef job) const {
     const store::PointRow p = row_of(job);
-    const TrainRun& run = plan_.runs[job.kind == JobKind::Train ? job.index : plan_.points[job.index].run];
+    const TrainRun& run = plan_.runs[run_index(job)];
     store::MetricRow row;
     row.point_id = p.point_id;
     row.model = p.model;
