@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 
 #include <cstdio>
@@ -140,6 +141,12 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "plan") return sweep::plan_command(argc, argv);
+  // Before MPI_Init, which aborts (exit 1, Open MPI's own text) in this case.
+  if (const auto problem = sweep::srun_without_pmi(sweep::process_environment())) {
+    if (std::getenv("SLURM_PROCID") == nullptr || std::string(std::getenv("SLURM_PROCID")) == "0")
+      std::cerr << *problem << "\n";
+    return 2;
+  }
   // At once: mpirun may forward a stop signal while this process is starting.
   sweep::install_stop_handlers(SIGUSR2);
   sweep::MpiSession mpi(argc, argv);
@@ -190,13 +197,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto slurm = sweep::current_slurm_job();
-  if (slurm && slurm->step_tasks > 1 && tx.size() == 1) {
-    if (leader)
-      std::cerr << "sweep: started as one of " << slurm->step_tasks
-                << " srun tasks, but MPI sees a single rank: srun without PMIx? Run `srun --mpi=pmix ...` "
-                   "(or mpirun inside the allocation)\n";
-    return 2;
-  }
   if (tx.size() < 2) {
     if (leader)
       std::cerr << "sweep: needs at least 2 MPI ranks (rank 0 schedules, the others train); "

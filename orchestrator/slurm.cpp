@@ -40,13 +40,29 @@ std::optional<SlurmJob> slurm_job(const std::map<std::string, std::string>& env,
   return job;
 }
 
-std::optional<SlurmJob> current_slurm_job() {
+std::optional<std::string> srun_without_pmi(const std::map<std::string, std::string>& env) {
+  if (get(env, "SLURM_STEP_ID").empty()) return std::nullopt;  // not an srun task (e.g. the batch script)
+  for (const char* key : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (!get(env, key).empty()) return std::nullopt;
+  const std::string tasks = get(env, "SLURM_STEP_NUM_TASKS");
+  return "sweep: started by srun (job " + get(env, "SLURM_JOB_ID") + ", step of " +
+         (tasks.empty() ? std::string("?") : tasks) +
+         " tasks) without PMIx, so the tasks cannot form one MPI world: srun without PMIx? "
+         "Run `srun --mpi=pmix ...` (see `srun --mpi=list`), or mpirun inside the allocation";
+}
+
+std::map<std::string, std::string> process_environment() {
   std::map<std::string, std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string kv(*e);
     const auto eq = kv.find('=');
-    if (kv.rfind("SLURM_", 0) == 0 && eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  return env;
+}
+
+std::optional<SlurmJob> current_slurm_job() {
+  const auto env = process_environment();
   std::string end;
   if (!get(env, "SLURM_JOB_ID").empty()) {
     const std::string cmd = "squeue -h -j " + std::to_string(std::atol(get(env, "SLURM_JOB_ID").c_str())) +

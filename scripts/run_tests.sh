@@ -4,4 +4,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 cd build
-ctest --output-on-failure -j"$(nproc)" "$@"
+# The Slurm test first, verbosely, so the log shows its job ids, the signal and
+# the requeue; then everything else in parallel.
+ctest --output-on-failure -V -R '^slurm_' "$@"
+ctest --output-on-failure -j"$(nproc)" -E '^slurm_' "$@"

@@ -12,6 +12,7 @@ packages=(
   libboost-program-options-dev libtomlplusplus-dev libgtest-dev
   python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
   python3-mpi4py                           # bench/dispatch: the peer sweep's dispatch is measured against
+  slurm-wlm munge                          # tests/slurm: a real one-node Slurm cluster
 )
 
 missing=()

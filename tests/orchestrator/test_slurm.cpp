@@ -36,4 +36,23 @@ TEST(SlurmJob, UnlimitedOrUnknownEndTimeIsZero) {
     EXPECT_EQ(slurm_job({{"SLURM_JOB_ID", "1"}}, text)->end_time, 0.0) << text;
 }
 
+TEST(SrunWithoutPmi, AnSrunTaskNoLauncherJoinedIsRefusedWithTheFix) {
+  const auto problem = srun_without_pmi({{"SLURM_JOB_ID", "7"}, {"SLURM_STEP_ID", "0"}, {"SLURM_STEP_NUM_TASKS", "2"}});
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("srun without PMIx"), std::string::npos);
+  EXPECT_NE(problem->find("--mpi=pmix"), std::string::npos);
+  EXPECT_NE(problem->find("step of 2 tasks"), std::string::npos);
+}
+
+TEST(SrunWithoutPmi, PmixMpirunAndTheBatchScriptAreFine) {
+  const std::map<std::string, std::string> step{{"SLURM_JOB_ID", "7"}, {"SLURM_STEP_ID", "0"}};
+  for (const char* launcher : {"PMIX_RANK", "PMI_RANK", "OMPI_COMM_WORLD_SIZE"}) {
+    auto env = step;
+    env[launcher] = "0";
+    EXPECT_FALSE(srun_without_pmi(env)) << launcher;
+  }
+  EXPECT_FALSE(srun_without_pmi({{"SLURM_JOB_ID", "7"}, {"SLURM_PROCID", "0"}}));  // batch step: no SLURM_STEP_ID
+  EXPECT_FALSE(srun_without_pmi({{"HOME", "/root"}}));
+}
+
 }  // namespace sweep

@@ -8,9 +8,14 @@
 #      the requeued runs complete the store with results identical to an
 #      uninterrupted run;
 #   3. runs the srun --mpi=pmix variant once;
+#   4. runs sweep under `srun --mpi=none` (no PMIx: every task is a world of
+#      one rank) and expects the clear error and exit status 2;
 # and stops every daemon it started, by pid, whatever happens.
 # Usage: tests/slurm/slurm_tests.sh REPO BUILD_DIR PYTHON   (as root)
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  echo "slurm_tests: skipped: the test's slurmctld, slurmd and munged run as root"; exit 77
+fi
 repo=$(cd "$1" && pwd); build=$(cd "$2" && pwd); python=$3
 tmp=$(mktemp -d /tmp/sweep-slurm.XXXXXX)
 host=$(hostname); cores=$(nproc)
@@ -104,7 +109,7 @@ echo "slurm_tests: store records slurm job_id=$id"
 SUBMIT_ARGS=(tests/slurm/long.toml "$tmp/jobs/long.h5")
 id=$(submit examples/slurm/sweep.sbatch "$tmp/jobs/long.log" --time=1 --signal=B:USR2@50)
 echo "slurm_tests: sbatch --time=1 --signal=B:USR2@50 sweep.sbatch long -> job $id"
-wait_gone "$id" 600
+wait_gone "$id" 900  # generous: on a loaded machine each 1-minute attempt gets little done
 cat "$tmp/jobs/long.log"
 grep -q "USR2: time limit near" "$tmp/jobs/long.log"
 grep -q "stopped, resumable" "$tmp/jobs/long.log"
@@ -123,4 +128,14 @@ wait_gone "$id" 120
 cat "$tmp/jobs/srun.log"
 grep -q "sweep exited 0" "$tmp/jobs/srun.log"
 "$python" tests/python/read_store.py "$tmp/jobs/srun.h5" --expect-points 16
-echo "slurm_tests: 3 Slurm scenarios passed"
+
+# 4. srun without PMIx: each task sees one rank; sweep must say so, exit 2.
+rc=0
+srun --mpi=none -n 2 --overcommit "$build/sweep" sweeps/smoke.toml --out "$tmp/jobs/nopmix.h5" \
+  > "$tmp/jobs/nopmix.log" 2>&1 || rc=$?
+cat "$tmp/jobs/nopmix.log"
+[ "$rc" -eq 2 ] || { echo "slurm_tests: srun --mpi=none exited $rc, expected 2"; exit 1; }
+grep -q "srun without PMIx" "$tmp/jobs/nopmix.log"
+[ ! -e "$tmp/jobs/nopmix.h5" ] || { echo "slurm_tests: a store was created by a refused run"; exit 1; }
+echo "slurm_tests: srun --mpi=none -n 2: exit 2 with the PMIx message"
+echo "slurm_tests: 4 Slurm scenarios passed"
