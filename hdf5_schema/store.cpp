@@ -546,6 +546,15 @@ bool status_flags_set(const std::string& error) {
          error.find("already open for write") != std::string::npos;
 }
 
+// Metadata read attempts under SWMR. HDF5 retries a metadata block whose
+// checksum fails (it may be half-written by the live writer), sleeping 1 ns,
+// 2 ns, 4 ns, ... between tries; its default of 100 tries would sleep ~2^100
+// ns on a block that is corrupt for good (found by tests/fuzz/fuzz_store). 20
+// tries wait ~1 ms in all, enough for a writer's flush to land; the writer
+// itself never races anyone, so it reads once.
+constexpr unsigned kSwmrReaderReadAttempts = 20;
+constexpr unsigned kWriterReadAttempts = 1;
+
 // Opens a store read-only: plainly, or, while a SWMR writer has it open, as a
 // SWMR reader. A file left by a killed writer can be opened by neither.
 Handle open_for_reading(const std::string& path) {
@@ -554,7 +563,10 @@ Handle open_for_reading(const std::string& path) {
   if (id >= 0) return Handle(id, H5Fclose);
   const std::string plain = hdf5_error_stack();
   if (status_flags_set(plain)) {
-    id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+    Handle fapl = own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate", path);
+    check(H5Pset_metadata_read_attempts(fapl.get(), kSwmrReaderReadAttempts), "H5Pset_metadata_read_attempts",
+          path);
+    id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get());
     if (id >= 0) return Handle(id, H5Fclose);
     H5Eclear2(H5E_DEFAULT);
     throw std::runtime_error(path + ": H5Fopen failed: " + plain +
@@ -938,6 +950,7 @@ Handle latest_format_fapl(const std::string& path) {
   // LATEST: the superblock (version 3) and object headers SWMR needs.
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
         "H5Pset_libver_bounds", path);
+  check(H5Pset_metadata_read_attempts(fapl.get(), kWriterReadAttempts), "H5Pset_metadata_read_attempts", path);
   return fapl;
 }
 
@@ -1057,6 +1070,20 @@ Store Store::resume(const std::string& path, const Session& session) {
       throw std::runtime_error(path + ": dataset /" + t.name +
                                " is missing; not a complete store, refusing to resume it");
     }
+  }
+
+  // Read every row once before anything is written: damage fails here, with
+  // one read attempt per block and the store untouched, not later in SWMR mode
+  // (where HDF5 retries a bad block with exponential sleeps: a hang).
+  try {
+    impl->open_datasets();
+    (void)read_records<MetricRec>(impl->ds(kMetrics), impl->mem(kMetrics), impl->where(kMetrics));
+    (void)read_records<ErrorRec>(impl->ds(kErrors), impl->mem(kErrors), impl->where(kErrors));
+    (void)read_records<PointRec>(impl->ds(kPoints), impl->mem(kPoints), impl->where(kPoints));
+    (void)read_records<RunRec>(impl->ds(kRuns), impl->mem(kRuns), impl->where(kRuns));
+    (void)read_records<CurveRec>(impl->ds(kCurves), impl->mem(kCurves), impl->where(kCurves));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string(e.what()) + " -- the store is damaged; refusing to resume it");
   }
 
   // Record the session (attributes are created before SWMR starts).

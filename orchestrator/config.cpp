@@ -40,6 +40,9 @@ constexpr TaskKind kKinds[] = {TaskKind::Addition, TaskKind::Modular};
 
 constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+// Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
+// a grid is bounded (~1 GB at this size); see "Limits" in README.md.
+constexpr std::int64_t kMaxGridPoints = 1'000'000;
 constexpr std::size_t kMaxNameLength = 31;
 
 // Allowed range of a float key; every float must also be finite.
@@ -463,6 +466,15 @@ class Loader {
       }
       add_unique(g.task, static_cast<int>(index), tasks, i, path, quoted(name));
     }
+
+    const double points = static_cast<double>(g.model.size()) * static_cast<double>(g.data_tokens.size()) *
+                          static_cast<double>(g.prompt.size()) * static_cast<double>(g.task.size());
+    if (points > static_cast<double>(kMaxGridPoints))
+      fail(t.source(), "grid",
+           "expected at most " + std::to_string(kMaxGridPoints) + " eval points (model x data_tokens x prompt x "
+           "task), got " + std::to_string(g.model.size()) + " x " + std::to_string(g.data_tokens.size()) + " x " +
+               std::to_string(g.prompt.size()) + " x " + std::to_string(g.task.size()) +
+               "; split the study into several grid files");
   }
 
   const std::string& file_;
