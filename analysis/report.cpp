@@ -196,9 +196,10 @@ std::string to_text(const Analysis& a) {
     else if (v.shape == Shape::UShaped || v.shape == Shape::InvertedU)
       detail = "turns at " + num(v.extreme_scale);
     std::string ends = num(c.points.front().value, "%.3g") + " -> " + num(c.points.back().value, "%.3g");
-    std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s; %s\n", c.task.c_str(),
+    if (!detail.empty()) ends += "; " + detail;
+    std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s\n", c.task.c_str(),
                   c.prompt.c_str(), c.metric.c_str(), c.axis.c_str(), to_string(v.shape), num(c.baseline, "%.3g").c_str(),
-                  num(v.breakthroughness, "%.3g").c_str(), ends.c_str(), detail.c_str());
+                  num(v.breakthroughness, "%.3g").c_str(), ends.c_str());
     os << buf;
   }
   if (!a.crossovers.empty()) os << "\n== Crossovers ==\n";
