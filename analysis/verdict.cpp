@@ -29,13 +29,21 @@ std::vector<double> oriented_values(const Curve& c) {
 
 double oriented_baseline(const Curve& c) { return lower_is_better(c.metric) ? -c.baseline : c.baseline; }
 
-double change_threshold(const Curve& c, const VerdictOptions& o) {
+std::vector<double> point_errors(const Curve& c) {
   std::vector<double> se;
   for (const auto& p : c.points) {
     if (std::isfinite(p.std_err)) se.push_back(p.std_err);
     else if (p.n > 0 && accuracy_like(c.metric))
       se.push_back(std::sqrt(std::clamp(p.value, 0.0, 1.0) * (1 - std::clamp(p.value, 0.0, 1.0)) / p.n));
+    else se.push_back(0.0);
   }
+  return se;
+}
+
+double change_threshold(const Curve& c, const VerdictOptions& o) {
+  std::vector<double> se;
+  for (const double e : point_errors(c))
+    if (e > 0) se.push_back(e);
   double median = 0;
   if (!se.empty()) {
     std::sort(se.begin(), se.end());
@@ -79,23 +87,29 @@ Verdict classify(const Curve& c, const VerdictOptions& o) {
   if (n < 2) return v;
   const auto imin = static_cast<std::size_t>(std::min_element(y.begin(), y.end()) - y.begin());
   const auto imax = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
-  const double eps = v.threshold, first = y.front(), last = y.back();
-  if (y[imax] - y[imin] <= eps) return v;  // flat
-  if (imin > 0 && imin + 1 < n && first - y[imin] > eps && last - y[imin] > eps) {
+  // Point i is really above point j: by at least min_effect and by more than
+  // noise_sigmas standard errors of the difference.
+  const std::vector<double> se = point_errors(c);
+  const auto above = [&](std::size_t i, std::size_t j) {
+    return y[i] - y[j] > std::max(o.min_effect, o.noise_sigmas * std::hypot(se[i], se[j]));
+  };
+  const std::size_t last = n - 1;
+  if (!above(imax, imin)) return v;  // flat
+  if (imin > 0 && imin < last && above(0, imin) && above(last, imin)) {
     v.shape = Shape::UShaped;
     v.extreme_scale = c.points[imin].scale;
     return v;
   }
-  if (imax > 0 && imax + 1 < n && y[imax] - first > eps && y[imax] - last > eps) {
+  if (imax > 0 && imax < last && above(imax, 0) && above(imax, last)) {
     v.shape = Shape::InvertedU;
     v.extreme_scale = c.points[imax].scale;
     return v;
   }
-  if (first - last > eps) {
+  if (above(0, last)) {
     v.shape = Shape::Inverse;
     return v;
   }
-  if (last - first <= eps) return v;  // no net trend: flat
+  if (!above(last, 0)) return v;  // no net trend: flat
   v.shape = Shape::SmoothPositive;
   const int k = v.first_above;
   if (k >= 1) {

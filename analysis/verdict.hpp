@@ -15,9 +15,10 @@ const char* to_string(Shape s);
 struct VerdictOptions {
   // Smallest change that counts, in the metric's units (accuracy: 2 points).
   double min_effect = 0.02;
-  // Standard errors a change must exceed (the threshold is the larger of
-  // min_effect and this many median standard errors).
-  double noise_sigmas = 2.0;
+  // Standard errors a change must exceed. Three, not two: the compared points
+  // are the curve's own extremes, picked after looking (a 2-sigma blip among
+  // nine points is likely).
+  double noise_sigmas = 3.0;
   // With a single at-chance point before the rise, the first step must carry
   // more than this share of the whole rise to call it emergent.
   double jump_share = 0.5;
@@ -40,16 +41,21 @@ struct Verdict {
 std::vector<double> oriented_values(const Curve& c);
 double oriented_baseline(const Curve& c);
 
-// The change threshold for a curve: max(min_effect, noise_sigmas * median
-// standard error), with binomial standard errors sqrt(p(1-p)/n) where only n is known.
+// Standard error of each point: the stored one, else binomial sqrt(p(1-p)/n)
+// for accuracy-like metrics with n, else 0.
+std::vector<double> point_errors(const Curve& c);
+
+// A curve's typical change threshold: max(min_effect, noise_sigmas * median
+// nonzero standard error). Used for crossovers and metric artefacts.
 double change_threshold(const Curve& c, const VerdictOptions& o);
 
-// Classifies a curve (points sorted by scale):
-//   flat            every point within the threshold of every other, or no net trend;
-//   u_shaped        an interior minimum below both ends by more than the threshold;
-//   inverted_u      an interior maximum above both ends by more than the threshold;
-//   inverse         the last point below the first by more than the threshold;
-//   emergent        rising, not clearly above chance up to some scale, clearly above
+// Classifies a curve (points sorted by scale). "i really above j" means
+// y_i - y_j > max(min_effect, noise_sigmas * sqrt(se_i^2 + se_j^2)):
+//   flat            the best point not really above the worst, or no net trend;
+//   u_shaped        both ends really above an interior minimum;
+//   inverted_u      an interior maximum really above both ends;
+//   inverse         the first point really above the last;
+//   emergent        the last really above the first, not clearly above chance up to some scale, clearly above
 //                   at every larger scale, with at least two at-chance points, or one
 //                   and a first step carrying more than jump_share of the rise;
 //   smooth_positive any other rise (above chance from the smallest scale, or rising

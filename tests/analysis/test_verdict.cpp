@@ -82,7 +82,7 @@ TEST(AbilityVerdict, RisingLossIsInverseBecauseLowerIsBetter) {
 }
 
 TEST(AbilityVerdict, DipThenRecoveryIsUShapedAtTheDip) {
-  const Curve c = make_curve("exact_match", [](double e) { return 0.2 + 0.1 * (e - 9) * (e - 9); }, 6, 12, 1.0);
+  const Curve c = make_curve("exact_match", [](double e) { return 0.2 + 0.05 * (e - 9) * (e - 9); }, 6, 12, 1.0);
   const Verdict v = classify(c);
   EXPECT_EQ(v.shape, Shape::UShaped);
   EXPECT_NEAR(std::log10(v.extreme_scale), 9.0, 1e-9);
@@ -97,6 +97,15 @@ TEST(AbilityVerdict, CurveWithinNoiseIsFlat) {
   // Wiggles of 1 point on 1000 examples (standard error ~1.4 points).
   const Curve c = make_curve("exact_match", [](double e) { return 0.3 + 0.01 * std::sin(3 * e); });
   EXPECT_EQ(classify(c).shape, Shape::Flat);
+}
+
+TEST(AbilityVerdict, OneLuckyPointOnAHundredExamplesIsNoInvertedU) {
+  // 4 of 100 right at one size, none elsewhere (as in a real store: stderr 0.02 and 0).
+  Curve c = make_curve("exact_match", [](double e) { return e == 9 ? 0.04 : 0.0; }, 6, 12, 1.0, 100);
+  EXPECT_EQ(classify(c).shape, Shape::Flat);
+  // 40 of 100 is a real peak.
+  c = make_curve("exact_match", [](double e) { return e == 9 ? 0.4 : 0.0; }, 6, 12, 1.0, 100);
+  EXPECT_EQ(classify(c).shape, Shape::InvertedU);
 }
 
 TEST(AbilityVerdict, ZeroEverywhereIsFlatAndNeverAboveChance) {
