@@ -1,6 +1,6 @@
 // sweep: command line and rank roles. Every rank parses the same grid text
 // (read by rank 0, broadcast), so a bad grid stops every rank before any work.
-// The store tools (`sweep validate`, `sweep export`) run without MPI.
+// The store tools (`sweep validate`, `sweep export`, `sweep analyze`) run without MPI.
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "hdf5_schema/store.hpp"
+#include "orchestrator/analyze_command.hpp"
 #include "orchestrator/config.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
@@ -65,7 +66,8 @@ void usage(std::ostream& os, const po::options_description& opts) {
   os << "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n"
      << "       sweep validate STORE.h5                  check a store against the schema\n"
      << "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
-     << "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n\n"
+     << "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n"
+     << "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n\n"
      << opts << "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
      << "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"
      << "(after SIGTERM, SIGINT or --stop-signal: continue with --resume); validate: 1 when problems were found.\n";
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "plan") return sweep::plan_command(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "analyze") return sweep::analyze_command(argc, argv, SWEEP_VERSION);
   // Before MPI_Init, which aborts (exit 1, Open MPI's own text) in this case.
   if (const auto problem = sweep::srun_without_pmi(sweep::process_environment())) {
     if (std::getenv("SLURM_PROCID") == nullptr || std::string(std::getenv("SLURM_PROCID")) == "0")

@@ -1,0 +1,296 @@
+#include "analysis/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "analysis/chance.hpp"
+
+namespace sweep::analysis {
+namespace {
+
+std::vector<LossPoint> loss_points(const std::vector<TidyRow>& rows, const std::string& metric) {
+  std::vector<LossPoint> pts;
+  for (const auto& r : rows) {
+    if (r.metric != metric || !(r.n_params > 0) || !(r.value > 0)) continue;
+    double d = r.data_tokens;
+    if (!(d > 0) && r.flops > 0) d = r.flops / (6.0 * r.n_params);  // C = 6 N D
+    if (d > 0) pts.push_back({r.n_params, d, r.value});
+  }
+  return pts;
+}
+
+// L(N): per size, the points with the most data; L(D): per data size, the
+// largest model; L(C): the compute frontier (points with lower loss than
+// every point of less compute).
+void fit_one_variable_laws(Analysis& a) {
+  std::map<double, LossPoint> by_n, by_d;
+  for (const auto& p : a.loss_points) {
+    auto [it, fresh] = by_n.emplace(p.n_params, p);
+    if (!fresh && (p.tokens > it->second.tokens || (p.tokens == it->second.tokens && p.loss < it->second.loss)))
+      it->second = p;
+    auto [jt, fresh2] = by_d.emplace(p.tokens, p);
+    if (!fresh2 && (p.n_params > jt->second.n_params || (p.n_params == jt->second.n_params && p.loss < jt->second.loss)))
+      jt->second = p;
+  }
+  std::vector<double> x, l;
+  for (const auto& [n, p] : by_n) x.push_back(n), l.push_back(p.loss);
+  if (auto f = fit_power_law("N", x, l)) a.power_laws.push_back(*f);
+  else a.notes.push_back("L(N) not fitted: fewer than 3 model sizes");
+  x.clear(), l.clear();
+  for (const auto& [d, p] : by_d) x.push_back(d), l.push_back(p.loss);
+  if (auto f = fit_power_law("D", x, l)) a.power_laws.push_back(*f);
+  else a.notes.push_back("L(D) not fitted: fewer than 3 data sizes");
+  std::vector<LossPoint> by_c = a.loss_points;
+  std::sort(by_c.begin(), by_c.end(),
+            [](const LossPoint& u, const LossPoint& v) { return u.n_params * u.tokens < v.n_params * v.tokens; });
+  x.clear(), l.clear();
+  double best = INFINITY;
+  for (const auto& p : by_c)
+    if (p.loss < best) {
+      best = p.loss;
+      x.push_back(6.0 * p.n_params * p.tokens);
+      l.push_back(p.loss);
+    }
+  if (auto f = fit_power_law("C", x, l)) a.power_laws.push_back(*f);
+  else a.notes.push_back("L(C) not fitted: fewer than 3 points on the compute frontier");
+}
+
+void fit_chinchilla_law(Analysis& a, int resamples) {
+  std::set<double> ns, ds;
+  for (const auto& p : a.loss_points) ns.insert(p.n_params), ds.insert(p.tokens);
+  if (a.loss_points.size() < 5 || ns.size() < 2 || ds.size() < 2) {
+    a.notes.push_back("Chinchilla L(N, D) not fitted: needs at least 5 loss points over 2 model and 2 data sizes, got " +
+                      std::to_string(a.loss_points.size()));
+    return;
+  }
+  a.chinchilla = fit_chinchilla(a.loss_points);
+  a.optimal = compute_optimal(*a.chinchilla);
+  a.bootstrap = bootstrap_chinchilla(a.loss_points, *a.chinchilla, resamples);
+}
+
+void judge_curves(Analysis& a, const std::vector<TidyRow>& rows, const AnalyzeOptions& o) {
+  for (auto& c : build_curves(rows, o.baselines)) {
+    Verdict v = classify(c, o.verdict);
+    a.verdicts.push_back({std::move(c), std::move(v)});
+  }
+  std::vector<Curve> curves;
+  std::vector<double> thresholds;
+  for (const auto& cv : a.verdicts) curves.push_back(cv.curve), thresholds.push_back(cv.verdict.threshold);
+  a.crossovers = find_crossovers(curves, thresholds);
+  for (const auto& d : a.verdicts) {
+    if (d.verdict.shape != Shape::Emergent || !accuracy_like(d.curve.metric)) continue;
+    for (const auto& c : a.verdicts) {
+      if (accuracy_like(c.curve.metric) || c.curve.task != d.curve.task || c.curve.prompt != d.curve.prompt ||
+          c.curve.axis != d.curve.axis)
+        continue;
+      const ArtefactCheck chk = check_metric_artefact(d.curve, d.verdict, c.curve, c.verdict, o.verdict);
+      if (chk.flagged)
+        a.artefacts.push_back({d.curve.task, d.curve.prompt, d.curve.axis, d.curve.metric, c.curve.metric, chk.reason});
+    }
+  }
+}
+
+// ---- rendering
+
+std::string num(double v, const char* fmt = "%.4g") {
+  if (!std::isfinite(v)) return std::isnan(v) ? "-" : (v > 0 ? "inf" : "-inf");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string jnum(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string jstr(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += '\\', out += ch;
+    else if (c == '\n') out += "\\n";
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out += ch;
+  }
+  return out + "\"";
+}
+
+std::string interval_json(const Interval& i) { return "[" + jnum(i.lo) + ", " + jnum(i.hi) + "]"; }
+
+}  // namespace
+
+Analysis analyze(const std::vector<TidyRow>& rows, const std::string& source, const AnalyzeOptions& o) {
+  Analysis a;
+  a.source = source;
+  a.loss_metric = o.loss_metric.empty() ? "eval_loss" : o.loss_metric;
+  a.loss_points = loss_points(rows, a.loss_metric);
+  if (a.loss_points.empty() && o.loss_metric.empty()) {
+    a.loss_metric = "loss";
+    a.loss_points = loss_points(rows, a.loss_metric);
+  }
+  for (const auto& r : rows) a.max_flops = std::max(a.max_flops, r.flops);
+  if (a.loss_points.empty()) a.notes.push_back("no loss rows (metric " + a.loss_metric + "): no loss fits");
+  else {
+    fit_one_variable_laws(a);
+    fit_chinchilla_law(a, o.bootstrap);
+  }
+  judge_curves(a, rows, o);
+  return a;
+}
+
+std::string to_text(const Analysis& a) {
+  std::ostringstream os;
+  os << "sweep analyze: " << a.source << "\n\n== Loss (" << a.loss_metric << ", " << a.loss_points.size()
+     << " runs) ==\n";
+  for (const auto& f : a.power_laws)
+    os << "  L(" << f.variable << ") = " << num(f.E) << " + " << num(f.A) << " / " << f.variable << "^"
+       << num(f.alpha) << "   (" << f.points << " points)\n";
+  if (a.chinchilla) {
+    const auto& c = *a.chinchilla;
+    const auto& b = a.bootstrap;
+    os << "  Chinchilla L(N, D) = E + A/N^alpha + B/D^beta  (" << c.points << " points, " << c.starts
+       << " L-BFGS starts, Huber objective " << num(c.objective) << ")\n";
+    auto line = [&](const char* name, double v, const Interval& i) {
+      os << "    " << name << " = " << num(v, "%.6g");
+      if (b.resamples > 0) os << "   95% CI [" << num(i.lo) << ", " << num(i.hi) << "]";
+      os << "\n";
+    };
+    line("A    ", c.A, b.A);
+    line("B    ", c.B, b.B);
+    line("E    ", c.E, b.E);
+    line("alpha", c.alpha, b.alpha);
+    line("beta ", c.beta, b.beta);
+    line("a    ", a.optimal.a, b.a);
+    if (b.resamples > 0) os << "    (" << b.resamples << " bootstrap resamples)\n";
+    os << "  Compute-optimal (C = 6ND): N_opt = " << num(a.optimal.G) << " (C/6)^" << num(a.optimal.a)
+       << ", D_opt = (C/6)^" << num(a.optimal.b) << " / " << num(a.optimal.G) << "\n";
+    if (a.max_flops > 0)
+      os << "    at C = " << num(a.max_flops) << " FLOP: N_opt = " << num(a.optimal.n_opt(a.max_flops))
+         << ", D_opt = " << num(a.optimal.d_opt(a.max_flops)) << ", loss " << num(optimal_loss(c, a.max_flops))
+         << "\n";
+  }
+  for (const auto& n : a.notes) os << "  note: " << n << "\n";
+
+  os << "\n== Abilities (" << a.verdicts.size() << " curves) ==\n";
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s\n", "task", "prompt", "metric", "axis",
+                "verdict", "baseline", "breakthr", "detail");
+  os << buf;
+  for (const auto& cv : a.verdicts) {
+    const auto& c = cv.curve;
+    const auto& v = cv.verdict;
+    std::string detail;
+    if (v.shape == Shape::Emergent)
+      detail = "emerges at " + num(v.emergence_scale) + " (at chance <= " + num(v.at_chance_below) +
+               ", above from " + num(v.above_chance_from) + ")";
+    else if (v.shape == Shape::UShaped || v.shape == Shape::InvertedU)
+      detail = "turns at " + num(v.extreme_scale);
+    std::string ends = num(c.points.front().value, "%.3g") + " -> " + num(c.points.back().value, "%.3g");
+    if (!detail.empty()) ends += "; " + detail;
+    std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s\n", c.task.c_str(),
+                  c.prompt.c_str(), c.metric.c_str(), c.axis.c_str(), to_string(v.shape), num(c.baseline, "%.3g").c_str(),
+                  num(v.breakthroughness, "%.3g").c_str(), ends.c_str());
+    os << buf;
+  }
+  if (!a.crossovers.empty()) os << "\n== Crossovers ==\n";
+  for (const auto& x : a.crossovers)
+    os << "  " << x.task << " " << x.metric << " (" << x.axis << "): " << x.leader << " overtakes " << x.trailer
+       << " at " << num(x.scale) << ", leads by " << num(x.lead, "%.3g") << " at the largest scale\n";
+  if (!a.artefacts.empty()) os << "\n== Likely metric artefacts ==\n";
+  for (const auto& f : a.artefacts)
+    os << "  " << f.task << " " << f.prompt << " (" << f.axis << "): emergent in " << f.metric << ", smooth in "
+       << f.continuous_metric << ": " << f.reason << "\n";
+  return os.str();
+}
+
+std::string to_json(const Analysis& a) {
+  std::ostringstream os;
+  os << "{\"chinchilla\": ";
+  if (a.chinchilla) {
+    const auto& c = *a.chinchilla;
+    const auto& b = a.bootstrap;
+    os << "{\"A\": " << jnum(c.A) << ", \"B\": " << jnum(c.B) << ", \"E\": " << jnum(c.E) << ", \"alpha\": "
+       << jnum(c.alpha) << ", \"beta\": " << jnum(c.beta) << ", \"a\": " << jnum(a.optimal.a) << ", \"b\": "
+       << jnum(a.optimal.b) << ", \"G\": " << jnum(a.optimal.G) << ", \"objective\": " << jnum(c.objective)
+       << ", \"points\": " << c.points << ", \"starts\": " << c.starts << ", \"bootstrap_resamples\": " << b.resamples
+       << ", \"ci\": ";
+    if (b.resamples > 0)
+      os << "{\"A\": " << interval_json(b.A) << ", \"B\": " << interval_json(b.B) << ", \"E\": " << interval_json(b.E)
+         << ", \"alpha\": " << interval_json(b.alpha) << ", \"beta\": " << interval_json(b.beta)
+         << ", \"a\": " << interval_json(b.a) << "}";
+    else
+      os << "null";
+    os << "}";
+  } else {
+    os << "null";
+  }
+  os << ",\n \"source\": " << jstr(a.source) << ", \"loss_metric\": " << jstr(a.loss_metric);
+  os << ",\n \"loss_points\": [";
+  for (std::size_t i = 0; i < a.loss_points.size(); ++i)
+    os << (i ? ", " : "") << "{\"N\": " << jnum(a.loss_points[i].n_params) << ", \"D\": " << jnum(a.loss_points[i].tokens)
+       << ", \"loss\": " << jnum(a.loss_points[i].loss) << "}";
+  os << "],\n \"power_laws\": {";
+  for (std::size_t i = 0; i < a.power_laws.size(); ++i) {
+    const auto& f = a.power_laws[i];
+    os << (i ? ", " : "") << "\"L_" << f.variable << "\": {\"A\": " << jnum(f.A) << ", \"alpha\": " << jnum(f.alpha)
+       << ", \"E\": " << jnum(f.E) << ", \"objective\": " << jnum(f.objective) << ", \"points\": " << f.points << "}";
+  }
+  os << "},\n \"compute_optimal\": ";
+  if (a.chinchilla && a.max_flops > 0)
+    os << "{\"a\": " << jnum(a.optimal.a) << ", \"b\": " << jnum(a.optimal.b) << ", \"G\": " << jnum(a.optimal.G)
+       << ", \"at_flops\": " << jnum(a.max_flops) << ", \"N_opt\": " << jnum(a.optimal.n_opt(a.max_flops))
+       << ", \"D_opt\": " << jnum(a.optimal.d_opt(a.max_flops)) << ", \"loss\": "
+       << jnum(optimal_loss(*a.chinchilla, a.max_flops)) << "}";
+  else
+    os << "null";
+  os << ",\n \"verdicts\": [";
+  for (std::size_t i = 0; i < a.verdicts.size(); ++i) {
+    const auto& c = a.verdicts[i].curve;
+    const auto& v = a.verdicts[i].verdict;
+    os << (i ? ",\n  " : "\n  ") << "{\"task\": " << jstr(c.task) << ", \"prompt\": " << jstr(c.prompt)
+       << ", \"metric\": " << jstr(c.metric) << ", \"axis\": " << jstr(c.axis) << ", \"verdict\": "
+       << jstr(to_string(v.shape)) << ", \"baseline\": " << jnum(c.baseline) << ", \"baseline_source\": "
+       << jstr(c.baseline_source) << ", \"threshold\": " << jnum(v.threshold) << ", \"breakthroughness\": "
+       << jnum(v.breakthroughness) << ", \"emergence_scale\": " << jnum(v.emergence_scale)
+       << ", \"at_chance_below\": " << jnum(v.at_chance_below) << ", \"above_chance_from\": "
+       << jnum(v.above_chance_from) << ", \"extreme_scale\": " << jnum(v.extreme_scale) << ", \"points\": [";
+    for (std::size_t j = 0; j < c.points.size(); ++j) {
+      const auto& p = c.points[j];
+      os << (j ? ", " : "") << "{\"scale\": " << jnum(p.scale) << ", \"value\": " << jnum(p.value)
+         << ", \"stderr\": " << jnum(p.std_err) << ", \"n\": " << p.n;
+      if (!v.above_chance.empty()) os << ", \"above_chance\": " << (v.above_chance[j] ? "true" : "false");
+      os << "}";
+    }
+    os << "]}";
+  }
+  os << "],\n \"crossovers\": [";
+  for (std::size_t i = 0; i < a.crossovers.size(); ++i) {
+    const auto& x = a.crossovers[i];
+    os << (i ? ", " : "") << "{\"task\": " << jstr(x.task) << ", \"metric\": " << jstr(x.metric) << ", \"axis\": "
+       << jstr(x.axis) << ", \"leader\": " << jstr(x.leader) << ", \"trailer\": " << jstr(x.trailer)
+       << ", \"scale\": " << jnum(x.scale) << ", \"lead\": " << jnum(x.lead) << "}";
+  }
+  os << "],\n \"artefacts\": [";
+  for (std::size_t i = 0; i < a.artefacts.size(); ++i) {
+    const auto& f = a.artefacts[i];
+    os << (i ? ", " : "") << "{\"task\": " << jstr(f.task) << ", \"prompt\": " << jstr(f.prompt) << ", \"axis\": "
+       << jstr(f.axis) << ", \"metric\": " << jstr(f.metric) << ", \"continuous_metric\": " << jstr(f.continuous_metric)
+       << ", \"reason\": " << jstr(f.reason) << "}";
+  }
+  os << "],\n \"notes\": [";
+  for (std::size_t i = 0; i < a.notes.size(); ++i) os << (i ? ", " : "") << jstr(a.notes[i]);
+  os << "]}\n";
+  return os.str();
+}
+
+}  // namespace sweep::analysis

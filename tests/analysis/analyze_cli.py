@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""`sweep analyze --csv` on the Chinchilla points as a tidy CSV: exit codes,
+JSON keys, the findings file and its naming (never overwritten).
+
+usage: analyze_cli.py SWEEP CHINCHILLA_FIG4_CSV
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+sweep, source = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tidy = os.path.join(tmp, "chinchilla.csv")
+    with open(source) as f, open(tidy, "w", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["model", "n_params", "data_tokens", "flops", "task", "prompt", "metric", "value"])
+        for i, r in enumerate(csv.DictReader(f)):
+            n, c = float(r["Model Size"]), float(r["Training FLOP"])
+            w.writerow([f"m{i}", n, c / (6 * n), c, "", "", "loss", r["loss"]])
+
+    def run(*args):
+        return subprocess.run([sweep, "analyze", *args], capture_output=True, text=True)
+
+    h = run("--help")
+    expect(h.returncode == 0 and "--bootstrap" in h.stdout and "--baseline" in h.stdout, "--help lists the options")
+
+    out = os.path.join(tmp, "findings.h5")
+    r = run("--csv", tidy, "--json", "--out", out, "--bootstrap", "20")
+    expect(r.returncode == 0, f"analyze --json exits 0 (got {r.returncode}: {r.stderr})")
+    found = json.loads(r.stdout)
+    ch = found["chinchilla"]
+    for key in ["A", "B", "E", "alpha", "beta", "a"]:
+        expect(isinstance(ch.get(key), float), f"chinchilla.{key} is a number")
+    expect(abs(ch["a"] - ch["beta"] / (ch["alpha"] + ch["beta"])) < 1e-9, "a = beta / (alpha + beta)")
+    expect(0.25 < ch["alpha"] < 0.45 and 1.5 < ch["E"] < 2.0, f"a Chinchilla-like fit on all 245 points: {ch}")
+    expect(ch["ci"]["alpha"][0] < ch["alpha"] < ch["ci"]["alpha"][1], "alpha inside its bootstrap interval")
+    for key in ["source", "loss_metric", "power_laws", "compute_optimal", "verdicts", "crossovers", "artefacts"]:
+        expect(key in found, f"JSON has {key}")
+    expect(found["loss_metric"] == "loss", "falls back to metric 'loss' without eval_loss rows")
+    expect(set(found["power_laws"]) == {"L_N", "L_D", "L_C"}, f"three power laws: {list(found['power_laws'])}")
+    with h5py.File(out, "r") as f:
+        expect(f["chinchilla"].shape == (1,), "findings file holds the fit")
+        expect(abs(f["chinchilla"]["alpha"][0] - ch["alpha"]) < 1e-9, "findings file agrees with the JSON")
+        expect(json.loads(f.attrs["report_json"])["chinchilla"]["A"] == ch["A"], "report_json attribute")
+    size = os.path.getsize(out)
+
+    r = run("--csv", tidy, "--out", out, "--bootstrap", "0")
+    expect(r.returncode == 2, f"an existing --out exits 2 (got {r.returncode})")
+    expect("already exists" in r.stderr, f"and says so: {r.stderr!r}")
+    expect(os.path.getsize(out) == size, "and leaves it alone")
+
+    r = run("--csv", tidy, "--bootstrap", "0")
+    expect(r.returncode == 0 and "Chinchilla" in r.stdout, "the text report names the fit")
+    expect(os.path.exists(os.path.join(tmp, "chinchilla.analysis.h5")), "default findings file beside the CSV")
+    r = run("--csv", tidy, "--bootstrap", "0")
+    dated = [p for p in os.listdir(tmp) if p.startswith("chinchilla.analysis.") and p != "chinchilla.analysis.h5"]
+    expect(r.returncode == 0 and len(dated) == 1, f"a second run writes a dated file: {os.listdir(tmp)}")
+
+    expect(run("--csv", tidy, "--baseline", "add2").returncode == 2, "--baseline without =P exits 2")
+    expect(run().returncode == 2, "no source exits 2")
+    expect(run(os.path.join(tmp, "missing.h5"), "--out", os.path.join(tmp, "x.h5")).returncode == 1,
+           "an unreadable store exits 1")
+
+sys.exit(1 if failures else 0)

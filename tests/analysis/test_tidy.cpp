@@ -1,0 +1,222 @@
+// The tidy reader (stores and CSV), curves with their random baselines, and
+// the findings file's name and refusal to overwrite.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "analysis/analysis_file.hpp"
+#include "analysis/curve.hpp"
+#include "analysis/report.hpp"
+#include "analysis/tidy.hpp"
+#include "hdf5_schema/store.hpp"
+
+using namespace sweep::analysis;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temp_dir() {
+  fs::path d = fs::temp_directory_path() / ("sweep_analysis_test_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+sweep::store::MetricRow metric(const std::string& model, std::int64_t n, std::int64_t d, const std::string& prompt,
+                               const std::string& task, const std::string& name, double value) {
+  sweep::store::MetricRow r;
+  r.point_id = std::hash<std::string>{}(model + std::to_string(d) + prompt + task + name) >> 1;
+  r.model = model;
+  r.n_params = n;
+  r.data_tokens = d;
+  r.prompt = prompt;
+  r.task = task;
+  r.metric = name;
+  r.value = value;
+  r.std_err = 0.01;
+  r.n_examples = 100;
+  r.train_flops = 6.0 * n * d;
+  return r;
+}
+
+}  // namespace
+
+TEST(TidyCsv, ReadsRequiredAndOptionalColumnsWithQuoting) {
+  const fs::path p = temp_dir() / "t.csv";
+  std::ofstream(p) << "model,n_params,data_tokens,flops,task,prompt,metric,value,stderr,n_examples\n"
+                      "\"m,1\",1000,2000,,add2,cot,exact_match,0.5,0.05,100\n"
+                      "m2,3000,2000,3.6e7,add2,cot,exact_match,0.7,,\n";
+  const auto rows = read_tidy_csv(p.string());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].model, "m,1");
+  EXPECT_DOUBLE_EQ(rows[0].flops, 6.0 * 1000 * 2000);  // left empty: 6 N D
+  EXPECT_DOUBLE_EQ(rows[0].std_err, 0.05);
+  EXPECT_EQ(rows[0].n_examples, 100);
+  EXPECT_DOUBLE_EQ(rows[1].flops, 3.6e7);
+  EXPECT_TRUE(std::isnan(rows[1].std_err));
+  EXPECT_TRUE(std::isnan(rows[1].random_baseline));
+}
+
+TEST(TidyCsv, NamesTheMissingColumnAndTheBadLine) {
+  const fs::path p = temp_dir() / "bad.csv";
+  std::ofstream(p) << "model,n_params,task,prompt,metric,value\nm,1,a,b,c,0.5\n";
+  try {
+    read_tidy_csv(p.string());
+    FAIL() << "expected a missing-column error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("data_tokens"), std::string::npos) << e.what();
+  }
+  std::ofstream(p) << "model,n_params,data_tokens,task,prompt,metric,value\nm,1,2,a,b,c,zero\n";
+  try {
+    read_tidy_csv(p.string());
+    FAIL() << "expected a number error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
+  const fs::path p = temp_dir() / "live.h5";
+  fs::remove(p);
+  sweep::store::Provenance prov;
+  prov.sweep_name = "t";
+  auto store = sweep::store::Store::create(p.string(), prov, {}, false);
+  store.append({metric("xs", 1000, 5000, "", "", "eval_loss", 3.2),
+                metric("xs", 1000, 5000, "cot", "add2", "exact_match", 0.25)});
+  store.flush();
+  const auto rows = read_store_metrics(p.string());  // the writer is still open (SWMR)
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].task, "add2");
+  EXPECT_EQ(rows[1].prompt, "cot");
+  EXPECT_DOUBLE_EQ(rows[1].value, 0.25);
+  EXPECT_DOUBLE_EQ(rows[1].n_params, 1000);
+  EXPECT_DOUBLE_EQ(rows[1].flops, 6.0 * 1000 * 5000);
+  EXPECT_EQ(rows[1].n_examples, 100);
+  EXPECT_DOUBLE_EQ(rows[1].std_err, 0.01);
+  EXPECT_TRUE(std::isnan(rows[1].random_baseline));  // schema_version 2 has no such column
+}
+
+TEST(TidyStore, ReadsARandomBaselineColumnWhenTheStoreHasOne) {
+  // A /metrics table with the schema_version 3 column, written by hand.
+  const fs::path p = temp_dir() / "v3.h5";
+  fs::remove(p);
+  struct Rec {
+    char model[8];
+    std::int64_t n_params, data_tokens;
+    char task[8], prompt[8], metric[16];
+    double value, random_baseline;
+  };
+  Rec rec{};
+  std::strcpy(rec.model, "xs");
+  rec.n_params = 10;
+  rec.data_tokens = 20;
+  std::strcpy(rec.task, "mc");
+  std::strcpy(rec.prompt, "cot");
+  std::strcpy(rec.metric, "acc");
+  rec.value = 0.5;
+  rec.random_baseline = 0.25;
+  const hid_t file = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t s8 = H5Tcopy(H5T_C_S1), s16 = H5Tcopy(H5T_C_S1);
+  H5Tset_size(s8, 8);
+  H5Tset_size(s16, 16);
+  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(Rec));
+  H5Tinsert(t, "model", offsetof(Rec, model), s8);
+  H5Tinsert(t, "n_params", offsetof(Rec, n_params), H5T_NATIVE_INT64);
+  H5Tinsert(t, "data_tokens", offsetof(Rec, data_tokens), H5T_NATIVE_INT64);
+  H5Tinsert(t, "task", offsetof(Rec, task), s8);
+  H5Tinsert(t, "prompt", offsetof(Rec, prompt), s8);
+  H5Tinsert(t, "metric", offsetof(Rec, metric), s16);
+  H5Tinsert(t, "value", offsetof(Rec, value), H5T_NATIVE_DOUBLE);
+  H5Tinsert(t, "random_baseline", offsetof(Rec, random_baseline), H5T_NATIVE_DOUBLE);
+  const hsize_t dims[1] = {1};
+  const hid_t space = H5Screate_simple(1, dims, nullptr);
+  const hid_t ds = H5Dcreate2(file, "metrics", t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &rec), 0);
+  H5Dclose(ds), H5Sclose(space), H5Tclose(t), H5Tclose(s8), H5Tclose(s16), H5Fclose(file);
+
+  const auto rows = read_store_metrics(p.string());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].random_baseline, 0.25);
+  EXPECT_EQ(rows[0].metric, "acc");
+  EXPECT_TRUE(std::isnan(rows[0].std_err));  // no stderr column
+  EXPECT_DOUBLE_EQ(rows[0].flops, 6.0 * 10 * 20);
+  const auto curves = build_curves(rows, {});
+  ASSERT_FALSE(curves.empty());
+  EXPECT_DOUBLE_EQ(curves[0].baseline, 0.25);
+  EXPECT_EQ(curves[0].baseline_source, "column");
+}
+
+TEST(Curves, BaselinesComeFromRowsThenCommandLineThenZero) {
+  std::vector<TidyRow> rows;
+  for (const char* task : {"mc", "cli", "free"}) {
+    TidyRow r;
+    r.model = "xs", r.n_params = 10, r.data_tokens = 20, r.flops = 1200, r.task = task, r.prompt = "cot";
+    r.metric = "acc", r.value = 0.5;
+    rows.push_back(r);
+  }
+  TidyRow b = rows[0];
+  b.metric = "random_baseline", b.value = 0.25, b.prompt = "";
+  rows.push_back(b);
+  const auto curves = build_curves(rows, {{"cli", 0.1}});
+  std::map<std::string, std::pair<double, std::string>> got;
+  for (const auto& c : curves) got[c.task] = {c.baseline, c.baseline_source};
+  EXPECT_EQ(got["mc"], std::make_pair(0.25, std::string("metric_rows")));
+  EXPECT_EQ(got["cli"], std::make_pair(0.1, std::string("command_line")));
+  EXPECT_EQ(got["free"], std::make_pair(0.0, std::string("default_zero")));
+}
+
+TEST(Curves, ParamsAxisTakesEachSizesBestTrainedPointAndFlopsAxisEveryPoint) {
+  std::vector<TidyRow> rows;
+  for (double n : {10.0, 100.0})
+    for (double d : {1000.0, 4000.0}) {
+      TidyRow r;
+      r.model = "m", r.n_params = n, r.data_tokens = d, r.flops = 6 * n * d, r.task = "t", r.prompt = "p";
+      r.metric = "exact_match", r.value = n * d / 1e6;
+      rows.push_back(r);
+      TidyRow loss = r;
+      loss.task = "", loss.prompt = "", loss.metric = "eval_loss", loss.value = 3;
+      rows.push_back(loss);  // not an ability curve
+    }
+  const auto curves = build_curves(rows, {});
+  ASSERT_EQ(curves.size(), 2u);
+  for (const auto& c : curves) {
+    if (c.axis == "params") {
+      ASSERT_EQ(c.points.size(), 2u);
+      EXPECT_DOUBLE_EQ(c.points[0].value, 10 * 4000 / 1e6);
+      EXPECT_DOUBLE_EQ(c.points[1].value, 100 * 4000 / 1e6);
+    } else {
+      EXPECT_EQ(c.axis, "flops");
+      EXPECT_EQ(c.points.size(), 4u);
+    }
+  }
+}
+
+TEST(AnalysisFile, DefaultNameIsBesideTheSourceThenDated) {
+  std::set<std::string> existing;
+  auto exists = [&](const std::string& p) { return existing.count(p) > 0; };
+  const std::time_t t = 1714566896;  // 2024-05-01T12:34:56Z
+  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.h5");
+  EXPECT_EQ(default_analysis_path("pub.csv", t, exists), "pub.analysis.h5");
+  existing.insert("results/grid.analysis.h5");
+  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.20240501T123456Z.h5");
+  existing.insert("results/grid.analysis.20240501T123456Z.h5");
+  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.20240501T123456Z-2.h5");
+}
+
+TEST(AnalysisFile, IsWrittenOnceAndNeverOverwritten) {
+  const fs::path p = temp_dir() / "findings.h5";
+  fs::remove(p);
+  Analysis a;
+  a.source = "x.csv";
+  a.loss_metric = "loss";
+  write_analysis_file(p.string(), a, "test", "2024-05-01T00:00:00Z");
+  EXPECT_TRUE(fs::exists(p));
+  const auto size = fs::file_size(p);
+  EXPECT_THROW(write_analysis_file(p.string(), a, "test", "2024-05-01T00:00:00Z"), std::runtime_error);
+  EXPECT_EQ(fs::file_size(p), size);
+}
