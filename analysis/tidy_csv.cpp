@@ -74,11 +74,22 @@ std::vector<TidyRow> read_tidy_csv(const std::string& path) {
       throw std::runtime_error(where + ": " + std::to_string(f.size()) + " fields, header has " +
                                std::to_string(header.size()));
     auto text = [&](const char* c) { return f[col.at(c)]; };
-    auto num = [&](const char* c) { return col.count(c) ? number(f[col.at(c)], where) : std::nan(""); };
+    // Empty (or nan/null) reads as unknown, NaN; anything else must be finite.
+    auto num = [&](const char* c) {
+      const double v = col.count(c) ? number(f[col.at(c)], where) : std::nan("");
+      if (std::isinf(v)) throw std::runtime_error(where + ": " + c + ": expected a finite number, got '" + f[col.at(c)] + "'");
+      return v;
+    };
+    auto need = [&](const char* c, double v, bool positive) {
+      if (std::isnan(v) || (positive ? v <= 0 : v < 0))
+        throw std::runtime_error(where + ": " + c + ": expected a " + (positive ? "positive" : "non-negative") +
+                                 " number, got '" + f[col.at(c)] + "'");
+      return v;
+    };
     TidyRow r;
     r.model = text("model");
-    r.n_params = num("n_params");
-    r.data_tokens = num("data_tokens");
+    r.n_params = need("n_params", num("n_params"), true);
+    r.data_tokens = need("data_tokens", num("data_tokens"), false);
     r.flops = num("flops");
     if (std::isnan(r.flops)) r.flops = num("train_flops");
     if (std::isnan(r.flops)) r.flops = 6.0 * r.n_params * r.data_tokens;
@@ -86,8 +97,13 @@ std::vector<TidyRow> read_tidy_csv(const std::string& path) {
     r.prompt = text("prompt");
     r.metric = text("metric");
     r.value = num("value");
+    if (std::isnan(r.value)) throw std::runtime_error(where + ": value: expected a number, got '" + text("value") + "'");
     r.std_err = num("stderr");
     const double n = num("n_examples");
+    // Counts beyond 2^53 are not exact in a double, and none is that large.
+    if (!std::isnan(n) && (n < 0 || n > 9007199254740992.0 || n != std::floor(n)))
+      throw std::runtime_error(where + ": n_examples: expected a non-negative integer, got '" +
+                               f[col.at("n_examples")] + "'");
     r.n_examples = std::isnan(n) ? 0 : static_cast<std::int64_t>(n);
     r.random_baseline = num("random_baseline");
     rows.push_back(std::move(r));

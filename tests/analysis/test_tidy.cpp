@@ -80,6 +80,31 @@ TEST(TidyCsv, NamesTheMissingColumnAndTheBadLine) {
   }
 }
 
+// Found by tests/fuzz/fuzz_csv: n_examples 6e30 was cast to int64 (undefined).
+TEST(TidyCsv, RefusesValuesOutsideTheirDomainNamingLineAndColumn) {
+  const fs::path p = temp_dir() / "domain.csv";
+  const std::string head = "model,n_params,data_tokens,task,prompt,metric,value,n_examples\n";
+  const std::pair<const char*, const char*> cases[] = {
+      {"m,1e6,2,a,b,c,0.5,6e30\n", ":2: n_examples: expected a non-negative integer"},
+      {"m,1e6,2,a,b,c,0.5,2.5\n", ":2: n_examples: expected a non-negative integer"},
+      {"m,1e6,2,a,b,c,0.5,-1\n", ":2: n_examples: expected a non-negative integer"},
+      {"m,0,2,a,b,c,0.5,1\n", ":2: n_params: expected a positive number"},
+      {"m,,2,a,b,c,0.5,1\n", ":2: n_params: expected a positive number"},
+      {"m,1e6,-2,a,b,c,0.5,1\n", ":2: data_tokens: expected a non-negative number"},
+      {"m,1e6,2,a,b,c,inf,1\n", ":2: value: expected a finite number"},
+      {"m,1e6,2,a,b,c,,1\n", ":2: value: expected a number"},
+  };
+  for (const auto& [row, message] : cases) {
+    std::ofstream(p) << head << row;
+    try {
+      read_tidy_csv(p.string());
+      ADD_FAILURE() << "accepted " << row;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
   const fs::path p = temp_dir() / "live.h5";
   fs::remove(p);
