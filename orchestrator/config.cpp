@@ -43,6 +43,8 @@ constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 // Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
 // a grid is bounded (~1 GB at this size); see "Limits" in README.md.
 constexpr std::int64_t kMaxGridPoints = 1'000'000;
+constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
+constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
 constexpr std::size_t kMaxNameLength = 31;
 
 // Allowed range of a float key; every float must also be finite.
@@ -289,7 +291,13 @@ class Loader {
     get_int(t, p, "max_retries", 0, 100, spec.max_retries);
     if (const toml::node* n = t.get("out")) {
       spec.out = to_str(*n, key_path(p, "out"));
-      if (spec.out.empty()) fail(n->source(), key_path(p, "out"), "expected a non-empty string");
+      if (spec.out.empty() || spec.out.size() > kMaxPathLength || spec.out.find('\0') != std::string::npos)
+        fail(n->source(), key_path(p, "out"),
+             "expected a path of 1.." + std::to_string(kMaxPathLength) + " bytes without NUL, got " +
+                 std::to_string(spec.out.size()) + " bytes");
+      // Relative to the grid file's folder, so a grid names the same store
+      // from whatever directory it is run.
+      spec.out = relative_to_file(file_, spec.out);
     }
   }
 
@@ -483,6 +491,9 @@ class Loader {
 }  // namespace
 
 SweepSpec load_spec_text(std::string_view text, const std::string& path) {
+  if (text.size() > kMaxGridBytes)
+    throw ConfigError(one_line(path + ": grid file is " + std::to_string(text.size()) + " bytes, expected at most " +
+                               std::to_string(kMaxGridBytes) + " (4 MiB)"));
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(path));

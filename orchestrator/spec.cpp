@@ -2,6 +2,8 @@
 // store and log output.
 #include "orchestrator/spec.hpp"
 
+#include <filesystem>
+
 namespace sweep {
 
 const char* to_string(PromptStyle p) {
@@ -19,6 +21,12 @@ const char* to_string(TaskKind k) {
     case TaskKind::Modular: return "modular";
   }
   return "?";
+}
+
+std::string relative_to_file(const std::string& file, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(file).parent_path() / p).lexically_normal().string();
 }
 
 }  // namespace sweep

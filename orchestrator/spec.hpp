@@ -68,7 +68,7 @@ struct SweepSpec {
   std::string text;       // the grid file's full text
   std::string name = "sweep";
   std::uint64_t seed = 0;
-  std::string out;        // store path; default "results/<name>.h5"
+  std::string out;        // store path: a relative `out` in the grid file is relative to its folder; default "results/<name>.h5" in the working directory
   double job_timeout = 0.0;  // seconds a job may run before it is stopped as timed out; 0: no limit
   int max_retries = 2;       // further attempts of a job that failed (not diverged or timed out)
   std::vector<ModelSpec> models;  // every [model.NAME] table, in file order
@@ -77,5 +77,9 @@ struct SweepSpec {
   EvalSpec eval;
   GridAxes grid;
 };
+
+// `path` as written in the grid file at `file`: a relative path is taken from
+// the file's folder ("../results/x.h5" in "sweeps/x.toml" -> "results/x.h5").
+std::string relative_to_file(const std::string& file, const std::string& path);
 
 }  // namespace sweep

@@ -93,7 +93,7 @@ TEST(ConfigLoad, ValidGridLoadsEveryValue) {
   EXPECT_EQ(s.text, kValidGrid);
   EXPECT_EQ(s.name, "default");
   EXPECT_EQ(s.seed, 1234u);
-  EXPECT_EQ(s.out, "results/grid.h5");
+  EXPECT_EQ(s.out, "sweeps/results/grid.h5");  // relative to the grid file
 
   ASSERT_EQ(s.models.size(), 2u);
   EXPECT_EQ(s.models[0].name, "xs");
@@ -444,6 +444,48 @@ TEST(BadGrids, EachFailsAtItsDeclaredPositionWithOneLine) {
       EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
     }
   }
+}
+
+}  // namespace
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(ConfigPaths, RelativeOutIsRelativeToTheGridFilesFolder) {
+  const std::string grid = std::string("[sweep]\nout = \"../results/x.h5\"\n") + kMinimalGrid;
+  EXPECT_EQ(load_spec_text(grid, "sweeps/x.toml").out, "results/x.h5");
+  EXPECT_EQ(load_spec_text(grid, "/data/study/sweeps/x.toml").out, "/data/study/results/x.h5");
+  EXPECT_EQ(load_spec_text(grid, "x.toml").out, "../results/x.h5");
+  const std::string absolute = std::string("[sweep]\nout = \"/scratch/x.h5\"\n") + kMinimalGrid;
+  EXPECT_EQ(load_spec_text(absolute, "sweeps/x.toml").out, "/scratch/x.h5");
+  EXPECT_EQ(load_spec_text(kMinimalGrid, "sweeps/x.toml").out, "results/sweep.h5");  // default: working directory
+}
+
+TEST(ConfigLimits, OutLongerThanAPathIsRefused) {
+  const std::string grid = "[sweep]\nout = \"" + std::string(5000, 'a') + "\"\n" + kMinimalGrid;
+  EXPECT_NE(error_of(grid).find("g.toml:2:7: sweep.out: expected a path of 1..4095 bytes without NUL, got 5000 bytes"),
+            std::string::npos)
+      << error_of(grid);
+}
+
+TEST(ConfigLimits, GridFileOver4MiBIsRefusedBeforeParsing) {
+  const std::string grid = std::string(kMinimalGrid) + "# " + std::string(5u << 20, 'x') + "\n";
+  EXPECT_NE(error_of(grid).find("g.toml: grid file is 5243017 bytes, expected at most 4194304 (4 MiB)"), std::string::npos) << error_of(grid).substr(0, 200);
+}
+
+// 1 model x 2000 data sizes x 3 prompts x 170 tasks = 1,020,000 points: refused
+// at [grid] before anything is expanded (a few KB of text, no GB of configs).
+TEST(ConfigLimits, GridOverAMillionPointsIsRefusedAtTheGridTable) {
+  std::string grid = "[grid]\nmodel = [\"xs\"]\ndata_tokens = [";
+  for (int i = 1; i <= 2000; ++i) grid += std::to_string(1000 * i) + ",";
+  grid += "]\nprompt = [\"zero_shot\", \"few_shot\", \"cot\"]\ntask = [";
+  for (int i = 0; i < 170; ++i) grid += "\"t" + std::to_string(i) + "\",";
+  grid += "]\n[model.xs]\nn_layer = 1\nd_model = 32\nn_head = 2\n";
+  for (int i = 0; i < 170; ++i) grid += "[task.t" + std::to_string(i) + "]\nkind = \"addition\"\n";
+  const std::string message = error_of(grid);
+  EXPECT_NE(message.find("g.toml:1:1: grid: expected at most 1000000 eval points"), std::string::npos) << message;
+  EXPECT_NE(message.find("got 1 x 2000 x 3 x 170"), std::string::npos) << message;
 }
 
 }  // namespace
