@@ -81,7 +81,20 @@ std::string one_line(std::string s) {
 }
 
 // A TOML basic string with control characters escaped, so messages stay on one line.
-std::string quoted(std::string_view s) {
+// Messages show at most this many bytes of a user's string or key path, then
+// the length: a 1 MB value in a grid file must not become a 1 MB error line.
+constexpr std::size_t kShownBytes = 80;
+
+// The first kShownBytes of s (cut at a UTF-8 character boundary) and its size.
+std::string shortened(std::string_view s) {
+  if (s.size() <= kShownBytes) return std::string(s);
+  std::size_t n = kShownBytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
+}
+
+std::string quoted(std::string_view full) {
+  const std::string s = shortened(full);
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
@@ -205,7 +218,7 @@ class Loader {
 
  private:
   [[noreturn]] void fail(const toml::source_region& at, const std::string& path, const std::string& what) const {
-    throw ConfigError(one_line(file_ + ":" + position(at.begin) + ": " + path + ": " + what));
+    throw ConfigError(one_line(file_ + ":" + position(at.begin) + ": " + shortened(path) + ": " + what));
   }
 
   const toml::table& table(const toml::node& n, const std::string& path) const {
