@@ -7,6 +7,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -38,6 +39,7 @@ inline std::string hdf5_error_stack() {
   std::string msg;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &msg);
   H5Eclear2(H5E_DEFAULT);
+  std::replace(msg.begin(), msg.end(), '\n', ' ');  // HDF5's texts carry newlines; errors stay one line
   return msg.empty() ? std::string("no HDF5 error stack") : msg;
 }
 
@@ -47,7 +49,14 @@ template <typename T>
 T check(T result, const char* call, const std::string& path) {
   static_assert(std::is_integral_v<T> && std::is_signed_v<T>, "HDF5 status or id expected");
   if (result < 0) {
-    throw std::runtime_error(path + ": " + call + " failed: " + hdf5_error_stack());
+    const std::string stack = hdf5_error_stack();
+    // A system error under HDF5's stack (a full disk, a permission) leads the
+    // message, so it is read before the stack's internals.
+    const std::string tag = "error message = '";
+    const auto at = stack.find(tag);
+    const auto end = at == std::string::npos ? at : stack.find('\'', at + tag.size());
+    const std::string cause = end == std::string::npos ? "" : " (" + stack.substr(at + tag.size(), end - at - tag.size()) + ")";
+    throw std::runtime_error(path + ": " + call + " failed" + cause + ": " + stack);
   }
   return result;
 }

@@ -763,6 +763,8 @@ std::string hdf5_library_version() {
 
 }  // namespace
 
+void skip_hdf5_exit_cleanup() { H5dont_atexit(); }
+
 const char* to_string(Status s) {
   const auto v = static_cast<std::uint8_t>(s);
   for (const auto& [name, value] : kStatusNames) {
@@ -1271,6 +1273,12 @@ std::vector<std::string> Store::validate(const std::string& path) {
     hsize_t idx = 0;
     if (H5Aiterate2(root, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr, &attrs) < 0) {
       problems.push_back(path + ": cannot list root attributes: " + hdf5_error_stack());
+    }
+    // A file without schema_version is another program's HDF5 file: one line
+    // says so, not a line per missing attribute and dataset.
+    if (std::find(attrs.begin(), attrs.end(), std::string("schema_version")) == attrs.end()) {
+      problems.push_back(path + ": not a sweep store (an HDF5 file without the root attribute schema_version)");
+      return problems;
     }
     for (const RootAttr& a : kRootAttrs) {
       if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end()) {

@@ -51,6 +51,14 @@ enum class Status : std::uint8_t {
 };
 const char* to_string(Status s);
 
+// Call first in main(), before any other store function. Stops HDF5 from
+// closing still-open files at process exit: a file whose last flush failed
+// (a full disk) stays open after its H5Fclose fails, and HDF5's exit-time
+// cleanup then crashes on it (SIGSEGV in H5F__close_cb, seen on a 64 KB
+// tmpfs). sweep closes every store it opens through RAII, so nothing is left
+// for that cleanup to do otherwise.
+void skip_hdf5_exit_cleanup();
+
 // One row of /points: one job of the sweep (a train run or an eval point).
 // Rows are created pending and rewritten in place as the job progresses.
 struct PointRow {

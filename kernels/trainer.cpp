@@ -1,6 +1,8 @@
 // Training loop; see trainer.hpp.
 #include "kernels/trainer.hpp"
 
+#include "kernels/checkpoint_io.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -67,22 +69,25 @@ void save_restart(const std::string& path, GPT& model, torch::optim::AdamW& opti
   archive.write("next_step", torch::tensor(rp.next_step));
   archive.write("tail_losses", torch::tensor(rp.tail_losses, torch::kFloat64));
   archive.write("tail_tokens", torch::tensor(rp.tail_tokens, torch::kInt64));
-  const std::string tmp = path + ".partial";
-  archive.save_to(tmp);
-  std::filesystem::rename(tmp, path);
+  save_archive(archive, path);
 }
 
 RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::AdamW& optimizer) {
   torch::serialize::InputArchive archive, weights, state;
-  archive.load_from(path);
-  archive.read("model", weights);
-  archive.read("optimizer", state);
-  model->load(weights);
-  optimizer.load(state);
+  load_archive(archive, path);
   torch::Tensor next, losses, tokens;
-  archive.read("next_step", next);
-  archive.read("tail_losses", losses);
-  archive.read("tail_tokens", tokens);
+  try {
+    archive.read("model", weights);
+    archive.read("optimizer", state);
+    model->load(weights);
+    optimizer.load(state);
+    archive.read("next_step", next);
+    archive.read("tail_losses", losses);
+    archive.read("tail_tokens", tokens);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path + ": restart point does not fit this run's model (another shape, or damaged): " +
+                             first_line(e.what()));
+  }
   RestartPoint rp;
   rp.next_step = next.item<std::int64_t>();
   rp.tail_losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
@@ -227,9 +232,9 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   if (!std::isfinite(r.eval_loss.mean)) throw TrainingDiverged("training diverged: held-out loss is not finite");
   if (!checkpoint.empty()) {
     std::filesystem::create_directories(std::filesystem::path(checkpoint).parent_path());
-    const std::string tmp = checkpoint + ".partial";
-    torch::save(model, tmp);
-    std::filesystem::rename(tmp, checkpoint);  // readers never see a half-written file
+    torch::serialize::OutputArchive archive;
+    model->save(archive);
+    save_archive(archive, checkpoint);
     std::filesystem::remove(restart);
   }
   r.seconds = elapsed(t0);
@@ -238,7 +243,14 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
 
 GPT load_model(const ModelSpec& spec, const TrainSpec& train, const std::string& checkpoint) {
   GPT model(gpt_config(spec, train));
-  torch::load(model, checkpoint);
+  torch::serialize::InputArchive archive;
+  load_archive(archive, checkpoint);
+  try {
+    model->load(archive);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(checkpoint + ": checkpoint does not fit model " + spec.name + " (another shape?): " +
+                             first_line(e.what()));
+  }
   model->eval();
   return model;
 }

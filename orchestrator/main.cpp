@@ -140,6 +140,7 @@ std::string shared_grid_text(const sweep::Transport& tx, const std::string& path
 }  // namespace
 
 int main(int argc, char** argv) {
+  sweep::store::skip_hdf5_exit_cleanup();
   if (argc > 1 && std::string(argv[1]) == "validate") return validate_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "plan") return sweep::plan_command(argc, argv);

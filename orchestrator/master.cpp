@@ -144,6 +144,13 @@ class Master {
 
  private:
   store::Store open_store() {
+    std::error_code ec;
+    const auto kind = fs::status(opt_.out, ec).type();
+    if (kind == fs::file_type::directory)
+      throw std::runtime_error(opt_.out + ": is a directory; --out must name a store file (e.g. " + opt_.out +
+                               "/" + spec_.name + ".h5)");
+    if (kind != fs::file_type::not_found && kind != fs::file_type::regular && kind != fs::file_type::none)
+      throw std::runtime_error(opt_.out + ": is not a regular file; --out must name a store file");
     const bool exists = fs::exists(opt_.out);
     if (exists && opt_.resume) {
       refuse_conflicts(store::Store::read_points(opt_.out));

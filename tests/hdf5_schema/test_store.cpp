@@ -1124,6 +1124,12 @@ TEST(Store, ValidateAcceptsAStoreAndReportsANonHdf5File) {
   EXPECT_TRUE(contains_line_with(problems, "dataset /metrics is missing")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "root attribute 'grid_text' is missing"))
       << joined(problems);
+
+  const std::string other = dir.file("other.h5");  // another program's HDF5 file
+  make_hdf5_file(other, -1);
+  problems = Store::validate(other);
+  ASSERT_EQ(problems.size(), 1u) << joined(problems);
+  EXPECT_EQ(problems[0], other + ": not a sweep store (an HDF5 file without the root attribute schema_version)");
 }
 
 TEST(Store, ValidateFlagsColumnsAttributesAndStatusValues) {
