@@ -77,4 +77,29 @@ void load_archive(torch::serialize::InputArchive& archive, const std::string& pa
   }
 }
 
+void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& path,
+                  const std::string& model) {
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected;
+  for (const auto& p : module.named_parameters()) expected.emplace_back(p.key(), p.value().sizes().vec());
+  try {
+    module.load(archive);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path + ": checkpoint does not fit model " + model + " (another shape?): " +
+                             first_line(e.what()));
+  }
+  auto shape = [](const std::vector<std::int64_t>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + "]";
+  };
+  std::size_t i = 0;
+  for (const auto& p : module.named_parameters()) {
+    const auto& [name, want] = expected[i++];
+    if (p.value().sizes().vec() != want)
+      throw std::runtime_error(path + ": checkpoint does not fit model " + model + " (another shape?): " + name +
+                               " is " + shape(p.value().sizes().vec()) + " in the checkpoint, the model has " +
+                               shape(want));
+  }
+}
+
 }  // namespace sweep

@@ -20,6 +20,13 @@ void save_archive(torch::serialize::OutputArchive& archive, const std::string& p
 // it is missing, truncated or not a LibTorch archive (one line, no backtrace).
 void load_archive(torch::serialize::InputArchive& archive, const std::string& path);
 
+// Loads `archive` into `module`, refusing (std::runtime_error naming `path`
+// and `model`) an archive whose parameters have other names or
+// shapes: LibTorch 1.13's Module::load silently re-shapes a parameter to
+// whatever the archive holds.
+void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& path,
+                  const std::string& model);
+
 // The first line of a c10::Error's text (its what() carries a backtrace).
 std::string first_line(const std::string& text);
 

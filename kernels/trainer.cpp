@@ -79,7 +79,7 @@ RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::Ada
   try {
     archive.read("model", weights);
     archive.read("optimizer", state);
-    model->load(weights);
+    load_weights(*model, weights, path, "this run's");
     optimizer.load(state);
     archive.read("next_step", next);
     archive.read("tail_losses", losses);
@@ -245,12 +245,7 @@ GPT load_model(const ModelSpec& spec, const TrainSpec& train, const std::string&
   GPT model(gpt_config(spec, train));
   torch::serialize::InputArchive archive;
   load_archive(archive, checkpoint);
-  try {
-    model->load(archive);
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(checkpoint + ": checkpoint does not fit model " + spec.name + " (another shape?): " +
-                             first_line(e.what()));
-  }
+  load_weights(*model, archive, checkpoint, spec.name);
   model->eval();
   return model;
 }

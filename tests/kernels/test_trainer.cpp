@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "kernels/checkpoint_io.hpp"
 #include "kernels/trainer.hpp"
 
 namespace sweep {
@@ -150,6 +151,65 @@ TEST(Trainer, DivergenceIsAnError) {
   ModelSpec m = tiny_model();
   m.lr = 1e30;
   EXPECT_THROW(train_model(m, tiny_train(), tasks(), 4000, 7, ""), TrainingDiverged);
+}
+
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+std::string saved_model(const ModelSpec& spec, const std::string& path) {
+  GPT model(gpt_config(spec, tiny_train()));
+  torch::serialize::OutputArchive archive;
+  model->save(archive);
+  save_archive(archive, path);
+  return path;
+}
+
+std::string load_error(const ModelSpec& spec, const std::string& path) {
+  try {
+    load_model(spec, tiny_train(), path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "loaded " << path;
+  return "";
+}
+
+}  // namespace
+
+TEST(Checkpoint, SavedThroughMemoryAndReadBackIdentically) {
+  const std::string path = testing::TempDir() + "ckpt_roundtrip.pt";
+  torch::manual_seed(7);
+  saved_model(tiny_model(), path);
+  EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
+  GPT a = load_model(tiny_model(), tiny_train(), path);
+  GPT b = load_model(tiny_model(), tiny_train(), path);
+  for (std::size_t i = 0; i < a->parameters().size(); ++i)
+    EXPECT_TRUE(torch::equal(a->parameters()[i], b->parameters()[i]));
+}
+
+TEST(Checkpoint, TruncatedFileIsOneClearLine) {
+  const std::string path = saved_model(tiny_model(), testing::TempDir() + "ckpt_truncated.pt");
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  const std::string message = load_error(tiny_model(), path);
+  EXPECT_NE(message.find(path + ": not a readable checkpoint (truncated, or not written by sweep)"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+TEST(Checkpoint, AnotherModelsShapeIsRefusedNamingTheModel) {
+  ModelSpec wide = tiny_model();
+  wide.d_model = 32;
+  const std::string path = saved_model(wide, testing::TempDir() + "ckpt_wide.pt");
+  const std::string message = load_error(tiny_model(), path);
+  EXPECT_NE(message.find(path + ": checkpoint does not fit model tiny (another shape?)"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+TEST(Checkpoint, MissingFileIsNamed) {
+  const std::string path = testing::TempDir() + "ckpt_missing.pt";
+  EXPECT_NE(load_error(tiny_model(), path).find(path + ": checkpoint is missing"), std::string::npos);
 }
 
 }  // namespace sweep
