@@ -8,3 +8,6 @@ cd build
 # the requeue; then everything else in parallel.
 ctest --output-on-failure -V -R '^slurm_' "$@"
 ctest --output-on-failure -j"$(nproc)" -E '^slurm_' "$@"
+# The sanitizer build: unit tests, an MPI sweep, hostile inputs, fuzzing.
+cd ..
+scripts/run_sanitized_tests.sh

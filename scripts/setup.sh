@@ -13,6 +13,7 @@ packages=(
   python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
   python3-mpi4py                           # bench/dispatch: the peer sweep's dispatch is measured against
   slurm-wlm munge                          # tests/slurm: a real one-node Slurm cluster
+  clang-14 libclang-rt-14-dev              # scripts/run_sanitized_tests.sh: ASan/UBSan build, libFuzzer targets
   libnlopt-dev                             # sweep analyze: L-BFGS for the scaling-law fits (C API)
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
 )
