@@ -12,6 +12,8 @@ packages=(
   libboost-program-options-dev libtomlplusplus-dev libgtest-dev
   python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
   python3-mpi4py                           # bench/dispatch: the peer sweep's dispatch is measured against
+  python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
+  wamerican                                # /usr/share/dict/words: the unscramble task's word list
 )
 
 missing=()
