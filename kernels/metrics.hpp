@@ -33,7 +33,8 @@ MetricStat mean_stat(const std::vector<double>& xs);
 // Levenshtein distance between token sequences (here bytes: one token per byte).
 std::size_t token_edit_distance(const std::string& a, const std::string& b);
 // Edit distance from the predicted to the gold answer, over the gold answer's
-// length in tokens: 0 for a match, 1 for an empty prediction.
+// length in tokens: 0 for a match, 1 for an empty prediction, above 1 for a
+// wrong prediction longer than the gold answer.
 double normalised_edit_distance(const std::string& predicted, const std::string& gold);
 
 // One multiple-choice example scored from the summed log-likelihood of each

@@ -107,22 +107,20 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       r.n_params = model.n_params;
       r.peak_rss_bytes = peak_rss_bytes();
       r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, kUniformLoss}};
-      r.outcome = Outcome::Ok;
-      r.seconds = watch.seconds();
-      return r;
+    } else {
+      CurveStream curves(tx, job.job.index, job.attempt);
+      const TrainResult t = train_model(
+          model, spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
+          [&](const StepLog& s) { curves.add(s); }, 10,
+          [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
+      curves.send(t.seconds);
+      r.n_params = t.n_params;
+      r.steps = t.steps;
+      r.tokens_per_s = t.tokens_per_s;
+      r.peak_rss_bytes = peak_rss_bytes();
+      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, kUniformLoss},
+                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, kUniformLoss}};
     }
-    CurveStream curves(tx, job.job.index, job.attempt);
-    const TrainResult t = train_model(
-        spec.models[run.model], spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
-        [&](const StepLog& s) { curves.add(s); }, 10,
-        [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
-    curves.send(t.seconds);
-    r.n_params = t.n_params;
-    r.steps = t.steps;
-    r.tokens_per_s = t.tokens_per_s;
-    r.peak_rss_bytes = peak_rss_bytes();
-    r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, kUniformLoss},
-                 {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, kUniformLoss}};
   } else {
     const EvalPoint& point = plan.points.at(static_cast<std::size_t>(job.job.index));
     if (point.point_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
