@@ -333,11 +333,7 @@ class Loader {
         fail(ts->source(), key_path(p, "torchscript"), "expected an existing TorchScript file, got " + toml_quoted(file) +
                                                           " (" + m.torchscript + " not found)");
       m.n_params = to_int(need(t, p, "n_params"), key_path(p, "n_params"), 1, kNoMax);
-      if (const toml::node* tok = t.get("tokenizer")) {
-        const std::string& s = to_str(*tok, key_path(p, "tokenizer"));
-        if (s != to_string(Tokenizer::Bytes))
-          fail(tok->source(), key_path(p, "tokenizer"), "expected one of: bytes, got " + toml_quoted(s));
-      }
+      if (const toml::node* tok = t.get("tokenizer")) m.tokenizer = to_enum(*tok, key_path(p, "tokenizer"), kAllTokenizers);
       return m;
     }
     for (std::string_view key : {"n_params", "tokenizer"})

@@ -31,6 +31,7 @@ inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition,   TaskKind::Mul
                                              TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
                                              TaskKind::Negation};
 inline constexpr Scoring kAllScorings[] = {Scoring::Loglikelihood, Scoring::Generation};
+inline constexpr Tokenizer kAllTokenizers[] = {Tokenizer::Bytes};
 
 struct ModelSpec {
   std::string name;  // key of its [model.NAME] table
