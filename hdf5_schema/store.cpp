@@ -1,4 +1,4 @@
-// The HDF5 results store (schema_version 2). See hdf5_schema/SCHEMA.md.
+// The HDF5 results store (schema_version 3). See hdf5_schema/SCHEMA.md.
 //
 // Every HDF5 id is owned by a Handle (RAII, move-only, never throws on close)
 // and every HDF5 C call goes through check(), which turns a failure into a
@@ -85,6 +85,18 @@ struct MetricRec {
   double std_err;
   std::int64_t n_examples;
   double train_flops;
+  double random_baseline;
+};
+
+struct ExampleRec {
+  std::int64_t point_id;
+  char model[32];
+  std::int64_t data_tokens;
+  char prompt[16];
+  char task[32];
+  char prompt_text[4096];  // train.seq_len is at most 4096 tokens (bytes)
+  char target[1024];
+  char output[1024];
 };
 
 struct ErrorRec {
@@ -161,7 +173,7 @@ constexpr std::array<std::pair<const char*, std::uint8_t>, 7> kStatusNames = {{
 #define SWEEP_COL(rec, name, member, kind) \
   Column { name, kind, offsetof(rec, member), sizeof(rec::member) }
 
-// Column order here is the on-disk member order (schema_version 2).
+// Column order here is the on-disk member order (schema_version 3).
 const Column kMetricColumns[] = {
     SWEEP_COL(MetricRec, "point_id", point_id, Kind::I64),
     SWEEP_COL(MetricRec, "model", model, Kind::Str),
@@ -174,6 +186,18 @@ const Column kMetricColumns[] = {
     SWEEP_COL(MetricRec, "stderr", std_err, Kind::F64),
     SWEEP_COL(MetricRec, "n_examples", n_examples, Kind::I64),
     SWEEP_COL(MetricRec, "train_flops", train_flops, Kind::F64),
+    SWEEP_COL(MetricRec, "random_baseline", random_baseline, Kind::F64),
+};
+
+const Column kExampleColumns[] = {
+    SWEEP_COL(ExampleRec, "point_id", point_id, Kind::I64),
+    SWEEP_COL(ExampleRec, "model", model, Kind::Str),
+    SWEEP_COL(ExampleRec, "data_tokens", data_tokens, Kind::I64),
+    SWEEP_COL(ExampleRec, "prompt", prompt, Kind::Str),
+    SWEEP_COL(ExampleRec, "task", task, Kind::Str),
+    SWEEP_COL(ExampleRec, "prompt_text", prompt_text, Kind::Str),
+    SWEEP_COL(ExampleRec, "target", target, Kind::Str),
+    SWEEP_COL(ExampleRec, "output", output, Kind::Str),
 };
 
 const Column kErrorColumns[] = {
@@ -240,10 +264,17 @@ const char kMetricsDoc[] =
     "point_id: int64 grid-point id (train rows: run id); "
     "model: model name; n_params: parameter count; data_tokens: training tokens; "
     "prompt: prompt style (empty for train rows); task: task name (empty for train rows); "
-    "metric: exact_match | logprob | train_loss | eval_loss; "
+    "metric: exact_match | edit_distance | logprob | seq_logprob | mc_accuracy | mc_accuracy_norm | brier | "
+    "ece | train_loss | eval_loss; "
     "value: metric value (exact_match fraction in [0,1]; logprob nats/token <= 0; losses nats/token); "
-    "stderr: sample std / sqrt(n); n_examples: examples (eval metrics) or tokens (loss metrics); "
-    "train_flops: 6 * n_params * data_tokens. See hdf5_schema/SCHEMA.md.";
+    "stderr: sample std / sqrt(n) (ece: bootstrap); n_examples: examples (eval metrics) or tokens (loss metrics); "
+    "train_flops: 6 * n_params * data_tokens; random_baseline: the metric's value for a guessing model. "
+    "See hdf5_schema/SCHEMA.md.";
+
+const char kExamplesDoc[] =
+    "One row per finished eval point: its first eval example as the model saw it. point_id; model; "
+    "data_tokens; prompt; task; prompt_text: the rendered prompt; target: the gold continuation; "
+    "output: the model's greedy generation, or the option it ranked first. See hdf5_schema/SCHEMA.md.";
 
 const char kErrorsDoc[] =
     "point_id: int64 grid-point id (train jobs: run id); job: train | eval; model; data_tokens; "
@@ -284,7 +315,7 @@ struct Table {
 template <std::size_t N>
 constexpr std::size_t count(const Column (&)[N]) { return N; }
 
-enum TableIndex : std::size_t { kMetrics = 0, kErrors, kPoints, kRuns, kCurves, kNumTables };
+enum TableIndex : std::size_t { kMetrics = 0, kErrors, kPoints, kRuns, kCurves, kExamples, kNumTables };
 
 const Table kTables[kNumTables] = {
     {"metrics", kMetricColumns, count(kMetricColumns), sizeof(MetricRec), 1024, kMetricsDoc},
@@ -292,6 +323,7 @@ const Table kTables[kNumTables] = {
     {"points", kPointColumns, count(kPointColumns), sizeof(PointRec), 64, kPointsDoc},
     {"runs", kRunColumns, count(kRunColumns), sizeof(RunRec), 128, kRunsDoc},
     {"curves", kCurveColumns, count(kCurveColumns), sizeof(CurveRec), 4096, kCurvesDoc},
+    {"examples", kExampleColumns, count(kExampleColumns), sizeof(ExampleRec), 16, kExamplesDoc},
 };
 
 // Root attributes (besides resume_<k>_*). Kind::Str attributes are fixed-length
@@ -497,7 +529,34 @@ MetricRec to_rec(const MetricRow& r) {
   m.std_err = r.std_err;
   m.n_examples = r.n_examples;
   m.train_flops = r.train_flops;
+  m.random_baseline = r.random_baseline;
   return m;
+}
+
+ExampleRec to_rec(const ExampleRow& r) {
+  ExampleRec e{};
+  e.point_id = r.point_id;
+  put(e.model, r.model);
+  e.data_tokens = r.data_tokens;
+  put(e.prompt, r.prompt);
+  put(e.task, r.task);
+  put(e.prompt_text, r.context);
+  put(e.target, r.target);
+  put(e.output, r.output);
+  return e;
+}
+
+ExampleRow from_rec(const ExampleRec& e) {
+  ExampleRow r;
+  r.point_id = e.point_id;
+  r.model = get(e.model);
+  r.data_tokens = e.data_tokens;
+  r.prompt = get(e.prompt);
+  r.task = get(e.task);
+  r.context = get(e.prompt_text);
+  r.target = get(e.target);
+  r.output = get(e.output);
+  return r;
 }
 
 MetricRow from_rec(const MetricRec& m) {
@@ -513,6 +572,7 @@ MetricRow from_rec(const MetricRec& m) {
   r.std_err = m.std_err;
   r.n_examples = m.n_examples;
   r.train_flops = m.train_flops;
+  r.random_baseline = m.random_baseline;
   return r;
 }
 
@@ -1035,6 +1095,12 @@ void Store::append(const std::vector<MetricRow>& rows) {
                  impl_->where(kMetrics));
 }
 
+void Store::append_example(const ExampleRow& row) {
+  quiet_hdf5(path());
+  append_records(impl_->ds(kExamples), impl_->mem(kExamples), std::vector<ExampleRec>{to_rec(row)},
+                 impl_->where(kExamples));
+}
+
 void Store::append_error(const ErrorRow& row) {
   quiet_hdf5(path());
   append_records(impl_->ds(kErrors), impl_->mem(kErrors), std::vector<ErrorRec>{to_rec(row)},
@@ -1076,6 +1142,10 @@ std::vector<RunRow> Store::read_runs(const std::string& path) {
 
 std::vector<CurveRow> Store::read_curves(const std::string& path) {
   return from_recs<CurveRow>(read_table<CurveRec>(path, kTables[kCurves]));
+}
+
+std::vector<ExampleRow> Store::read_examples(const std::string& path) {
+  return from_recs<ExampleRow>(read_table<ExampleRec>(path, kTables[kExamples]));
 }
 
 // ---------------------------------------------------------------------------
@@ -1212,7 +1282,7 @@ void validate_table(hid_t root, const Table& t, const std::string& path,
   for (const std::string& h : have) {
     const bool known = std::any_of(t.cols, t.cols + t.n_cols,
                                    [&](const Column& c) { return h == c.name; });
-    if (!known) problems.push_back(where + ": column '" + h + "' is not in schema_version 2");
+    if (!known) problems.push_back(where + ": column '" + h + "' is not in schema_version " + std::to_string(kSchemaVersion) + "");
   }
   if (all_present && have.size() == t.n_cols) {
     for (std::size_t i = 0; i < t.n_cols; ++i) {
@@ -1306,7 +1376,7 @@ std::vector<std::string> Store::validate(const std::string& path) {
           std::any_of(std::begin(kRootAttrs), std::end(kRootAttrs),
                       [&](const RootAttr& r) { return a == r.name; }) ||
           std::regex_match(a, kResumeAttr);
-      if (!known) problems.push_back(path + ": root attribute '" + a + "' is not in schema_version 2");
+      if (!known) problems.push_back(path + ": root attribute '" + a + "' is not in schema_version " + std::to_string(kSchemaVersion) + "");
     }
     if (std::find(attrs.begin(), attrs.end(), "schema_version") != attrs.end()) {
       std::int32_t version = 0;
@@ -1337,7 +1407,7 @@ std::vector<std::string> Store::validate(const std::string& path) {
     for (const std::string& l : links) {
       const bool known = std::any_of(std::begin(kTables), std::end(kTables),
                                      [&](const Table& t) { return l == t.name; });
-      if (!known) problems.push_back(path + ": /" + l + " is not in schema_version 2");
+      if (!known) problems.push_back(path + ": /" + l + " is not in schema_version " + std::to_string(kSchemaVersion) + "");
     }
   } catch (const std::exception& e) {
     problems.push_back(path + ": " + e.what());

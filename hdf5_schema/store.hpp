@@ -13,7 +13,7 @@
 
 namespace sweep::store {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // One row of /metrics: one (grid point, metric) pair. Train-run metrics have
 // empty prompt and task and point_id = the run id.
@@ -29,6 +29,20 @@ struct MetricRow {
   double std_err = 0.0;   // column "stderr" (a macro name in C, hence std_err here)
   std::int64_t n_examples = 0;
   double train_flops = 0.0;
+  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/metrics.hpp)
+};
+
+// One row of /examples: the first eval example of an eval point, as the model
+// saw it, so users can check what was asked.
+struct ExampleRow {
+  std::int64_t point_id = 0;
+  std::string model;
+  std::int64_t data_tokens = 0;
+  std::string prompt;
+  std::string task;
+  std::string context;  // the rendered prompt (column "prompt_text")
+  std::string target;   // the gold continuation
+  std::string output;   // the model's generation, or the option it ranked first
 };
 
 // One row of /errors: one failed attempt of a job (or a skip because its train failed).
@@ -161,6 +175,7 @@ class Store {
   void set_point(std::size_t row, const PointRow& p);   // rewritten in place
 
   void append(const std::vector<MetricRow>& rows);
+  void append_example(const ExampleRow& row);
   void append_error(const ErrorRow& row);
   void append_run(const RunRow& row);
   void append_curves(const std::vector<CurveRow>& rows);
@@ -175,6 +190,7 @@ class Store {
   static std::vector<PointRow> read_points(const std::string& path);
   static std::vector<RunRow> read_runs(const std::string& path);
   static std::vector<CurveRow> read_curves(const std::string& path);
+  static std::vector<ExampleRow> read_examples(const std::string& path);
 
   // Checks a file against the schema; returns one line per problem (empty: valid).
   static std::vector<std::string> validate(const std::string& path);

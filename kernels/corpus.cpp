@@ -35,6 +35,7 @@ Corpus::Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sw
     : tasks_(std::move(tasks)),
       cot_fraction_(train.cot_fraction),
       filler_fraction_(train.filler_fraction),
+      instruction_fraction_(train.instruction_fraction),
       split_(split),
       rng_(derive_seed(sweep_seed, split == Split::Train ? "corpus/train" : "corpus/heldout")) {
   if (tasks_.empty()) throw std::invalid_argument("corpus needs at least one task");
@@ -43,9 +44,13 @@ Corpus::Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sw
 std::string Corpus::next_line() {
   if (rng_.uniform() < filler_fraction_) return filler_sentence(rng_);
   const Task& task = tasks_[rng_.below(tasks_.size())];
+  // Facts are knowledge, not questions: both splits state them.
+  if (task.has_facts() && rng_.uniform() < task.spec().fact_fraction) return task.fact(rng_);
   const bool cot = rng_.uniform() < cot_fraction_;
+  const bool instruction = instruction_fraction_ > 0 && rng_.uniform() < instruction_fraction_;
   const Example ex = task.sample(split_, rng_);
-  return cot ? cot_line(ex) : direct_line(ex);
+  const std::string line = cot ? cot_line(ex) : direct_line(ex);
+  return instruction ? std::string(task.def().instruction) + "\n" + line : line;
 }
 
 std::vector<std::int64_t> Corpus::take(std::size_t n) {

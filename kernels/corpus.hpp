@@ -1,6 +1,8 @@
 // The training (and held-out) corpus: an endless, deterministic stream of lines
-// mixing every grid task's examples, in direct or worked-step form, with filler
-// prose. Runs with more data_tokens see a superset of what smaller runs saw: the
+// mixing every grid task's examples, in direct or worked-step form (cot_fraction),
+// some preceded by the task's instruction line (instruction_fraction), the facts
+// of tasks that have them (fact_fraction of such a task's lines), and filler
+// prose (filler_fraction). Runs with more data_tokens see a superset of what smaller runs saw: the
 // stream depends on the sweep seed and the split only.
 #pragma once
 
@@ -28,6 +30,7 @@ class Corpus {
   std::vector<Task> tasks_;
   double cot_fraction_;
   double filler_fraction_;
+  double instruction_fraction_;
   Split split_;
   Rng rng_;
   std::deque<std::int64_t> pending_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "kernels/prompts.hpp"
 #include "kernels/tokenizer.hpp"
@@ -12,36 +13,28 @@
 namespace sweep {
 namespace {
 
-// Right-padded (B, T) tensor of the given sequences; returns it and the lengths.
+// Right-padded (B, T) tensor of the given sequences.
 torch::Tensor pad_batch(const std::vector<std::vector<std::int64_t>>& seqs, std::int64_t T) {
   auto out = torch::full({static_cast<std::int64_t>(seqs.size()), T}, static_cast<std::int64_t>('\n'), torch::kInt64);
   auto a = out.accessor<std::int64_t, 2>();
   for (std::size_t i = 0; i < seqs.size(); ++i)
-    for (std::size_t t = 0; t < seqs[i].size(); ++t) a[i][t] = seqs[i][t];
+    for (std::size_t t = 0; t < seqs[i].size() && static_cast<std::int64_t>(t) < T; ++t) a[i][t] = seqs[i][t];
   return out;
 }
 
+const double kLnVocab = std::log(static_cast<double>(kVocabSize));
+
 }  // namespace
 
-MetricStat mean_stat(const std::vector<double>& xs) {
-  MetricStat s;
-  s.n = static_cast<std::int64_t>(xs.size());
-  if (xs.empty()) return s;
-  for (double x : xs) s.mean += x;
-  s.mean /= static_cast<double>(xs.size());
-  if (xs.size() > 1) {
-    double var = 0.0;
-    for (double x : xs) var += (x - s.mean) * (x - s.mean);
-    var /= static_cast<double>(xs.size() - 1);
-    s.std_err = std::sqrt(var / static_cast<double>(xs.size()));
-  }
-  return s;
+const EvalMetric& EvalResult::metric(const std::string& name) const {
+  for (const auto& m : metrics)
+    if (m.name == name) return m;
+  throw std::out_of_range("no metric " + name);
 }
 
-std::vector<std::string> generate_greedy(GPT& model, const std::vector<std::string>& contexts, int max_new) {
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        int max_new) {
   torch::NoGradGuard no_grad;
-  model->eval();
-  const std::int64_t block = model->config().block_size;
   std::vector<std::vector<std::int64_t>> seqs;
   std::vector<std::int64_t> len;
   for (const auto& c : contexts) {
@@ -49,30 +42,37 @@ std::vector<std::string> generate_greedy(GPT& model, const std::vector<std::stri
     len.push_back(static_cast<std::int64_t>(seqs.back().size()));
   }
   const std::int64_t longest = *std::max_element(len.begin(), len.end());
-  const std::int64_t T = std::min(block, longest + max_new);
+  const std::int64_t T = std::min(model.block_size, longest + max_new);
   auto tokens = pad_batch(seqs, T);  // (B, T)
-  std::vector<std::string> out(contexts.size());
+  std::vector<Generation> out(contexts.size());
   std::vector<bool> done(contexts.size(), false);
   for (int step = 0; step < max_new; ++step) {
     std::int64_t cur = 0;
     for (std::size_t i = 0; i < len.size(); ++i)
       if (!done[i]) cur = std::max(cur, len[i]);
     if (cur == 0 || cur >= T) break;
-    auto logits = model->forward(tokens.narrow(1, 0, cur));  // (B, cur, V)
+    auto logits = model.forward(tokens.narrow(1, 0, cur));  // (B, cur, V)
     auto idx = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())).clamp_max(cur) - 1;  // (B,)
-    auto last = logits.index({torch::arange(logits.size(0)), idx});  // (B, V)
-    auto next = last.argmax(-1);                                     // (B,)
+    auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);  // (B, V)
+    auto next = last.argmax(-1);                                                               // (B,)
+    auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                // (B,)
     auto na = next.accessor<std::int64_t, 1>();
+    auto ca = chosen.accessor<float, 1>();
     auto ta = tokens.accessor<std::int64_t, 2>();
     bool any = false;
     for (std::size_t i = 0; i < len.size(); ++i) {
       if (done[i]) continue;
-      const char c = static_cast<char>(na[i]);
-      if (c == '\n' || len[i] >= T) {
+      if (len[i] >= T) {
         done[i] = true;
         continue;
       }
-      out[i] += c;
+      out[i].logprob += ca[i];
+      const char c = static_cast<char>(na[i]);
+      if (c == '\n') {
+        done[i] = true;
+        continue;
+      }
+      out[i].text += c;
       ta[i][len[i]] = na[i];
       ++len[i];
       any = true;
@@ -82,18 +82,17 @@ std::vector<std::string> generate_greedy(GPT& model, const std::vector<std::stri
   return out;
 }
 
-std::vector<double> target_logprob(GPT& model, const std::vector<std::string>& contexts,
+std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,
                                    const std::vector<std::string>& targets) {
   torch::NoGradGuard no_grad;
-  model->eval();
   std::vector<std::vector<std::int64_t>> seqs;
   std::int64_t longest = 0;
   for (std::size_t i = 0; i < contexts.size(); ++i) {
     seqs.push_back(encode(contexts[i] + targets[i]));
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(seqs.back().size()));
   }
-  auto tokens = pad_batch(seqs, longest);                                        // (B, T)
-  auto logp = torch::log_softmax(model->forward(tokens.narrow(1, 0, longest - 1)), -1);  // (B, T-1, V)
+  auto tokens = pad_batch(seqs, longest);                                               // (B, T)
+  auto logp = torch::log_softmax(model.forward(tokens.narrow(1, 0, longest - 1)), -1);  // (B, T-1, V)
   auto next = logp.gather(2, tokens.narrow(1, 1, longest - 1).unsqueeze(2)).squeeze(2);  // (B, T-1)
   auto a = next.accessor<float, 2>();
   std::vector<double> out;
@@ -108,38 +107,95 @@ std::vector<double> target_logprob(GPT& model, const std::vector<std::string>& c
   return out;
 }
 
-EvalResult evaluate(GPT& model, const Task& task, PromptStyle style, const EvalSpec& eval, int seq_len,
-                    std::uint64_t sweep_seed, const std::function<void()>& check) {
+EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
+                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check) {
   const auto queries = task.eval_examples(eval.examples);
-  const int k = style == PromptStyle::ZeroShot ? 0 : eval.few_shot_k;
+  const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
+  const int k = shots ? eval.few_shot_k : 0;
   std::vector<Prompt> prompts;
   for (std::size_t i = 0; i < queries.size(); ++i) {
     // Exemplars per query from the training split, seeded by the query's index.
     Rng rng(derive_seed(sweep_seed, "exemplars/" + task.spec().name + "/" + std::to_string(i)));
-    std::vector<Example> shots;
-    for (int j = 0; j < k; ++j) shots.push_back(task.sample(Split::Train, rng));
-    prompts.push_back(render_prompt(task, style, queries[i], shots, seq_len));
+    std::vector<Example> exemplars;
+    for (int j = 0; j < k; ++j) exemplars.push_back(task.sample(Split::Train, rng));
+    prompts.push_back(render_prompt(task, style, queries[i], exemplars, seq_len));
   }
+  const bool choices = !prompts.front().choices.empty();
 
-  std::vector<double> correct, logprob;
+  EvalResult result;
+  std::vector<double> correct, correct_norm, edit, logprob, seq_logprob, brier, confidence;
+  double chance = 0.0, inverse_options = 0.0, target_tokens = 0.0;
   for (std::size_t from = 0; from < prompts.size(); from += static_cast<std::size_t>(eval.batch_size)) {
     if (check) check();
     const std::size_t to = std::min(prompts.size(), from + static_cast<std::size_t>(eval.batch_size));
     std::vector<std::string> contexts, targets;
-    int max_new = 0;
     for (std::size_t i = from; i < to; ++i) {
       contexts.push_back(prompts[i].context);
       targets.push_back(prompts[i].target);
-      max_new = std::max<int>(max_new, static_cast<int>(prompts[i].target.size()) + 1);
     }
-    const auto generated = generate_greedy(model, contexts, max_new);
     const auto lp = target_logprob(model, contexts, targets);
+    if (!choices) {
+      int max_new = 0;
+      for (const auto& t : targets) max_new = std::max<int>(max_new, static_cast<int>(t.size()) + 1);
+      const auto generated = generate_greedy(model, contexts, max_new);
+      for (std::size_t i = from; i < to; ++i) {
+        const Prompt& p = prompts[i];
+        const std::string answer = extract_answer(style, generated[i - from].text);
+        correct.push_back(answer == p.answer ? 1.0 : 0.0);
+        edit.push_back(normalised_edit_distance(answer, p.answer));
+        confidence.push_back(std::exp(generated[i - from].logprob));
+        chance += task.chance(queries[i]);
+        if (i == 0) result.example_output = generated[0].text;
+      }
+    } else {
+      // Every option of every prompt in one forward batch: (sum of options) rows.
+      std::vector<std::string> option_contexts, options;
+      for (std::size_t i = from; i < to; ++i)
+        for (const auto& c : prompts[i].choices) {
+          option_contexts.push_back(prompts[i].context);
+          options.push_back(c);
+        }
+      const auto ll = target_logprob(model, option_contexts, options);
+      std::size_t at = 0;
+      for (std::size_t i = from; i < to; ++i) {
+        const Prompt& p = prompts[i];
+        const std::size_t K = p.choices.size();
+        std::vector<double> mine(ll.begin() + static_cast<std::ptrdiff_t>(at), ll.begin() + static_cast<std::ptrdiff_t>(at + K));
+        std::vector<std::size_t> lengths;
+        for (const auto& c : p.choices) lengths.push_back(c.size());
+        at += K;
+        const ChoiceScore s = score_choices(mine, lengths, p.gold);
+        correct.push_back(s.correct);
+        correct_norm.push_back(s.correct_norm);
+        brier.push_back(s.brier);
+        confidence.push_back(s.confidence);
+        inverse_options += 1.0 / static_cast<double>(K);
+        if (i == 0)
+          result.example_output = p.choices[static_cast<std::size_t>(std::max_element(mine.begin(), mine.end()) - mine.begin())];
+      }
+    }
     for (std::size_t i = from; i < to; ++i) {
-      correct.push_back(extract_answer(style, generated[i - from]) == prompts[i].answer ? 1.0 : 0.0);
-      logprob.push_back(lp[i - from] / static_cast<double>(prompts[i].target.size()));
+      const double n_tok = static_cast<double>(prompts[i].target.size());
+      logprob.push_back(lp[i - from] / n_tok);
+      seq_logprob.push_back(lp[i - from]);
+      target_tokens += n_tok;
     }
   }
-  return EvalResult{mean_stat(correct), mean_stat(logprob)};
+  const double n = static_cast<double>(prompts.size());
+  result.example_context = prompts.front().context;
+  result.example_target = prompts.front().target;
+  if (!choices) {
+    result.metrics.push_back({"exact_match", mean_stat(correct), chance / n});
+    result.metrics.push_back({"edit_distance", mean_stat(edit), 1.0});
+  } else {
+    result.metrics.push_back({"mc_accuracy", mean_stat(correct), inverse_options / n});
+    result.metrics.push_back({"mc_accuracy_norm", mean_stat(correct_norm), inverse_options / n});
+    result.metrics.push_back({"brier", mean_stat(brier), 1.0 - inverse_options / n});
+  }
+  result.metrics.push_back({"logprob", mean_stat(logprob), -kLnVocab});
+  result.metrics.push_back({"seq_logprob", mean_stat(seq_logprob), -kLnVocab * target_tokens / n});
+  result.metrics.push_back({"ece", expected_calibration_error(confidence, correct), 0.0});
+  return result;
 }
 
 }  // namespace sweep

@@ -1,6 +1,11 @@
-// Scores a trained model on one (task, prompt style) point: exact match of the
-// greedily generated answer, and the mean per-token log-probability of the gold
-// target (a smooth metric beside the all-or-nothing one).
+// Scores a model on one (task, prompt style) point. Generation-graded points
+// (every task, except multiple-choice tasks scored by log-likelihood outside
+// cot) generate greedily up to a length cap and report exact_match,
+// edit_distance, logprob, seq_logprob and ece; choice-scored points compare the
+// options' log-likelihoods and report mc_accuracy, mc_accuracy_norm, brier, ece,
+// logprob and seq_logprob (of the gold option). Every metric of a point comes
+// from the same generations and forward passes; formulas and random baselines
+// in kernels/metrics.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,33 +13,43 @@
 #include <string>
 #include <vector>
 
-#include "kernels/gpt.hpp"
+#include "kernels/language_model.hpp"
+#include "kernels/metrics.hpp"
 #include "kernels/tasks.hpp"
 
 namespace sweep {
 
-struct MetricStat {
-  double mean = 0.0;
-  double std_err = 0.0;  // sample std / sqrt(n)
-  std::int64_t n = 0;
+struct EvalMetric {
+  std::string name;
+  MetricStat stat;
+  double random_baseline = 0.0;
 };
 
 struct EvalResult {
-  MetricStat exact_match;  // fraction in [0, 1]
-  MetricStat logprob;      // mean per-token log-prob of the target (nats, <= 0)
+  std::vector<EvalMetric> metrics;
+  // The first eval example, as the model saw it: the rendered prompt, its gold
+  // continuation and what the model answered (generation, or the option it ranked first).
+  std::string example_context, example_target, example_output;
+
+  const EvalMetric& metric(const std::string& name) const;  // throws if absent
+};
+
+struct Generation {
+  std::string text;      // up to max_new tokens, stopped before a newline
+  double logprob = 0.0;  // sum of log p of every chosen token (the newline that stopped it included)
+  bool operator==(const Generation& o) const { return text == o.text && logprob == o.logprob; }
 };
 
 // Greedy continuations of each context, up to max_new tokens or a newline.
-std::vector<std::string> generate_greedy(GPT& model, const std::vector<std::string>& contexts, int max_new);
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        int max_new);
 
 // Sum of log p(target | context) over the target's tokens, per pair.
-std::vector<double> target_logprob(GPT& model, const std::vector<std::string>& contexts,
+std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,
                                    const std::vector<std::string>& targets);
 
 // `check` runs before each batch; an exception from it abandons the eval.
-EvalResult evaluate(GPT& model, const Task& task, PromptStyle style, const EvalSpec& eval, int seq_len,
-                    std::uint64_t sweep_seed, const std::function<void()>& check = {});
-
-MetricStat mean_stat(const std::vector<double>& xs);
+EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
+                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check = {});
 
 }  // namespace sweep

@@ -1,6 +1,7 @@
 // Prompt rendering and answer extraction; see prompts.hpp for the layouts.
 #include "kernels/prompts.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sweep {
@@ -11,11 +12,15 @@ std::string cot_line(const Example& ex) {
   return ex.question + ": " + ex.steps + ". " + kAnswerMarker + ex.answer + ".";
 }
 
+std::string instruction_line(const Task& task, const Example& ex) {
+  return std::string(task.def().instruction) + "\n" + direct_line(ex);
+}
+
 Prompt render_prompt(const Task& task, PromptStyle style, const Example& query,
                      const std::vector<Example>& exemplars, int max_tokens) {
   Prompt p;
   p.answer = query.answer;
-  std::string query_text;
+  std::string description, query_text;
   std::vector<std::string> shots;
   switch (style) {
     case PromptStyle::ZeroShot:
@@ -32,10 +37,21 @@ Prompt render_prompt(const Task& task, PromptStyle style, const Example& query,
       p.target = " " + query.steps + ". " + kAnswerMarker + query.answer + ".";
       for (const auto& ex : exemplars) shots.push_back(cot_line(ex) + "\n");
       break;
+    case PromptStyle::Instruction:
+      description = std::string(task.def().instruction) + "\n";
+      query_text = query.question + "=";
+      p.target = query.answer;
+      break;
   }
+  if (style != PromptStyle::Cot && task.scores_choices()) {
+    p.choices = query.choices;
+    p.gold = query.gold;
+  }
+  std::size_t continuation = p.target.size();
+  for (const auto& c : p.choices) continuation = std::max(continuation, c.size());
   std::size_t first = 0;
   auto length = [&] {
-    std::size_t n = query_text.size() + p.target.size() + 1;
+    std::size_t n = description.size() + query_text.size() + continuation + 1;
     for (std::size_t i = first; i < shots.size(); ++i) n += shots[i].size();
     return n;
   };
@@ -44,6 +60,7 @@ Prompt render_prompt(const Task& task, PromptStyle style, const Example& query,
     throw std::runtime_error("task " + task.spec().name + ": a " + to_string(style) + " prompt needs " +
                              std::to_string(length()) + " tokens but train.seq_len is " +
                              std::to_string(max_tokens));
+  p.context = description;
   for (std::size_t i = first; i < shots.size(); ++i) p.context += shots[i];
   p.context += query_text;
   p.exemplars = static_cast<int>(shots.size() - first);

@@ -1,7 +1,8 @@
-// Procedurally generated tasks. Every question falls, by a hash of its text and
-// the sweep seed, into either the training split or the held-out evaluation
-// split, so eval examples never appear in a training corpus by construction,
-// whichever tasks share a corpus.
+// A task of the grid: its spec, bound to the sweep seed. Every question falls,
+// by a hash of its split key (the question, or what the task says) and the sweep
+// seed, into either the training split or the held-out evaluation split, so
+// eval examples never appear in a training corpus by construction, whichever
+// tasks share a corpus. The generators live in kernels/tasks/ (one file each).
 #pragma once
 
 #include <cstdint>
@@ -9,15 +10,10 @@
 #include <vector>
 
 #include "kernels/rng.hpp"
+#include "kernels/tasks/registry.hpp"
 #include "orchestrator/spec.hpp"
 
 namespace sweep {
-
-struct Example {
-  std::string question;  // e.g. "47+85"
-  std::string steps;     // worked reasoning, e.g. "7+5=12, 4+8+1=13"
-  std::string answer;    // e.g. "132"
-};
 
 enum class Split { Train, Eval };
 
@@ -29,9 +25,12 @@ class Task {
   Task(TaskSpec spec, std::uint64_t sweep_seed);
 
   const TaskSpec& spec() const { return spec_; }
+  const TaskDef& def() const { return *def_; }
+  std::uint64_t sweep_seed() const { return sweep_seed_; }
 
-  // The split a question belongs to: a function of (sweep seed, question) only.
-  Split split_of(const std::string& question) const;
+  // The split a split key belongs to: a function of (sweep seed, key) only.
+  Split split_of(const std::string& key) const;
+  Split split_of(const Example& ex) const { return split_of(ex.key()); }
 
   // A random example from the given split (rejection sampling over the space).
   Example sample(Split split, Rng& rng) const;
@@ -39,11 +38,20 @@ class Task {
   // The first n held-out examples of this task, the same for every model.
   std::vector<Example> eval_examples(int n) const;
 
- private:
-  Example generate(Rng& rng) const;
+  // Exact-match random baseline of an example (see the task's file).
+  double chance(const Example& ex) const { return def_->chance(spec_, ex); }
 
+  // A corpus line stating one of the task's facts; "" if the task has none.
+  bool has_facts() const { return def_->fact != nullptr; }
+  std::string fact(Rng& rng) const { return def_->fact ? def_->fact(spec_, sweep_seed_, rng) : ""; }
+
+  // Multiple-choice tasks scored by option log-likelihood (else by generation).
+  bool scores_choices() const { return def_->multiple_choice && spec_.scoring == Scoring::Loglikelihood; }
+
+ private:
   TaskSpec spec_;
   std::uint64_t sweep_seed_;
+  const TaskDef* def_;
 };
 
 }  // namespace sweep

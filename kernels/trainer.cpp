@@ -13,19 +13,8 @@
 namespace sweep {
 namespace {
 
-// A (rows, T+1) window of the stream: inputs are columns [0, T), targets [1, T].
-// Only the first `live` target positions count; the rest are set to -1 so the
-// last step of a run trains on exactly the tokens that remain.
-struct Batch {
-  torch::Tensor x, y;  // (rows, T) int64 each
-};
-
 Batch next_batch(Corpus& corpus, std::int64_t rows, std::int64_t T, std::int64_t live) {
-  auto ids = corpus.take(static_cast<std::size_t>(rows * (T + 1)));
-  auto all = torch::from_blob(ids.data(), {rows, T + 1}, torch::kInt64).clone();  // (rows, T+1)
-  Batch b{all.narrow(1, 0, T).contiguous(), all.narrow(1, 1, T).contiguous()};
-  if (live < rows * T) b.y.view({-1}).narrow(0, live, rows * T - live).fill_(-1);
-  return b;
+  return make_batch(corpus.take(static_cast<std::size_t>(rows * (T + 1))), rows, T, live);
 }
 
 double elapsed(std::chrono::steady_clock::time_point t0) {
@@ -97,6 +86,18 @@ RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::Ada
 
 }  // namespace
 
+Batch make_batch(const std::vector<std::int64_t>& ids, std::int64_t rows, std::int64_t T, std::int64_t live) {
+  if (static_cast<std::int64_t>(ids.size()) != rows * (T + 1) || live < 0 || live > rows * T)
+    throw std::invalid_argument("make_batch: need rows * (T + 1) ids and 0 <= live <= rows * T");
+  // from_blob does not own ids: clone. x and y are clones too, never views of
+  // one buffer: with one row, narrow(...).contiguous() would return a view, and
+  // masking y's tail would then write -1 into x (an invalid token id).
+  auto all = torch::from_blob(const_cast<std::int64_t*>(ids.data()), {rows, T + 1}, torch::kInt64);  // (rows, T+1)
+  Batch b{all.narrow(1, 0, T).clone(), all.narrow(1, 1, T).clone()};  // (rows, T) each
+  if (live < rows * T) b.y.view({-1}).narrow(0, live, rows * T - live).fill_(-1);
+  return b;
+}
+
 std::string restart_path(const std::string& checkpoint) { return checkpoint + ".resume"; }
 
 GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train) {
@@ -116,9 +117,9 @@ double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec
   return min_lr + 0.5 * (peak - min_lr) * (1.0 + std::cos(M_PI * progress));
 }
 
-LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train, std::uint64_t sweep_seed) {
+LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
+                      std::uint64_t sweep_seed) {
   torch::NoGradGuard no_grad;
-  model->eval();
   Corpus heldout(tasks, train, sweep_seed, Split::Eval);
   const std::int64_t T = train.seq_len;
   const std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
@@ -127,7 +128,7 @@ LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpe
   for (std::int64_t done = 0; done < n_seq;) {
     const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
     Batch b = next_batch(heldout, rows, T, rows * T);
-    auto logits = model->forward(b.x);  // (rows, T, V)
+    auto logits = model.forward(b.x);  // (rows, T, V)
     auto per_seq = torch::nn::functional::cross_entropy(
                        logits.reshape({-1, logits.size(-1)}), b.y.reshape({-1}),
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone))
@@ -228,7 +229,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   r.steps = steps;
   r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
   r.train_loss = summarise(tail_losses, tail_tokens);
-  r.eval_loss = heldout_loss(model, tasks, train, sweep_seed);
+  r.eval_loss = heldout_loss(as_language_model(model), tasks, train, sweep_seed);
   if (!std::isfinite(r.eval_loss.mean)) throw TrainingDiverged("training diverged: held-out loss is not finite");
   if (!checkpoint.empty()) {
     std::filesystem::create_directories(std::filesystem::path(checkpoint).parent_path());

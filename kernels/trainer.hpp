@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/gpt.hpp"
+#include "kernels/language_model.hpp"
 #include "kernels/tasks.hpp"
 #include "orchestrator/spec.hpp"
 
@@ -62,8 +63,17 @@ GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train);
 // cosine decay to peak * min_lr_ratio.
 double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec& train);
 
+// A (rows, T+1) window of the token stream as inputs x = columns [0, T) and
+// targets y = columns [1, T], each its own (rows, T) int64 tensor. Only the first
+// `live` target positions count; the rest are -1 (ignored by lm_loss), so the
+// last step of a run trains on exactly the tokens that remain.
+struct Batch {
+  torch::Tensor x, y;  // (rows, T) int64 each
+};
+Batch make_batch(const std::vector<std::int64_t>& ids, std::int64_t rows, std::int64_t T, std::int64_t live);
+
 // Mean held-out loss over train.eval_loss_tokens tokens.
-LossStat heldout_loss(GPT& model, const std::vector<Task>& tasks, const TrainSpec& train,
+LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
                       std::uint64_t sweep_seed);
 
 // Trains and, when `checkpoint` is non-empty, saves the weights there. With a

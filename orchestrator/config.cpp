@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -26,17 +27,33 @@ using Keys = std::vector<std::string_view>;
 const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
-const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr"};
-const Keys kAdditionKeys = {"kind", "digits"};
-const Keys kModularKeys = {"kind", "digits", "modulus"};
+const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "torchscript", "n_params", "tokenizer"};
+const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
+const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer"};
+// Every key some task kind takes; a key here that the table's kind does not take
+// is "not allowed for kind", anything else an unknown key.
+const Keys kAnyTaskKeys = {"kind",       "digits",  "digits_b", "modulus",       "min_length",
+                           "max_length", "options", "symbols",  "fact_fraction", "scoring"};
+Keys task_keys(TaskKind k) {
+  switch (k) {
+    case TaskKind::Addition: return {"kind", "digits"};
+    case TaskKind::Multiplication: return {"kind", "digits", "digits_b"};
+    case TaskKind::Modular: return {"kind", "digits", "modulus"};
+    case TaskKind::Unscramble: return {"kind", "min_length", "max_length"};
+    case TaskKind::Largest: return {"kind", "digits", "options", "scoring"};
+    case TaskKind::Redefine: return {"kind", "symbols", "fact_fraction"};
+    case TaskKind::Negation: return {"kind", "symbols", "options", "fact_fraction", "scoring"};
+  }
+  return {};
+}
 const Keys kTrainKeys = {"seq_len",      "batch_size",   "lr",           "min_lr_ratio",
                          "warmup_steps", "weight_decay", "beta1",        "beta2",
-                         "grad_clip",    "cot_fraction", "filler_fraction", "eval_loss_tokens",
-                         "checkpoint_every"};
+                         "grad_clip",    "cot_fraction", "filler_fraction", "instruction_fraction",
+                         "eval_loss_tokens", "checkpoint_every"};
 const Keys kEvalKeys = {"examples", "few_shot_k", "batch_size"};
 
-constexpr PromptStyle kPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot};
-constexpr TaskKind kKinds[] = {TaskKind::Addition, TaskKind::Modular};
+constexpr const auto& kPrompts = kAllPrompts;
+constexpr const auto& kKinds = kAllTaskKinds;
 
 constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
@@ -93,7 +110,7 @@ std::string shortened(std::string_view s) {
   return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
 }
 
-std::string quoted(std::string_view full) {
+std::string toml_quoted(std::string_view full) {
   const std::string s = shortened(full);
   std::string out = "\"";
   for (char c : s) {
@@ -131,7 +148,7 @@ bool is_name(std::string_view s) {
 
 // Dotted key path as TOML would spell it: keys that are not bare are quoted.
 std::string key_path(const std::string& parent, std::string_view key) {
-  std::string k = is_bare_key(key) ? std::string(key) : quoted(key);
+  std::string k = is_bare_key(key) ? std::string(key) : toml_quoted(key);
   return parent.empty() ? k : parent + "." + k;
 }
 
@@ -273,7 +290,7 @@ class Loader {
   void check_name(std::string_view name, const toml::source_region& at, const std::string& path) const {
     if (!is_name(name))
       fail(at, path, "expected a name of 1.." + std::to_string(kMaxNameLength) + " characters from [A-Za-z0-9_.-], got " +
-                         quoted(name));
+                         toml_quoted(name));
   }
 
   // Optional keys: `out` keeps its default when the key is absent; returns the node if present.
@@ -324,11 +341,32 @@ class Loader {
 
   ModelSpec read_model(const toml::table& t, const std::string& p, std::string name) const {
     check_keys(t, p, kModelKeys);
+    ModelSpec m;
+    m.name = std::move(name);
+    if (const toml::node* ts = t.get("torchscript")) {
+      // A model sweep did not train: its shape keys make no sense here.
+      for (const auto& [key, node] : in_file_order(t))
+        if (std::find(kGptModelKeys.begin(), kGptModelKeys.end(), key->str()) != kGptModelKeys.end())
+          fail(key->source(), key_path(p, key->str()),
+               "not allowed with torchscript (expected one of: " + join(kTorchscriptModelKeys) + ")");
+      const std::string& file = to_str(*ts, key_path(p, "torchscript"));
+      if (file.empty()) fail(ts->source(), key_path(p, "torchscript"), "expected a non-empty path");
+      m.torchscript = relative_to_file(file_, file);
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(m.torchscript, ec))
+        fail(ts->source(), key_path(p, "torchscript"), "expected an existing TorchScript file, got " + toml_quoted(file) +
+                                                          " (" + m.torchscript + " not found)");
+      m.n_params = to_int(need(t, p, "n_params"), key_path(p, "n_params"), 1, kNoMax);
+      if (const toml::node* tok = t.get("tokenizer")) m.tokenizer = to_enum(*tok, key_path(p, "tokenizer"), kAllTokenizers);
+      return m;
+    }
+    for (std::string_view key : {"n_params", "tokenizer"})
+      if (auto it = t.find(key); it != t.end())
+        fail(it->first.source(), key_path(p, key), "allowed only with torchscript (expected one of: " +
+                                                        join(kGptModelKeys) + ", or torchscript, n_params, tokenizer)");
     const toml::node& n_layer = need(t, p, "n_layer");
     const toml::node& d_model = need(t, p, "d_model");
     const toml::node& n_head = need(t, p, "n_head");
-    ModelSpec m;
-    m.name = std::move(name);
     m.n_layer = static_cast<int>(to_int(n_layer, key_path(p, "n_layer"), 1, 64));
     m.d_model = static_cast<int>(to_int(d_model, key_path(p, "d_model"), 1, 8192));
     m.n_head = static_cast<int>(to_int(n_head, key_path(p, "n_head"), 1, kIntMax));
@@ -339,6 +377,8 @@ class Loader {
     get_float(t, p, "lr", kPositive, m.lr);
     return m;
   }
+
+  // A path in the grid file is relative to the grid file's folder.
 
   void read_tasks(const toml::table& t, std::vector<TaskSpec>& tasks) const {
     for (const auto& [key, node] : in_file_order(t)) {
@@ -354,21 +394,58 @@ class Loader {
       if (s == to_string(k)) return k;
     fail(n.source(), path,
          "expected one of: " + join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ", got " +
-             quoted(s));
+             toml_quoted(s));
+  }
+
+  template <class E, std::size_t N>
+  E to_enum(const toml::node& n, const std::string& path, const E (&values)[N]) const {
+    const std::string& s = to_str(n, path);
+    for (E v : values)
+      if (s == to_string(v)) return v;
+    fail(n.source(), path,
+         "expected one of: " + join(values, [](E v) { return std::string(to_string(v)); }) + ", got " + toml_quoted(s));
   }
 
   TaskSpec read_task(const toml::table& t, const std::string& p, std::string name) const {
     TaskSpec task;
     task.name = std::move(name);
     task.kind = to_kind(need(t, p, "kind"), key_path(p, "kind"));
-    if (task.kind == TaskKind::Addition)
-      if (auto it = t.find("modulus"); it != t.end())
-        fail(it->first.source(), key_path(p, "modulus"),
-             "not allowed for kind \"addition\" (expected one of: " + join(kAdditionKeys) + ")");
-    check_keys(t, p, task.kind == TaskKind::Addition ? kAdditionKeys : kModularKeys);
+    const Keys allowed = task_keys(task.kind);
+    for (const auto& [key, node] : in_file_order(t)) {
+      if (std::find(allowed.begin(), allowed.end(), key->str()) != allowed.end()) continue;
+      if (std::find(kAnyTaskKeys.begin(), kAnyTaskKeys.end(), key->str()) != kAnyTaskKeys.end())
+        fail(key->source(), key_path(p, key->str()),
+             std::string("not allowed for kind ") + toml_quoted(to_string(task.kind)) + " (expected one of: " +
+                 join(allowed) + ")");
+      fail(key->source(), key_path(p, key->str()), "unknown key (expected one of: " + join(allowed) + ")");
+    }
     get_int(t, p, "digits", 1, 9, task.digits);
-    if (task.kind == TaskKind::Modular) get_int(t, p, "modulus", 2, 1000000, task.modulus);
+    get_int(t, p, "digits_b", 1, 9, task.digits_b);
+    get_int(t, p, "modulus", 2, 1000000, task.modulus);
+    get_int(t, p, "min_length", 2, 15, task.min_length);
+    if (const toml::node* n = t.get("max_length")) {
+      task.max_length = static_cast<int>(to_int(*n, key_path(p, "max_length"), task.min_length, 15));
+    } else if (task.max_length < task.min_length) {
+      fail(t.get("min_length")->source(), key_path(p, "min_length"),
+           "expected an integer <= max_length (" + std::to_string(task.max_length) + "), got " +
+               std::to_string(task.min_length));
+    }
+    if (task.kind == TaskKind::Largest) {
+      const std::int64_t space = static_cast<std::int64_t>(pow10_int(task.digits));
+      get_int(t, p, "options", 2, std::min<std::int64_t>(10, space), task.options);
+    } else {
+      get_int(t, p, "options", 2, 8, task.options);  // negation: colours
+    }
+    get_int(t, p, "symbols", 2, 980, task.symbols);
+    get_float(t, p, "fact_fraction", kUnitHalfOpen, task.fact_fraction);
+    if (const toml::node* n = t.get("scoring")) task.scoring = to_enum(*n, key_path(p, "scoring"), kAllScorings);
     return task;
+  }
+
+  static std::int64_t pow10_int(int n) {
+    std::int64_t x = 1;
+    for (int i = 0; i < n; ++i) x *= 10;
+    return x;
   }
 
   void read_train(const toml::table& t, TrainSpec& s) const {
@@ -386,6 +463,7 @@ class Loader {
     get_float(t, p, "grad_clip", kNonNegative, s.grad_clip);
     get_float(t, p, "cot_fraction", kUnit, s.cot_fraction);
     get_float(t, p, "filler_fraction", kUnitHalfOpen, s.filler_fraction);
+    get_float(t, p, "instruction_fraction", kUnit, s.instruction_fraction);
     const toml::node* eval_tokens = get_int(t, p, "eval_loss_tokens", 1, kIntMax, s.eval_loss_tokens);
     if (eval_tokens && s.eval_loss_tokens < s.seq_len)
       fail(eval_tokens->source(), key_path(p, "eval_loss_tokens"),
@@ -438,9 +516,9 @@ class Loader {
         const std::string defined =
             spec.models.empty() ? "no [model.NAME] tables are defined"
                                 : "defined models: " + join(spec.models, [](const ModelSpec& m) { return m.name; });
-        fail(models[i].source(), path, "unknown model " + quoted(name) + " (" + defined + ")");
+        fail(models[i].source(), path, "unknown model " + toml_quoted(name) + " (" + defined + ")");
       }
-      add_unique(g.model, static_cast<int>(it - spec.models.begin()), models, i, path, quoted(name));
+      add_unique(g.model, static_cast<int>(it - spec.models.begin()), models, i, path, toml_quoted(name));
     }
 
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -456,9 +534,9 @@ class Loader {
                                     [&](PromptStyle p) { return name == to_string(p); });
       if (it == std::end(kPrompts))
         fail(prompts[i].source(), path,
-             "unknown prompt " + quoted(name) + " (expected one of: " +
+             "unknown prompt " + toml_quoted(name) + " (expected one of: " +
                  join(kPrompts, [](PromptStyle p) { return std::string(to_string(p)); }) + ")");
-      add_unique(g.prompt, *it, prompts, i, path, quoted(name));
+      add_unique(g.prompt, *it, prompts, i, path, toml_quoted(name));
     }
 
     const std::size_t n_defined = spec.tasks.size();
@@ -477,7 +555,7 @@ class Loader {
                              : join(std::vector<TaskSpec>(spec.tasks.begin(), spec.tasks.begin() + n_defined),
                                     [](const TaskSpec& task) { return task.name; });
           fail(tasks[i].source(), path,
-               "unknown task " + quoted(name) + " (defined tasks: " + defined + "; built-in kinds: " +
+               "unknown task " + toml_quoted(name) + " (defined tasks: " + defined + "; built-in kinds: " +
                    join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ")");
         }
         TaskSpec builtin;
@@ -485,7 +563,7 @@ class Loader {
         builtin.kind = *kind;
         spec.tasks.push_back(builtin);
       }
-      add_unique(g.task, static_cast<int>(index), tasks, i, path, quoted(name));
+      add_unique(g.task, static_cast<int>(index), tasks, i, path, toml_quoted(name));
     }
 
     const double points = static_cast<double>(g.model.size()) * static_cast<double>(g.data_tokens.size()) *

@@ -12,8 +12,22 @@ namespace {
 
 std::string task_config(const TaskSpec& t) {
   std::ostringstream os;
-  os << t.name << "(" << to_string(t.kind) << ",digits=" << t.digits;
-  if (t.kind == TaskKind::Modular) os << ",modulus=" << t.modulus;
+  os.precision(17);
+  os << t.name << "(" << to_string(t.kind);
+  switch (t.kind) {
+    case TaskKind::Addition: os << ",digits=" << t.digits; break;
+    case TaskKind::Multiplication: os << ",digits=" << t.digits << ",digits_b=" << t.digits_b; break;
+    case TaskKind::Modular: os << ",digits=" << t.digits << ",modulus=" << t.modulus; break;
+    case TaskKind::Unscramble: os << ",min_length=" << t.min_length << ",max_length=" << t.max_length; break;
+    case TaskKind::Largest:
+      os << ",digits=" << t.digits << ",options=" << t.options << ",scoring=" << to_string(t.scoring);
+      break;
+    case TaskKind::Redefine: os << ",symbols=" << t.symbols << ",fact_fraction=" << t.fact_fraction; break;
+    case TaskKind::Negation:
+      os << ",symbols=" << t.symbols << ",options=" << t.options << ",fact_fraction=" << t.fact_fraction
+         << ",scoring=" << to_string(t.scoring);
+      break;
+  }
   return os.str() + ")";
 }
 
@@ -26,12 +40,24 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
   const TrainSpec& t = spec.train;
   std::ostringstream os;
   os.precision(17);
+  if (m.external()) {
+    // Nothing is trained: the run only scores the held-out corpus.
+    os << "seed=" << spec.seed << ";model=" << m.name << ";torchscript=" << m.torchscript << ";n_params=" << m.n_params
+       << ";tokenizer=" << to_string(m.tokenizer) << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len
+       << ";filler_fraction=" << t.filler_fraction << ";cot_fraction=" << t.cot_fraction
+       << ";instruction_fraction=" << t.instruction_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens
+       << ";corpus=";
+    for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
+      os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
+    return os.str();
+  }
   os << "seed=" << spec.seed << ";model=" << m.name << ";n_layer=" << m.n_layer << ";d_model=" << m.d_model
      << ";n_head=" << m.n_head << ";lr=" << (m.lr > 0 ? m.lr : t.lr) << ";data_tokens=" << data_tokens
      << ";seq_len=" << t.seq_len << ";batch_size=" << t.batch_size << ";min_lr_ratio=" << t.min_lr_ratio
      << ";warmup_steps=" << t.warmup_steps << ";weight_decay=" << t.weight_decay << ";beta1=" << t.beta1
      << ";beta2=" << t.beta2 << ";grad_clip=" << t.grad_clip << ";cot_fraction=" << t.cot_fraction
-     << ";filler_fraction=" << t.filler_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
+     << ";filler_fraction=" << t.filler_fraction << ";instruction_fraction=" << t.instruction_fraction
+     << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
   for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
     os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
   return os.str();
@@ -52,7 +78,10 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   plan.points.reserve(runs * spec.grid.prompt.size() * spec.grid.task.size());
   for (int m : spec.grid.model) {
     const ModelSpec& model = spec.models[m];
-    for (std::int64_t d : spec.grid.data_tokens) {
+    // A TorchScript model was trained elsewhere: one eval-only run, data_tokens 0.
+    const std::vector<std::int64_t> data =
+        model.external() ? std::vector<std::int64_t>{0} : spec.grid.data_tokens;
+    for (std::int64_t d : data) {
       TrainRun run;
       if (options.configs) {
         run.config = run_config(spec, m, d);
@@ -60,7 +89,8 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
       }
       run.model = m;
       run.data_tokens = d;
-      run.n_params = gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
+      run.n_params = model.external() ? model.n_params
+                                      : gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
       run.train_flops = 6.0 * static_cast<double>(run.n_params) * static_cast<double>(d);
       const int r = static_cast<int>(plan.runs.size());
       plan.runs.push_back(run);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <cstdio>
 #include <ctime>
 #include <deque>
@@ -311,7 +312,9 @@ class Master {
 
   std::string checkpoint(int run) const {
     const TrainRun& r = plan_.runs[run];
-    return checkpoint_path(opt_.out, spec_.models[r.model].name, r.data_tokens, r.run_id);
+    const ModelSpec& m = spec_.models[r.model];
+    if (m.external()) return m.torchscript;  // eval loads the user's file; nothing is saved
+    return checkpoint_path(opt_.out, m.name, r.data_tokens, r.run_id);
   }
 
   void dispatch() {
@@ -435,9 +438,13 @@ class Master {
             row.value = m.value;
             row.std_err = m.std_err;
             row.n_examples = m.n;
+            row.random_baseline = m.random_baseline;
             rows.push_back(row);
           }
           store_.append(rows);
+          if (r.job.kind == JobKind::Eval)
+            store_.append_example({base.point_id, base.model, base.data_tokens, base.prompt, base.task,
+                                   r.example.context, r.example.target, r.example.output});
           if (r.job.kind == JobKind::Train) store_.append_run(run_row(r));
           has_metrics_.insert(base.point_id);
         }
@@ -496,6 +503,8 @@ class Master {
     row.data_tokens = run.data_tokens;
     row.train_flops = run.train_flops;
     row.steps = r.steps;
+    // A TorchScript model trains nothing here: no train_loss (NaN).
+    if (m.external()) row.train_loss = std::numeric_limits<double>::quiet_NaN();
     for (const auto& v : r.metrics) (v.name == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
     row.tokens_per_s = r.tokens_per_s;
     row.peak_rss_bytes = r.peak_rss_bytes;

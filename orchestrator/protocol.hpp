@@ -51,6 +51,12 @@ struct MetricValue {
   double value = 0.0;
   double std_err = 0.0;
   std::int64_t n = 0;
+  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/metrics.hpp)
+};
+
+// The first eval example of a point as the model saw it (eval jobs only).
+struct ExampleText {
+  std::string context, target, output;
 };
 
 // How a job ended on its worker.
@@ -69,6 +75,7 @@ struct ResultMsg {
   std::int64_t n_params = 0;
   double seconds = 0.0;
   std::vector<MetricValue> metrics;
+  ExampleText example;  // eval jobs only
   // Train jobs only:
   std::int64_t steps = 0;
   double tokens_per_s = 0.0;
@@ -160,7 +167,8 @@ inline std::string encode(const ResultMsg& m) {
   Writer w;
   w.put(m.job.kind).put(m.job.index).put(m.outcome).put(m.error).put(m.n_params).put(m.seconds);
   w.put<std::uint64_t>(m.metrics.size());
-  for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n);
+  for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n).put(v.random_baseline);
+  w.put(m.example.context).put(m.example.target).put(m.example.output);
   w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
   return w.take();
 }
@@ -181,8 +189,12 @@ inline ResultMsg decode_result(const std::string& bytes) {
     v.value = r.get<double>();
     v.std_err = r.get<double>();
     v.n = r.get<std::int64_t>();
+    v.random_baseline = r.get<double>();
     m.metrics.push_back(std::move(v));
   }
+  m.example.context = r.get_string();
+  m.example.target = r.get_string();
+  m.example.output = r.get_string();
   m.steps = r.get<std::int64_t>();
   m.tokens_per_s = r.get<double>();
   m.peak_rss_bytes = r.get<std::int64_t>();

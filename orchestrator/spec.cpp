@@ -11,6 +11,7 @@ const char* to_string(PromptStyle p) {
     case PromptStyle::ZeroShot: return "zero_shot";
     case PromptStyle::FewShot: return "few_shot";
     case PromptStyle::Cot: return "cot";
+    case PromptStyle::Instruction: return "instruction";
   }
   return "?";
 }
@@ -18,7 +19,27 @@ const char* to_string(PromptStyle p) {
 const char* to_string(TaskKind k) {
   switch (k) {
     case TaskKind::Addition: return "addition";
+    case TaskKind::Multiplication: return "multiplication";
     case TaskKind::Modular: return "modular";
+    case TaskKind::Unscramble: return "unscramble";
+    case TaskKind::Largest: return "largest";
+    case TaskKind::Redefine: return "redefine";
+    case TaskKind::Negation: return "negation";
+  }
+  return "?";
+}
+
+const char* to_string(Scoring s) {
+  switch (s) {
+    case Scoring::Loglikelihood: return "loglikelihood";
+    case Scoring::Generation: return "generation";
+  }
+  return "?";
+}
+
+const char* to_string(Tokenizer t) {
+  switch (t) {
+    case Tokenizer::Bytes: return "bytes";
   }
   return "?";
 }

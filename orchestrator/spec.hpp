@@ -10,12 +10,28 @@
 
 namespace sweep {
 
-enum class PromptStyle { ZeroShot, FewShot, Cot };
-enum class TaskKind { Addition, Modular };
+enum class PromptStyle { ZeroShot, FewShot, Cot, Instruction };
+enum class TaskKind { Addition, Multiplication, Modular, Unscramble, Largest, Redefine, Negation };
+// How a multiple-choice task is scored: by comparing the log-likelihood of each
+// option, or by generating the answer and grading it like any other task.
+enum class Scoring { Loglikelihood, Generation };
+// How a TorchScript model's text becomes tokens; only bytes so far.
+enum class Tokenizer { Bytes };
 
 // Canonical spellings used in grid files and in the store.
 const char* to_string(PromptStyle p);
 const char* to_string(TaskKind k);
+const char* to_string(Scoring s);
+const char* to_string(Tokenizer t);
+
+// Every value of each enum, in declaration order (loaders, messages, tests).
+inline constexpr PromptStyle kAllPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot,
+                                              PromptStyle::Instruction};
+inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition,   TaskKind::Multiplication, TaskKind::Modular,
+                                             TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
+                                             TaskKind::Negation};
+inline constexpr Scoring kAllScorings[] = {Scoring::Loglikelihood, Scoring::Generation};
+inline constexpr Tokenizer kAllTokenizers[] = {Tokenizer::Bytes};
 
 struct ModelSpec {
   std::string name;  // key of its [model.NAME] table
@@ -24,13 +40,27 @@ struct ModelSpec {
   int n_head = 0;
   double lr = 0.0;  // 0: use train.lr
   int ranks_per_job = 1;  // ranks one job of this model needs at once (scheduler groups); not a grid-file key yet
+  // A model sweep did not train: a TorchScript file (forward: (B, T) int64 ->
+  // (B, T, V) logits), resolved against the grid file's folder. Its points are
+  // eval-only; n_layer, d_model and n_head stay 0.
+  std::string torchscript;
+  std::int64_t n_params = 0;  // declared parameter count (torchscript models)
+  Tokenizer tokenizer = Tokenizer::Bytes;
+  bool external() const { return !torchscript.empty(); }
 };
 
 struct TaskSpec {
   std::string name;  // key of its [task.NAME] table, or the built-in kind name
   TaskKind kind = TaskKind::Addition;
-  int digits = 2;      // operand digits (addition, modular)
+  int digits = 2;      // operand digits (addition, modular, largest); first operand (multiplication)
+  int digits_b = 1;    // multiplication: digits of the second operand
   int modulus = 7;     // modular: (a * b) mod modulus
+  int min_length = 3;  // unscramble: word lengths
+  int max_length = 5;
+  int options = 4;     // largest: numbers to choose from; negation: attributes (colours)
+  int symbols = 50;    // redefine, negation: named symbols the corpus states facts about
+  double fact_fraction = 0.5;  // redefine, negation: share of the task's corpus lines that state a fact
+  Scoring scoring = Scoring::Loglikelihood;  // largest, negation (multiple choice)
 };
 
 struct TrainSpec {
@@ -45,6 +75,7 @@ struct TrainSpec {
   double grad_clip = 1.0;       // global L2 norm; 0 disables
   double cot_fraction = 0.3;    // share of task examples written with worked steps
   double filler_fraction = 0.1; // share of corpus lines that are filler prose
+  double instruction_fraction = 0.1; // share of task examples preceded by the task's instruction line
   int eval_loss_tokens = 16384; // held-out corpus tokens scored for eval_loss
   int checkpoint_every = 200;   // steps between restart points of a run; 0: none
 };

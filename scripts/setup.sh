@@ -16,6 +16,8 @@ packages=(
   clang-14 libclang-rt-14-dev              # scripts/run_sanitized_tests.sh: ASan/UBSan build, libFuzzer targets
   libnlopt-dev                             # sweep analyze: L-BFGS for the scaling-law fits (C API)
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
+  python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
+  wamerican                                # /usr/share/dict/words: the unscramble task's word list
 )
 
 missing=()

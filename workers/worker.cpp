@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <exception>
 
 #include "kernels/evaluate.hpp"
@@ -20,6 +21,9 @@ std::vector<Task> grid_tasks(const SweepSpec& spec) {
   for (int t : spec.grid.task) tasks.emplace_back(spec.tasks[t], spec.seed);
   return tasks;
 }
+
+// Random baseline of a loss: a uniform byte model, ln 256 nats/token.
+const double kUniformLoss = std::log(256.0);
 
 std::int64_t peak_rss_bytes() {
   rusage u{};
@@ -94,30 +98,45 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
   if (job.job.kind == JobKind::Train) {
     const TrainRun& run = plan.runs.at(static_cast<std::size_t>(job.job.index));
     if (run.run_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
-    CurveStream curves(tx, job.job.index, job.attempt);
-    const TrainResult t = train_model(
-        spec.models[run.model], spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
-        [&](const StepLog& s) { curves.add(s); }, 10,
-        [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
-    curves.send(t.seconds);
-    r.n_params = t.n_params;
-    r.steps = t.steps;
-    r.tokens_per_s = t.tokens_per_s;
-    r.peak_rss_bytes = peak_rss_bytes();
-    r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens},
-                 {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens}};
+    const ModelSpec& model = spec.models[run.model];
+    if (model.external()) {
+      // A model sweep did not train: nothing to train; its "run" checks that the
+      // file loads and scores the held-out corpus, so /runs holds its eval_loss.
+      const LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params);
+      const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed);
+      r.n_params = model.n_params;
+      r.peak_rss_bytes = peak_rss_bytes();
+      r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, kUniformLoss}};
+    } else {
+      CurveStream curves(tx, job.job.index, job.attempt);
+      const TrainResult t = train_model(
+          model, spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
+          [&](const StepLog& s) { curves.add(s); }, 10,
+          [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
+      curves.send(t.seconds);
+      r.n_params = t.n_params;
+      r.steps = t.steps;
+      r.tokens_per_s = t.tokens_per_s;
+      r.peak_rss_bytes = peak_rss_bytes();
+      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, kUniformLoss},
+                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, kUniformLoss}};
+    }
   } else {
     const EvalPoint& point = plan.points.at(static_cast<std::size_t>(job.job.index));
     if (point.point_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
     const TrainRun& run = plan.runs[point.run];
-    GPT model = load_model(spec.models[run.model], spec.train, job.checkpoint);
+    const ModelSpec& spec_model = spec.models[run.model];
+    const LanguageModel model =
+        spec_model.external() ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params)
+                              : as_language_model(load_model(spec_model, spec.train, job.checkpoint));
     const Task task(spec.tasks[point.task], spec.seed);
     const EvalResult e = evaluate(model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed, [&] {
       if (watch.stop_requested()) throw JobStopped("eval stopped");
     });
-    r.n_params = model->n_params();
-    r.metrics = {{"exact_match", e.exact_match.mean, e.exact_match.std_err, e.exact_match.n},
-                 {"logprob", e.logprob.mean, e.logprob.std_err, e.logprob.n}};
+    r.n_params = model.n_params;
+    for (const EvalMetric& m : e.metrics)
+      r.metrics.push_back({m.name, m.stat.mean, m.stat.std_err, m.stat.n, m.random_baseline});
+    r.example = {e.example_context, e.example_target, e.example_output};
   }
   r.outcome = Outcome::Ok;
   r.seconds = watch.seconds();

@@ -7,17 +7,25 @@
         df = sweepstore.frame(f, "metrics")
 
 Byte-string columns come back decoded as str; the /points status enum as its name.
+Tables: metrics (every metric with stderr, n_examples and random_baseline),
+points, runs, curves, errors, and examples (the rendered prompt of each eval
+point's first example). A store of another schema_version is refused.
 """
 import contextlib
 
 import h5py
 import pandas as pd
 
+SCHEMA_VERSION = 3
 STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged", 6: "timeout"}
 
 
 def frame(f, name):
     """The dataset `name` of an open h5py.File as a DataFrame with str columns."""
+    version = int(f.attrs.get("schema_version", -1))
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"{f.filename}: schema_version {version}, this reader reads {SCHEMA_VERSION} "
+                         f"(see hdf5_schema/SCHEMA.md)")
     ds = f[name]
     if hasattr(ds, "refresh") and f.swmr_mode:
         ds.refresh()

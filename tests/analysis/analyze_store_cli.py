@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 
+import h5py
+
 sweep, store = sys.argv[1], sys.argv[2]
 VERDICTS = {"flat", "smooth_positive", "emergent", "inverse", "u_shaped", "inverted_u"}
 
@@ -35,13 +37,18 @@ for key in ["chinchilla", "power_laws", "verdicts", "crossovers", "artefacts", "
 assert found["chinchilla"] is None and any("Chinchilla" in n for n in found["notes"]), found["notes"]
 assert found["loss_metric"] == "eval_loss" and len(found["loss_points"]) == 4, found["loss_points"]
 curves = {(v["task"], v["prompt"], v["metric"], v["axis"]) for v in found["verdicts"]}
-expected = {(t, p, m, a) for t in ["add2", "mod7"] for p in ["zero_shot", "cot"]
-            for m in ["exact_match", "logprob"] for a in ["params", "flops"]}
+# One curve per (task, prompt, metric) the store holds, on both axes.
+with h5py.File(store, "r") as f:
+    m = f["metrics"][()]
+evals = m[m["task"] != b""]
+expected = {(r["task"].decode(), r["prompt"].decode(), r["metric"].decode(), a) for r in evals for a in ["params", "flops"]}
+em_baseline = {(r["task"].decode(), r["prompt"].decode()): r["random_baseline"] for r in evals if r["metric"] == b"exact_match"}
 assert curves == expected, sorted(curves ^ expected)
 for v in found["verdicts"]:
     assert v["verdict"] in VERDICTS, v
     assert len(v["points"]) == (2 if v["axis"] == "params" else 4), v
     if v["metric"] == "exact_match":
-        assert v["baseline"] == 0 and v["baseline_source"] == "default_zero", v
+        assert v["baseline_source"] == "column", v  # the store's random_baseline column
+        assert abs(v["baseline"] - em_baseline[(v["task"], v["prompt"])]) < 1e-9, v  # JSON keeps 10 digits
 assert digest(store) == before, "sweep analyze changed the store"
 print("analyze_store_cli: ok,", len(found["verdicts"]), "verdicts")

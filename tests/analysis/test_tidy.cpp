@@ -111,8 +111,9 @@ TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
   sweep::store::Provenance prov;
   prov.sweep_name = "t";
   auto store = sweep::store::Store::create(p.string(), prov, {}, false);
-  store.append({metric("xs", 1000, 5000, "", "", "eval_loss", 3.2),
-                metric("xs", 1000, 5000, "cot", "add2", "exact_match", 0.25)});
+  auto em = metric("xs", 1000, 5000, "cot", "add2", "exact_match", 0.25);
+  em.random_baseline = 0.01;
+  store.append({metric("xs", 1000, 5000, "", "", "eval_loss", 3.2), em});
   store.flush();
   const auto rows = read_store_metrics(p.string());  // the writer is still open (SWMR)
   ASSERT_EQ(rows.size(), 2u);
@@ -123,7 +124,7 @@ TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
   EXPECT_DOUBLE_EQ(rows[1].flops, 6.0 * 1000 * 5000);
   EXPECT_EQ(rows[1].n_examples, 100);
   EXPECT_DOUBLE_EQ(rows[1].std_err, 0.01);
-  EXPECT_TRUE(std::isnan(rows[1].random_baseline));  // schema_version 2 has no such column
+  EXPECT_DOUBLE_EQ(rows[1].random_baseline, 0.01);  // the schema_version 3 column
 }
 
 TEST(TidyStore, ReadsARandomBaselineColumnWhenTheStoreHasOne) {

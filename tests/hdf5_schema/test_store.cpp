@@ -1,7 +1,9 @@
-// Tests of the HDF5 results store (hdf5_schema/store.hpp, schema_version 2).
+// Tests of the HDF5 results store (hdf5_schema/store.hpp, schema_version 3).
 #include "hdf5_schema/store.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <hdf5.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +40,7 @@
 namespace fs = std::filesystem;
 using sweep::store::CurveRow;
 using sweep::store::ErrorRow;
+using sweep::store::ExampleRow;
 using sweep::store::MetricRow;
 using sweep::store::PointRow;
 using sweep::store::Provenance;
@@ -109,6 +112,7 @@ MetricRow metric_row(std::int64_t i) {
   r.std_err = 1e-3 / (1.0 + static_cast<double>(i));
   r.n_examples = 100 + i;
   r.train_flops = 6.0 * static_cast<double>(r.n_params) * static_cast<double>(r.data_tokens);
+  r.random_baseline = i % 2 ? 1.0 / 199 : std::log(256.0);
   return r;
 }
 
@@ -187,6 +191,7 @@ void expect_same(const MetricRow& a, const MetricRow& b, std::size_t i) {
   EXPECT_EQ(a.std_err, b.std_err);
   EXPECT_EQ(a.n_examples, b.n_examples);
   EXPECT_EQ(a.train_flops, b.train_flops);
+  EXPECT_EQ(a.random_baseline, b.random_baseline);
 }
 
 void expect_same(const std::vector<MetricRow>& want, const std::vector<MetricRow>& got) {
@@ -729,7 +734,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   std::int32_t version = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
                                &version));
-  EXPECT_EQ(version, 2);
+  EXPECT_EQ(version, 3);
   std::int32_t sessions = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "sessions", H5T_STD_I32LE, H5T_NATIVE_INT32, &sessions));
   EXPECT_EQ(sessions, 1);
@@ -767,7 +772,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   }
 }
 
-TEST(Store, DatasetsHaveSchemaVersion2Layout) {
+TEST(Store, DatasetsHaveSchemaVersion3Layout) {
   TempDir dir;
   const std::string path = dir.file("layout.h5");
   { Store s = Store::create(path, sample_provenance(), point_rows(3)); }
@@ -779,7 +784,7 @@ TEST(Store, DatasetsHaveSchemaVersion2Layout) {
   EXPECT_GE(info.super.version, 3u);
   H5G_info_t root;
   ASSERT_GE(H5Gget_info(file.id, &root), 0);
-  EXPECT_EQ(root.nlinks, 5u);  // metrics, errors, points, runs, curves
+  EXPECT_EQ(root.nlinks, 6u);  // metrics, errors, points, runs, curves, examples
 
   expect_table_layout(file.id, "metrics",
                       {{"point_id", H5T_INTEGER, 8},
@@ -792,7 +797,8 @@ TEST(Store, DatasetsHaveSchemaVersion2Layout) {
                        {"value", H5T_FLOAT, 8},
                        {"stderr", H5T_FLOAT, 8},
                        {"n_examples", H5T_INTEGER, 8},
-                       {"train_flops", H5T_FLOAT, 8}},
+                       {"train_flops", H5T_FLOAT, 8},
+                       {"random_baseline", H5T_FLOAT, 8}},
                       1024);
   expect_table_layout(file.id, "errors",
                       {{"point_id", H5T_INTEGER, 8},
@@ -848,6 +854,44 @@ TEST(Store, DatasetsHaveSchemaVersion2Layout) {
                        {"grad_norm", H5T_FLOAT, 8},
                        {"wall_seconds", H5T_FLOAT, 8}},
                       4096);
+  expect_table_layout(file.id, "examples",
+                      {{"point_id", H5T_INTEGER, 8},
+                       {"model", H5T_STRING, 32},
+                       {"data_tokens", H5T_INTEGER, 8},
+                       {"prompt", H5T_STRING, 16},
+                       {"task", H5T_STRING, 32},
+                       {"prompt_text", H5T_STRING, 4096},
+                       {"target", H5T_STRING, 1024},
+                       {"output", H5T_STRING, 1024}},
+                      16);
+}
+
+TEST(Store, ExampleRowsRoundTripTheRenderedPrompt) {
+  TempDir dir;
+  const std::string path = dir.file("examples.h5");
+  ExampleRow e;
+  e.point_id = 42;
+  e.model = "s";
+  e.data_tokens = 8192;
+  e.prompt = "few_shot";
+  e.task = "add2";
+  e.context = "12+30=42\n7+5=12\n47+85=";
+  e.target = "132";
+  e.output = "131";
+  {
+    Store s = Store::create(path, sample_provenance(), {});
+    s.append_example(e);
+  }
+  const std::vector<ExampleRow> back = Store::read_examples(path);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].point_id, 42);
+  EXPECT_EQ(back[0].model, "s");
+  EXPECT_EQ(back[0].data_tokens, 8192);
+  EXPECT_EQ(back[0].prompt, "few_shot");
+  EXPECT_EQ(back[0].task, "add2");
+  EXPECT_EQ(back[0].context, e.context);
+  EXPECT_EQ(back[0].target, "132");
+  EXPECT_EQ(back[0].output, "131");
 }
 
 // ---------------------------------------------------------------------------
@@ -954,7 +998,7 @@ TEST(Store, ResumeRefusesAnotherSchemaVersion) {
     FAIL() << "resume() accepted schema_version 1";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()),
-              path + ": schema_version 1, this sweep writes 2; refusing to resume it (use a new "
+              path + ": schema_version 1, this sweep writes 3; refusing to resume it (use a new "
                      "--out)");
   }
 }
@@ -1120,7 +1164,7 @@ TEST(Store, ValidateAcceptsAStoreAndReportsANonHdf5File) {
   const std::string bare = dir.file("bare.h5");
   make_hdf5_file(bare, 1);
   problems = Store::validate(bare);
-  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 2")) << joined(problems);
+  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 3")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "dataset /metrics is missing")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "root attribute 'grid_text' is missing"))
       << joined(problems);
@@ -1152,7 +1196,7 @@ with h5py.File(sys.argv[1], "r+") as f:
         b[n] = a[n]
     del f["metrics"]
     f.create_dataset("metrics", data=b, maxshape=(None,), chunks=(1024,))
-    f.attrs["schema_version"] = np.int32(3)
+    f.attrs["schema_version"] = np.int32(4)
     del f.attrs["hostnames"]
     f.attrs["colour"] = b"blue"
     f.create_dataset("extra", data=np.arange(3))
@@ -1174,11 +1218,11 @@ with h5py.File(sys.argv[1], "r+") as f:
   for (const std::string& want : {
            prefix + "/metrics: column 'stderr' is missing",
            prefix + "/metrics: column 'value' is float32, expected float64",
-           prefix + "/metrics: column 'note' is not in schema_version 2",
-           prefix + "schema_version is 3, expected 2",
+           prefix + "/metrics: column 'note' is not in schema_version 3",
+           prefix + "schema_version is 4, expected 3",
            prefix + "root attribute 'hostnames' is missing",
-           prefix + "root attribute 'colour' is not in schema_version 2",
-           prefix + "/extra is not in schema_version 2",
+           prefix + "root attribute 'colour' is not in schema_version 3",
+           prefix + "/extra is not in schema_version 3",
            prefix + "dataset /runs is missing",
            prefix + "/points: 1 rows have a status value outside 0..6 (first: row 2, value 7)",
        }) {
@@ -1199,10 +1243,12 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
   a.value = 0.25;
   a.std_err = 0.1;
   a.train_flops = 1.5e15;
+  a.random_baseline = 0.125;
   MetricRow b = metric_row(2);
   b.value = std::numeric_limits<double>::quiet_NaN();
   b.std_err = 0;
   b.train_flops = 6e9;
+  b.random_baseline = 5.5;
   {
     Store s = Store::create(path, sample_provenance(), {});
     s.append({a, b});
@@ -1211,19 +1257,19 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
   Store::export_metrics(path, "csv", csv);
   EXPECT_EQ(csv.str(),
             "point_id,model,n_params,data_tokens,prompt,task,metric,value,stderr,n_examples,"
-            "train_flops\n"
+            "train_flops,random_baseline\n"
             "999996,\"m,1\",1001,1048576,few_shot,\"say \"\"hi\"\"\",exact_match,0.25,0.1,101,"
-            "1.5e+15\n"
-            "1999999,m2,1002,1048576,,,train_loss,nan,0,102,6e+09\n");
+            "1.5e+15,0.125\n"
+            "1999999,m2,1002,1048576,,,train_loss,nan,0,102,6e+09,5.5\n");
   std::ostringstream jsonl;
   Store::export_metrics(path, "jsonl", jsonl);
   EXPECT_EQ(jsonl.str(),
             "{\"point_id\":999996,\"model\":\"m,1\",\"n_params\":1001,\"data_tokens\":1048576,"
             "\"prompt\":\"few_shot\",\"task\":\"say \\\"hi\\\"\",\"metric\":\"exact_match\","
-            "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15}\n"
+            "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15,\"random_baseline\":0.125}\n"
             "{\"point_id\":1999999,\"model\":\"m2\",\"n_params\":1002,\"data_tokens\":1048576,"
             "\"prompt\":\"\",\"task\":\"\",\"metric\":\"train_loss\",\"value\":null,\"stderr\":0,"
-            "\"n_examples\":102,\"train_flops\":6e+09}\n");
+            "\"n_examples\":102,\"train_flops\":6e+09,\"random_baseline\":5.5}\n");
   std::ostringstream none;
   EXPECT_THROW(Store::export_metrics(path, "parquet", none), std::invalid_argument);
   EXPECT_TRUE(none.str().empty());
@@ -1237,6 +1283,7 @@ void write_finished_sweep(const std::string& path, bool duplicate_last_metric = 
   std::vector<MetricRow> rows;
   std::vector<PointRow> points;
   std::vector<RunRow> runs;
+  std::vector<ExampleRow> examples;
   for (std::int64_t m = 0; m < 2; ++m) {
     MetricRow base;
     base.model = "m" + std::to_string(m);
@@ -1280,6 +1327,16 @@ void write_finished_sweep(const std::string& path, bool duplicate_last_metric = 
       e.metric = "logprob";
       e.value = -1.5;
       rows.push_back(e);
+      e.metric = "edit_distance";
+      e.value = 0.5;
+      rows.push_back(e);
+      e.metric = "seq_logprob";
+      e.value = -4.5;
+      rows.push_back(e);
+      e.metric = "ece";
+      e.value = 0.1;
+      rows.push_back(e);
+      examples.push_back({e.point_id, e.model, e.data_tokens, e.prompt, e.task, "47+85=", "132", "131"});
       PointRow ep = tp;
       ep.point_id = e.point_id;
       ep.job = "eval";
@@ -1291,6 +1348,7 @@ void write_finished_sweep(const std::string& path, bool duplicate_last_metric = 
   if (duplicate_last_metric) rows.push_back(rows.back());
   Store s = Store::create(path, sample_provenance(), points);
   s.append(rows);
+  for (const ExampleRow& e : examples) s.append_example(e);
   for (const RunRow& r : runs) {
     s.append_curves(curve_rows(r.run_id, 0, 20));
     s.append_run(r);
@@ -1315,7 +1373,7 @@ TEST(Store, PythonReaderAcceptsAStore) {
   const std::string script = std::string(SWEEP_TEST_PYTHON) + " " + SWEEP_READ_STORE_PY + " ";
   std::string out;
   ASSERT_EQ(run(script + quoted(good) + " --expect-points 6", &out), 0) << out;
-  EXPECT_NE(out.find("read_store: 16 metrics rows, 6 points, 2 runs, 40 curve rows, OK"),
+  EXPECT_NE(out.find("read_store: 34 metrics rows, 6 points, 2 runs, 40 curve rows, 6 examples, OK"),
             std::string::npos) << out;
   out.clear();
   EXPECT_NE(run(script + quoted(good) + " --expect-points 7", &out), 0) << out;
@@ -1369,7 +1427,7 @@ TEST(Store, ReadLiveExampleRunsOnAStore) {
   std::string out;
   EXPECT_EQ(run(std::string(SWEEP_TEST_PYTHON) + " " + SWEEP_READ_LIVE_PY + " " + quoted(path) +
                     " --once", &out), 0) << out;
-  EXPECT_NE(out.find("16 metrics rows"), std::string::npos) << out;
+  EXPECT_NE(out.find("34 metrics rows"), std::string::npos) << out;
   EXPECT_NE(out.find("40 curve rows"), std::string::npos) << out;
   EXPECT_NE(out.find("8/8 jobs done"), std::string::npos) << out;
 }

@@ -12,7 +12,13 @@ Task add2() {
   return Task(t, 11);
 }
 
-Example ex(const std::string& q, const std::string& steps, const std::string& a) { return {q, steps, a}; }
+Example ex(const std::string& q, const std::string& steps, const std::string& a) {
+  Example e;
+  e.question = q;
+  e.steps = steps;
+  e.answer = a;
+  return e;
+}
 
 }  // namespace
 
@@ -48,8 +54,36 @@ TEST(Prompts, LeadingExemplarsDropToFitTheWindow) {
                std::runtime_error);
 }
 
+TEST(Prompts, InstructionIsTheTaskDescriptionThenTheQuestionWithoutExemplars) {
+  const std::vector<Example> shots{ex("1+2", "1+2=3, 0+0=0", "3")};
+  const Prompt p = render_prompt(add2(), PromptStyle::Instruction, ex("47+85", "", "132"), shots, 128);
+  EXPECT_EQ(p.context, "Add the two numbers.\n47+85=");
+  EXPECT_EQ(p.target, "132");
+  EXPECT_EQ(p.exemplars, 0);
+  EXPECT_EQ(instruction_line(add2(), ex("1+2", "", "3")), "Add the two numbers.\n1+2=3");
+}
+
+TEST(Prompts, MultipleChoiceOptionsAreContinuationsOfTheSameContext) {
+  TaskSpec t;
+  t.name = "largest";
+  t.kind = TaskKind::Largest;
+  const Task largest(t, 11);
+  const Example q = largest_example({42, 17, 93, 5});
+  const Prompt p = render_prompt(largest, PromptStyle::FewShot, q, {largest_example({3, 8})}, 128);
+  EXPECT_EQ(p.context, "largest of 3 8=8\nlargest of 42 17 93 5=");
+  EXPECT_EQ(p.choices, q.choices);
+  EXPECT_EQ(p.gold, 2);
+  EXPECT_EQ(p.target, "93");
+  // cot reads the answer after generated steps: no option scoring
+  EXPECT_TRUE(render_prompt(largest, PromptStyle::Cot, q, {}, 128).choices.empty());
+  // scored by generation when the task says so
+  t.scoring = Scoring::Generation;
+  EXPECT_TRUE(render_prompt(Task(t, 11), PromptStyle::ZeroShot, q, {}, 128).choices.empty());
+}
+
 TEST(Prompts, ExtractAnswerReadsLineOrMarker) {
   EXPECT_EQ(extract_answer(PromptStyle::ZeroShot, "132\n5+5=10"), "132");
+  EXPECT_EQ(extract_answer(PromptStyle::Instruction, "cat\n"), "cat");
   EXPECT_EQ(extract_answer(PromptStyle::Cot, " 7+5=12, 4+8+1=13. The answer is 132.\nfoo"), "132");
   EXPECT_EQ(extract_answer(PromptStyle::Cot, " 7+5=12 and no marker"), "");
 }

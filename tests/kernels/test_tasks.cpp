@@ -99,13 +99,42 @@ TEST(Corpus, TrainingCorpusNeverContainsAnEvalQuestion) {
   Corpus corpus(tasks, train, 5, Split::Train);
   int task_lines = 0;
   for (int i = 0; i < 20000; ++i) {
-    const std::string line = corpus.next_line();
+    std::string line = corpus.next_line();
+    line = line.substr(line.find('\n') + 1);  // after an instruction line, if any
     const auto end = line.find_first_of("=:");
     if (end == std::string::npos) continue;  // filler
     ++task_lines;
     EXPECT_EQ(held_out.count(line.substr(0, end)), 0u) << line;
   }
   EXPECT_GT(task_lines, 15000);
+}
+
+TEST(Corpus, InstructionFractionPrefixesTaskLinesWithTheirDescription) {
+  std::vector<Task> tasks{Task(addition_spec(2), 5)};
+  TrainSpec train;
+  train.filler_fraction = 0.0;
+  train.cot_fraction = 0.0;
+  train.instruction_fraction = 1.0;
+  Corpus all(tasks, train, 5, Split::Train);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(all.next_line().rfind("Add the two numbers.\n", 0), 0u);
+  train.instruction_fraction = 0.0;
+  Corpus none(tasks, train, 5, Split::Train);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(none.next_line().find('\n'), std::string::npos);
+}
+
+TEST(Corpus, TasksWithFactsStateThemAtTheirFactFraction) {
+  TaskSpec r;
+  r.name = "redef";
+  r.kind = TaskKind::Redefine;
+  r.fact_fraction = 0.5;
+  TrainSpec train;
+  train.filler_fraction = 0.0;
+  train.instruction_fraction = 0.0;
+  Corpus corpus({Task(r, 5)}, train, 5, Split::Train);
+  int facts = 0;
+  for (int i = 0; i < 2000; ++i) facts += corpus.next_line().rfind("let ", 0) != 0;  // "bab=7"
+  EXPECT_GT(facts, 850);
+  EXPECT_LT(facts, 1150);
 }
 
 TEST(Corpus, StreamIsDeterministicAndContinuous) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "kernels/checkpoint_io.hpp"
@@ -71,7 +72,7 @@ TEST(Trainer, TrainingIsDeterministicAndLowersHeldOutLoss) {
 
   // The checkpoint reproduces the held-out loss.
   GPT loaded = load_model(tiny_model(), tiny_train(), (dir / "a.pt").string());
-  EXPECT_NEAR(heldout_loss(loaded, tasks(), tiny_train(), 7).mean, a.eval_loss.mean, 1e-6);
+  EXPECT_NEAR(heldout_loss(as_language_model(loaded), tasks(), tiny_train(), 7).mean, a.eval_loss.mean, 1e-6);
   std::filesystem::remove_all(dir);
 }
 
@@ -80,6 +81,29 @@ TEST(Trainer, TrainsOnExactlyTheRequestedTokens) {
   const auto r = train_model(tiny_model(), tiny_train(), tasks(), 1000, 7, "");
   EXPECT_EQ(r.steps, 8);
   EXPECT_EQ(r.train_loss.tokens, 104);  // tail window is the last step only
+}
+
+TEST(Trainer, ShortLastBatchOfOneRowKeepsInputsIntact) {
+  // One row of T + 1 = 9 tokens with 5 live targets: y is x shifted by one, its
+  // tail masked with -1, and x untouched (a view shared between x and y would
+  // put -1 into x).
+  const std::vector<std::int64_t> ids{10, 11, 12, 13, 14, 15, 16, 17, 18};
+  const Batch b = make_batch(ids, 1, 8, 5);
+  ASSERT_EQ(b.x.sizes(), (std::vector<std::int64_t>{1, 8}));
+  ASSERT_EQ(b.y.sizes(), (std::vector<std::int64_t>{1, 8}));
+  for (int t = 0; t < 8; ++t) {
+    EXPECT_EQ(b.x[0][t].item<std::int64_t>(), 10 + t);
+    EXPECT_EQ(b.y[0][t].item<std::int64_t>(), t < 5 ? 11 + t : -1);
+  }
+  EXPECT_NE(b.x.data_ptr(), b.y.data_ptr());
+}
+
+TEST(Trainer, RunEndingInAOneRowPartialBatchTrainsExactlyItsTokens) {
+  // 148 tokens with 4 x 32 per step: one full step, then one row with 20 live targets.
+  const auto r = train_model(tiny_model(), tiny_train(), tasks(), 148, 7, "");
+  EXPECT_EQ(r.steps, 2);
+  EXPECT_EQ(r.train_loss.tokens, 20);
+  EXPECT_TRUE(std::isfinite(r.train_loss.mean));
 }
 
 TEST(Trainer, LogsEveryNthStepAndTheLast) {

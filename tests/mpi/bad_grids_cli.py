@@ -13,7 +13,7 @@ if len(files) < 10:
     sys.exit(f"bad_grids_cli: only {len(files)} bad grids in {folder}")
 failures = []
 for f in files:
-    m = re.match(r"#\s*expect:\s*(\d+):(\d+):\s*(\S+)", f.read_text().splitlines()[0])
+    m = re.match(r"#\s*expect:\s*(\d+):(\d+):\s*(\S+)", f.read_bytes().decode("utf-8", "replace").splitlines()[0])
     if not m:
         failures.append(f"{f.name}: first line lacks '# expect: LINE:COL: KEY'")
         continue

@@ -49,7 +49,9 @@ with tempfile.TemporaryDirectory() as tmp:
     runs, points = n_models, n_models * (len(set(before.prompt)) - 1) * (len(set(before.task)) - 1)
     if int(ran.group(1)) != runs + points or len(new_ids) != runs + points:
         sys.exit(f"resume_cli: enlarged grid ran {ran.group(1)} jobs and added {len(new_ids)} ids, want {runs + points}")
-    if not (after[after.data_tokens == 12_288].shape[0] == 2 * (runs + points)):
+    evals = before[before.prompt != ""]
+    per_point = len(evals) // evals.point_id.nunique()  # every metric of a point (kernels/evaluate.hpp)
+    if not (after[after.data_tokens == 12_288].shape[0] == 2 * runs + per_point * points):
         sys.exit("resume_cli: the new data size lacks rows")
     print(f"resume_cli: enlarged grid (data_tokens + 12288): ran {ran.group(1)} new jobs "
           f"({runs} train + {points} eval), {len(after) - len(before)} new rows")

@@ -262,7 +262,7 @@ TEST(ConfigLoad, FileLoadsLikeText) {
 TEST(ConfigErrors, UnknownKeyNamesLineAndColumn) {
   EXPECT_EQ(error_of(std::string(kMinimalGrid) + "[train]\n  lrr = 1\n"),
             "g.toml:12:3: train.lrr: unknown key (expected one of: seq_len, batch_size, lr, min_lr_ratio, "
-            "warmup_steps, weight_decay, beta1, beta2, grad_clip, cot_fraction, filler_fraction, eval_loss_tokens, "
+            "warmup_steps, weight_decay, beta1, beta2, grad_clip, cot_fraction, filler_fraction, instruction_fraction, eval_loss_tokens, "
             "checkpoint_every)");
 }
 
@@ -348,7 +348,7 @@ n_layer = 1
 d_model = 32
 n_head = 2
 )"),
-            "g.toml:4:18: grid.prompt[1]: unknown prompt \"chain\" (expected one of: zero_shot, few_shot, cot)");
+            "g.toml:4:18: grid.prompt[1]: unknown prompt \"chain\" (expected one of: zero_shot, few_shot, cot, instruction)");
 }
 
 TEST(ConfigErrors, UnknownTaskListsDefinedTasksAndBuiltinKinds) {
@@ -364,7 +364,7 @@ n_head = 2
 [task.add2]
 kind = "addition"
 )"),
-            "g.toml:5:9: grid.task[0]: unknown task \"add3\" (defined tasks: add2; built-in kinds: addition, modular)");
+            "g.toml:5:9: grid.task[0]: unknown task \"add3\" (defined tasks: add2; built-in kinds: addition, multiplication, modular, unscramble, largest, redefine, negation)");
 }
 
 TEST(ConfigErrors, DuplicateAxisValuePointsAtTheRepeat) {
@@ -397,7 +397,116 @@ TEST(ConfigErrors, TaskKeysAreCheckedPerKind) {
   EXPECT_EQ(error_of("[task.m]\nkind = \"modular\"\nmodulus = 1\n"),
             "g.toml:3:11: task.m.modulus: expected an integer in [2, 1000000], got 1");
   EXPECT_EQ(error_of("[task.s]\nkind = \"subtraction\"\n"),
-            "g.toml:2:8: task.s.kind: expected one of: addition, modular, got \"subtraction\"");
+            "g.toml:2:8: task.s.kind: expected one of: addition, multiplication, modular, unscramble, largest, "
+            "redefine, negation, got \"subtraction\"");
+  EXPECT_EQ(error_of("[task.u]\nkind = \"unscramble\"\ndigits = 2\n"),
+            "g.toml:3:1: task.u.digits: not allowed for kind \"unscramble\" (expected one of: kind, min_length, max_length)");
+  EXPECT_EQ(error_of("[task.u]\nkind = \"unscramble\"\nmin_length = 4\nmax_length = 3\n"),
+            "g.toml:4:14: task.u.max_length: expected an integer in [4, 15], got 3");
+  EXPECT_EQ(error_of("[task.u]\nkind = \"unscramble\"\nmin_length = 9\n"),
+            "g.toml:3:14: task.u.min_length: expected an integer <= max_length (5), got 9");
+  EXPECT_EQ(error_of("[task.l]\nkind = \"largest\"\ndigits = 1\noptions = 11\n"),
+            "g.toml:4:11: task.l.options: expected an integer in [2, 10], got 11");
+  EXPECT_EQ(error_of("[task.l]\nkind = \"largest\"\nscoring = \"vote\"\n"),
+            "g.toml:3:11: task.l.scoring: expected one of: loglikelihood, generation, got \"vote\"");
+  EXPECT_EQ(error_of("[task.n]\nkind = \"negation\"\noptions = 9\n"),
+            "g.toml:3:11: task.n.options: expected an integer in [2, 8], got 9");
+  EXPECT_EQ(error_of("[task.r]\nkind = \"redefine\"\nfact_fraction = 1.0\n"),
+            "g.toml:3:17: task.r.fact_fraction: expected a number in [0, 1), got 1");
+  EXPECT_EQ(error_of("[task.r]\nkind = \"redefine\"\nsymbol = 3\n"),
+            "g.toml:3:1: task.r.symbol: unknown key (expected one of: kind, symbols, fact_fraction)");
+  EXPECT_EQ(error_of("[task.m]\nkind = \"multiplication\"\ndigits_b = 0\n"),
+            "g.toml:3:12: task.m.digits_b: expected a positive integer <= 9, got 0");
+}
+
+TEST(Config, EveryTaskKindLoadsItsParameters) {
+  const SweepSpec s = load_spec_text(R"([grid]
+model = ["xs"]
+data_tokens = [1000]
+prompt = ["instruction"]
+task = ["mul", "words", "big", "redef", "neg"]
+
+[model.xs]
+n_layer = 1
+d_model = 8
+n_head = 2
+
+[task.mul]
+kind = "multiplication"
+digits = 3
+digits_b = 2
+
+[task.words]
+kind = "unscramble"
+min_length = 4
+max_length = 6
+
+[task.big]
+kind = "largest"
+options = 5
+scoring = "generation"
+
+[task.redef]
+kind = "redefine"
+symbols = 30
+fact_fraction = 0.25
+
+[task.neg]
+kind = "negation"
+options = 3
+
+[train]
+instruction_fraction = 0.5
+)", "g.toml");
+  ASSERT_EQ(s.tasks.size(), 5u);
+  EXPECT_EQ(s.grid.prompt, (std::vector<PromptStyle>{PromptStyle::Instruction}));
+  EXPECT_EQ(s.tasks[0].kind, TaskKind::Multiplication);
+  EXPECT_EQ(s.tasks[0].digits, 3);
+  EXPECT_EQ(s.tasks[0].digits_b, 2);
+  EXPECT_EQ(s.tasks[1].min_length, 4);
+  EXPECT_EQ(s.tasks[1].max_length, 6);
+  EXPECT_EQ(s.tasks[2].options, 5);
+  EXPECT_EQ(s.tasks[2].scoring, Scoring::Generation);
+  EXPECT_EQ(s.tasks[3].symbols, 30);
+  EXPECT_DOUBLE_EQ(s.tasks[3].fact_fraction, 0.25);
+  EXPECT_EQ(s.tasks[4].options, 3);
+  EXPECT_EQ(s.tasks[4].scoring, Scoring::Loglikelihood);
+  EXPECT_DOUBLE_EQ(s.train.instruction_fraction, 0.5);
+}
+
+TEST(Config, TorchscriptModelNeedsAnExistingFileAndItsParameterCount) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "sweep_test_config_ts";
+  fs::create_directories(dir);
+  std::ofstream(dir / "m.pt") << "not really a model";
+  const std::string grid = (dir / "g.toml").string();
+  const std::string axes = "[grid]\nmodel = [\"ext\"]\ndata_tokens = [1000]\nprompt = [\"zero_shot\"]\ntask = [\"addition\"]\n";
+  const SweepSpec s =
+      load_spec_text(axes + "[model.ext]\ntorchscript = \"m.pt\"\nn_params = 1234\ntokenizer = \"bytes\"\n", grid);
+  ASSERT_EQ(s.models.size(), 1u);
+  EXPECT_TRUE(s.models[0].external());
+  EXPECT_EQ(s.models[0].torchscript, (dir / "m.pt").string());  // relative to the grid file's folder
+  EXPECT_EQ(s.models[0].n_params, 1234);
+  auto error = [&](const std::string& model) {
+    try {
+      load_spec_text(axes + model, grid);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("[model.ext]\ntorchscript = \"gone.pt\"\nn_params = 5\n"),
+            grid + ":7:15: model.ext.torchscript: expected an existing TorchScript file, got \"gone.pt\" (" +
+                (dir / "gone.pt").string() + " not found)");
+  EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\n"), grid + ":6:1: model.ext.n_params: missing required key");
+  EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\nn_layer = 2\n"),
+            grid + ":9:1: model.ext.n_layer: not allowed with torchscript (expected one of: torchscript, n_params, tokenizer)");
+  EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\ntokenizer = \"bpe\"\n"),
+            grid + ":9:13: model.ext.tokenizer: expected one of: bytes, got \"bpe\"");
+  EXPECT_EQ(error("[model.ext]\nn_layer = 1\nd_model = 8\nn_head = 2\nn_params = 5\n"),
+            grid + ":10:1: model.ext.n_params: allowed only with torchscript (expected one of: n_layer, d_model, n_head, lr, "
+                   "or torchscript, n_params, tokenizer)");
+  fs::remove_all(dir);
 }
 
 TEST(ConfigErrors, NamesAreShortAndPlain) {

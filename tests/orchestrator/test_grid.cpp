@@ -120,3 +120,45 @@ TEST(GridExpansion, WithoutConfigsTheSameJobsForPlanning) {
 }
 
 }  // namespace sweep
+
+namespace sweep {
+
+TEST(GridExpansion, ATorchscriptModelGetsOneEvalOnlyRunWhateverTheDataSizes) {
+  SweepSpec spec = three_by_two();
+  ModelSpec ext;
+  ext.name = "ext";
+  ext.torchscript = "/models/ext.pt";
+  ext.n_params = 123456;
+  spec.models.push_back(ext);
+  spec.grid.model.push_back(3);
+  const Plan plan = expand(spec);
+  ASSERT_EQ(plan.runs.size(), 3u * 2u + 1u);
+  const TrainRun& run = plan.runs.back();
+  EXPECT_EQ(run.model, 3);
+  EXPECT_EQ(run.data_tokens, 0);
+  EXPECT_EQ(run.n_params, 123456);
+  EXPECT_EQ(run.train_flops, 0.0);
+  EXPECT_NE(run.config.find("torchscript=/models/ext.pt"), std::string::npos) << run.config;
+  const auto points = std::count_if(plan.points.begin(), plan.points.end(), [&](const EvalPoint& p) {
+    return p.run == static_cast<int>(plan.runs.size()) - 1;
+  });
+  EXPECT_EQ(points, 3 * 2);  // every prompt and task
+}
+
+TEST(GridExpansion, EveryTaskParameterIsPartOfThePointId) {
+  SweepSpec spec = three_by_two();
+  TaskSpec t;
+  t.name = "neg";
+  t.kind = TaskKind::Negation;
+  spec.tasks.push_back(t);
+  spec.grid.task = {static_cast<int>(spec.tasks.size()) - 1};
+  const std::int64_t id = expand(spec).points[0].point_id;
+  spec.tasks.back().scoring = Scoring::Generation;
+  EXPECT_NE(expand(spec).points[0].point_id, id);
+  spec.tasks.back().fact_fraction = 0.25;
+  const std::int64_t id2 = expand(spec).points[0].point_id;
+  spec.tasks.back().symbols = 7;
+  EXPECT_NE(expand(spec).points[0].point_id, id2);
+}
+
+}  // namespace sweep

@@ -31,7 +31,8 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
   r.error = "training diverged: loss is nan at step 4";
   r.n_params = 484416;
   r.seconds = 12.5;
-  r.metrics = {{"train_loss", 1.25, 0.01, 1024}, {"eval_loss", 1.5, 0.02, 16384}};
+  r.metrics = {{"train_loss", 1.25, 0.01, 1024, 5.545}, {"eval_loss", 1.5, 0.02, 16384, 5.545}};
+  r.example = {"47+85=", "132", "131"};
   const ResultMsg back = decode_result(encode(r));
   EXPECT_EQ(back.job.index, 3);
   EXPECT_EQ(back.outcome, Outcome::Diverged);
@@ -41,6 +42,10 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
   EXPECT_EQ(back.metrics[1].name, "eval_loss");
   EXPECT_EQ(back.metrics[1].n, 16384);
   EXPECT_DOUBLE_EQ(back.metrics[0].std_err, 0.01);
+  EXPECT_DOUBLE_EQ(back.metrics[1].random_baseline, 5.545);
+  EXPECT_EQ(back.example.context, "47+85=");
+  EXPECT_EQ(back.example.target, "132");
+  EXPECT_EQ(back.example.output, "131");
 }
 
 TEST(Protocol, TruncatedMessageIsAnError) {

@@ -3,12 +3,13 @@
 
 Usage: /usr/bin/python3 tests/python/read_store.py STORE.h5 [--expect-points N]
 
-For a finished, clean sweep (schema_version 2). Exits 0 and prints one line,
+For a finished, clean sweep (schema_version 3). Exits 0 and prints one line,
 e.g. "read_store: 126 metrics rows, 42 points, 6 runs, 3072 curve rows, OK";
 exits 1 with every problem found (on stderr) otherwise. It checks /metrics
 (types, units, unique (point_id, metric) pairs, complete points), /points
-(every job done, each with its metrics rows), /runs (one row per train job)
-and /curves (rows for every run). An empty /metrics is a failure (nothing to
+(every job done, each with its metrics rows: every metric that applies to the
+point, none NaN, each with a random_baseline), /runs (one row per train job),
+/curves (rows for every run) and /examples (one stored prompt per eval point). An empty /metrics is a failure (nothing to
 plot). Opens the store as a SWMR reader, so it also reads a store whose writer
 is still running (which then usually fails "every job done"). Schema:
 hdf5_schema/SCHEMA.md.
@@ -28,11 +29,17 @@ EXPECTED_DTYPES = {
     "stderr": "float64",
     "n_examples": "int64",
     "train_flops": "float64",
+    "random_baseline": "float64",
 }
+# Every eval point has these; then either the generation metrics or the
+# multiple-choice ones (kernels/evaluate.hpp).
+EVAL_METRICS = {"logprob", "seq_logprob", "ece"}
+GENERATION_METRICS = {"exact_match", "edit_distance"}
+CHOICE_METRICS = {"mc_accuracy", "mc_accuracy_norm", "brier"}
 STRING_COLUMNS = [c for c, t in EXPECTED_DTYPES.items() if t is None]
 ROOT_ATTRIBUTES = ["grid_text", "seed", "sweep_version", "created", "sessions", "hdf5_version",
                    "resolved_config", "hostnames"]
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RUN_DTYPES = {"run_id": "int64", "n_layer": "int32", "d_model": "int32", "n_head": "int32",
               "n_params": "int64", "data_tokens": "int64", "train_flops": "float64",
               "steps": "int64", "train_loss": "float64", "eval_loss": "float64",
@@ -80,7 +87,7 @@ def check(path, expect_points):
         if int(f.attrs["schema_version"]) != SCHEMA_VERSION:
             fail(path, problems + [f"schema_version is {f.attrs['schema_version']}, "
                                    f"expected {SCHEMA_VERSION}"])
-        for name in ("metrics", "errors", "points", "runs", "curves"):
+        for name in ("metrics", "errors", "points", "runs", "curves", "examples"):
             if name not in f:
                 problems.append(f"dataset /{name} is missing")
         if problems:
@@ -93,6 +100,7 @@ def check(path, expect_points):
                         (h5py.check_enum_dtype(f["points"].dtype["status"]) or {}).items()}
         runs = pd.DataFrame(f["runs"][()])
         curves = pd.DataFrame(f["curves"][()])
+        examples = pd.DataFrame(f["examples"][()])
 
     if not status_names:
         problems.append("/points: column status is not an HDF5 enum")
@@ -126,9 +134,10 @@ def check(path, expect_points):
     if problems:
         fail(path, problems)
 
-    nan = df[df["value"].isna()]
-    if len(nan):
-        problems.append(f"{len(nan)} rows have value NaN:{describe(nan)}")
+    for col in ("value", "stderr", "random_baseline"):
+        nan = df[df[col].isna()]
+        if len(nan):
+            problems.append(f"{len(nan)} rows have {col} NaN:{describe(nan)}")
 
     dup = df[df.duplicated(["point_id", "metric"], keep=False)]
     if len(dup):
@@ -158,10 +167,21 @@ def check(path, expect_points):
         if len(bad):
             problems.append(f"{len(bad)} {metric} values are not {expected}:{describe(bad)}")
 
-    lacking(evals, "exact_match", "eval points")
-    lacking(evals, "logprob", "eval points")
-    out_of_range(evals, "exact_match", lambda v: v.between(0.0, 1.0), "in [0, 1]")
+    for need in sorted(EVAL_METRICS):
+        lacking(evals, need, "eval points")
+    for pid, metrics in evals.groupby("point_id")["metric"].agg(set).items():
+        kinds = [k for k in (GENERATION_METRICS, CHOICE_METRICS) if k <= metrics]
+        if len(kinds) != 1 or metrics != EVAL_METRICS | kinds[0]:
+            problems.append(f"eval point {pid} has metrics {sorted(metrics)}: expected "
+                            f"{sorted(EVAL_METRICS | GENERATION_METRICS)} or "
+                            f"{sorted(EVAL_METRICS | CHOICE_METRICS)}")
+            break
+    for metric in ("exact_match", "mc_accuracy", "mc_accuracy_norm", "ece"):
+        out_of_range(evals, metric, lambda v: v.between(0.0, 1.0), "in [0, 1]")
+    out_of_range(evals, "brier", lambda v: v.between(0.0, 2.0), "in [0, 2]")
+    out_of_range(evals, "edit_distance", lambda v: v >= 0.0, ">= 0")
     out_of_range(evals, "logprob", lambda v: v <= 0.0, "<= 0")
+    out_of_range(evals, "seq_logprob", lambda v: v <= 0.0, "<= 0")
     lacking(trains, "train_loss", "train runs")
     lacking(trains, "eval_loss", "train runs")
     out_of_range(trains, "train_loss", lambda v: v > 0.0, "> 0")
@@ -209,7 +229,9 @@ def check(path, expect_points):
         problems.append(f"/runs has {len(run_ids)} runs for {len(train_ids)} train jobs in /points "
                         f"(missing {ids(train_ids - run_ids) or 'none'}; "
                         f"extra {ids(run_ids - train_ids) or 'none'})")
-    bad_loss = runs[~(runs["eval_loss"] > 0) | ~(runs["train_loss"] > 0)]
+    # A TorchScript model's run (data_tokens 0) trains nothing: train_loss NaN.
+    trained = runs["data_tokens"] > 0
+    bad_loss = runs[~(runs["eval_loss"] > 0) | (trained & ~(runs["train_loss"] > 0))]
     if len(bad_loss):
         problems.append(f"{len(bad_loss)} /runs rows have a loss that is not > 0 "
                         f"(run_id {ids(bad_loss['run_id'])})")
@@ -218,7 +240,7 @@ def check(path, expect_points):
         problems.append("/runs has train_flops != 6 * n_params * data_tokens")
     if len(curves) == 0:
         problems.append("/curves has no rows")
-    no_curve = run_ids - set(curves["run_id"])
+    no_curve = set(runs.loc[trained, "run_id"]) - set(curves["run_id"])
     if no_curve:
         problems.append(f"{len(no_curve)} runs have no /curves rows (run_id {ids(no_curve)})")
     orphan = set(curves["run_id"]) - train_ids
@@ -228,12 +250,21 @@ def check(path, expect_points):
         problems.append(f"{int((~np.isfinite(curves['loss'])).sum())} /curves rows have a "
                         f"non-finite loss")
 
+    # /examples: the rendered prompt of every eval point, once.
+    example_ids = list(examples["point_id"]) if len(examples) else []
+    if sorted(example_ids) != sorted(set(evals["point_id"])):
+        problems.append(f"/examples has {len(example_ids)} rows for {evals['point_id'].nunique()} eval points")
+    elif len(examples):
+        empty = examples[examples["prompt_text"] == b""]
+        if len(empty):
+            problems.append(f"{len(empty)} /examples rows have an empty prompt_text")
+
     if problems:
         fail(path, problems)
     if n_errors:
         print(f"read_store: note: {n_errors} rows in /errors (retried attempts)", file=sys.stderr)
     print(f"read_store: {len(df)} metrics rows, {n_points} points, {len(runs)} runs, "
-          f"{len(curves)} curve rows, OK")
+          f"{len(curves)} curve rows, {len(examples)} examples, OK")
 
 
 def main():
