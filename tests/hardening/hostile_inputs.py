@@ -65,6 +65,35 @@ if not table_only:
     open(path("empty.h5"), "w").close()
     os.makedirs(path("adir.h5"))
     os.makedirs(path("outdir"))
+    # TorchScript: a text file named .pt, and a real module over 100 tokens
+    # (bytes need 256), exported with Debian's python3-torch.
+    open(path("notes.pt"), "w").write("not a model\n")
+    open(path("export_small.py"), "w").write("""
+import sys, torch
+class Small(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = torch.nn.Embedding(256, 4)
+        self.head = torch.nn.Linear(4, 100)
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        return self.head(self.emb(idx))
+torch.jit.script(Small()).save(sys.argv[1])
+""")  # a file: torch.jit.script reads the class's source
+    subprocess.run(["/usr/bin/python3", path("export_small.py"), path("vocab100.pt")], check=True)
+    for name, pt in [("ts_text", "notes.pt"), ("ts_vocab", "vocab100.pt")]:
+        open(path(name + ".toml"), "w").write(f"""[grid]
+model = ["ts"]
+data_tokens = [1000]
+prompt = ["zero_shot"]
+task = ["addition"]
+
+[model.ts]
+torchscript = "{pt}"
+n_params = 1000
+
+[eval]
+examples = 4
+""")
 
 R = mpirun + [sweep, smoke]  # a sweep of the smoke grid; each case adds --out ...
 cases = [
@@ -87,6 +116,10 @@ cases = [
     ("an existing store as `--out` without `--resume`", R + ["--out", "good.h5"], "store already exists; refusing to overwrite it", "good.h5", {1}),
     ("a missing grid file", mpirun + [sweep, "nowhere.toml"], "nowhere.toml: cannot read grid file", None, {2}),
     ("a directory as grid file", mpirun + [sweep, "outdir"], "outdir", None, {2}),
+    ("a TorchScript file that is not a model", mpirun + [sweep, "ts_text.toml", "--out", "ts1.h5"],
+     "notes.pt: not a TorchScript model", None, {3}),
+    ("a TorchScript model whose vocabulary is not the 256 bytes", mpirun + [sweep, "ts_vocab.toml", "--out", "ts2.h5"],
+     "logits over the byte vocabulary, got (", None, {3}),
     ("`export --output` into a directory", [sweep, "export", "good.h5", "--output", "outdir"], "outdir: cannot write", "good.h5", {1}),
     ("`analyze --csv` of a missing file", [sweep, "analyze", "--csv", "none.csv", "--out", "c.h5"], "none.csv: cannot read", None, {1, 2}),
     ("`analyze --out` naming an existing file", [sweep, "analyze", "good.h5", "--out", "good.h5"], "already exists; refusing to overwrite it", "good.h5", {2}),
