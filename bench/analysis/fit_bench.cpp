@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/chinchilla_points.hpp"
 #include "analysis/loss_fit.hpp"
 
 using namespace sweep::analysis;
@@ -19,26 +20,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s CHINCHILLA_FIG4_CSV POINTS_OUT.csv\n", argv[0]);
     return 2;
   }
-  std::ifstream in(argv[1]);
-  std::string line;
-  std::getline(in, line);
-  std::map<std::string, std::size_t> col;
-  {
-    std::stringstream ss(line);
-    std::string f;
-    for (std::size_t i = 0; std::getline(ss, f, ','); ++i) col[f] = i;
-  }
-  std::vector<LossPoint> pts;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string v; std::getline(ss, v, ',');) f.push_back(v);
-    const double n = std::stod(f[col.at("Model Size")]), c = std::stod(f[col.at("Training FLOP")]);
-    pts.push_back({n, c / (6 * n), std::stod(f[col.at("loss")])});
-  }
   // The replication's 240 points: the 5 highest losses dropped.
-  std::sort(pts.begin(), pts.end(), [](const LossPoint& a, const LossPoint& b) { return a.loss < b.loss; });
-  pts.resize(pts.size() - 5);
+  const std::vector<LossPoint> pts = read_chinchilla_points(argv[1], 5);
   std::ofstream out(argv[2]);
   out.precision(17);
   out << "N,D,loss\n";

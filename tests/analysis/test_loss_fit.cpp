@@ -8,43 +8,16 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/chinchilla_points.hpp"
 #include "analysis/loss_fit.hpp"
 
 using namespace sweep::analysis;
 
-namespace {
-
-// The 245 points Besiroglu et al. (2024) read off Chinchilla's Figure 4
-// (columns "Model Size", "Training FLOP", "loss"), with D = FLOP / (6 N).
-std::vector<LossPoint> chinchilla_points() {
-  std::ifstream in(SWEEP_CHINCHILLA_CSV);
-  std::string line;
-  std::getline(in, line);
-  std::map<std::string, std::size_t> col;
-  {
-    std::stringstream ss(line);
-    std::string f;
-    for (std::size_t i = 0; std::getline(ss, f, ','); ++i) col[f] = i;
-  }
-  std::vector<LossPoint> pts;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string v; std::getline(ss, v, ',');) f.push_back(v);
-    const double n = std::stod(f[col.at("Model Size")]), c = std::stod(f[col.at("Training FLOP")]);
-    pts.push_back({n, c / (6 * n), std::stod(f[col.at("loss")])});
-  }
-  return pts;
-}
-
-}  // namespace
-
 TEST(ChinchillaFit, ReplicatesBesiroglusFitOfFigure4Points) {
-  auto pts = chinchilla_points();
-  ASSERT_EQ(pts.size(), 245u);
-  // As in the replication: drop the 5 highest-loss points.
-  std::sort(pts.begin(), pts.end(), [](const LossPoint& a, const LossPoint& b) { return a.loss < b.loss; });
-  pts.resize(pts.size() - 5);
+  ASSERT_EQ(read_chinchilla_points(SWEEP_CHINCHILLA_CSV, 0).size(), 245u);  // as published
+  // As in the replication: the 5 highest-loss points dropped.
+  const auto pts = read_chinchilla_points(SWEEP_CHINCHILLA_CSV, 5);
+  ASSERT_EQ(pts.size(), 240u);
   const ChinchillaFit fit = fit_chinchilla(pts);
   EXPECT_EQ(fit.starts, 4500);
   // Field notes: A ~ 478, B ~ 2142, E ~ 1.817, alpha ~ 0.347, beta ~ 0.367.
