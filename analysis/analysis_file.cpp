@@ -24,17 +24,9 @@ struct Column {
   std::variant<std::vector<double>, std::vector<std::string>> data;
 };
 
-Handle text_type(std::size_t size, const std::string& where) {
-  Handle t = own(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy", where);
-  check(H5Tset_size(t.get(), size), "H5Tset_size", where);
-  check(H5Tset_strpad(t.get(), H5T_STR_NULLTERM), "H5Tset_strpad", where);
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset", where);
-  return t;
-}
-
 void write_text_attr(hid_t obj, const char* name, const std::string& value, const std::string& path) {
   const std::string where = path + " attribute " + name;
-  Handle t = text_type(value.size() + 1, where);
+  Handle t = store::string_type(value.size() + 1, where);
   Handle space = own(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate", where);
   Handle attr = own(H5Acreate2(obj, name, t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "H5Acreate2", where);
   check(H5Awrite(attr.get(), t.get(), value.c_str()), "H5Awrite", where);
@@ -52,7 +44,7 @@ void write_table(hid_t file, const char* name, std::size_t rows, const std::vect
     if (auto* text = std::get_if<std::vector<std::string>>(&c.data)) {
       s = 1;
       for (const auto& v : *text) s = std::max(s, v.size() + 1);
-      types.push_back(text_type(s, where));
+      types.push_back(store::string_type(s, where));
     } else {
       types.emplace_back();
     }

@@ -112,6 +112,16 @@ inline Handle own(hid_t id, Handle::Closer close, const char* call, const std::s
   return Handle(check(id, call, path), close);
 }
 
+// A fixed-length, NUL-terminated UTF-8 string type of `size` bytes (the
+// store's text columns and attributes, and the analysis findings file's).
+inline Handle string_type(std::size_t size, const std::string& path) {
+  Handle t = own(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy", path);
+  check(H5Tset_size(t.get(), size), "H5Tset_size", path);
+  check(H5Tset_strpad(t.get(), H5T_STR_NULLTERM), "H5Tset_strpad", path);
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset", path);
+  return t;
+}
+
 // True if an HDF5 error text says the superblock's "open for write" flags are
 // set (a live writer, or one that died without closing the file).
 inline bool status_flags_set(const std::string& error) {

@@ -61,15 +61,6 @@ std::string get(const char (&src)[N]) {
   return std::string(src, nul ? static_cast<const char*>(nul) - src : N);
 }
 
-// A fixed-length, NUL-terminated UTF-8 string type of `size` bytes.
-Handle string_type(std::size_t size, const std::string& path) {
-  Handle t = own(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy", path);
-  check(H5Tset_size(t.get(), size), "H5Tset_size", path);
-  check(H5Tset_strpad(t.get(), H5T_STR_NULLTERM), "H5Tset_strpad", path);
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset", path);
-  return t;
-}
-
 // ---------------------------------------------------------------------------
 // Row records: the in-memory layout of one dataset element.
 
