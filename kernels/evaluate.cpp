@@ -108,7 +108,8 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
-                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check) {
+                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check,
+                    const Collectives* group) {
   const auto queries = task.eval_examples(eval.examples);
   const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
   const int k = shots ? eval.few_shot_k : 0;
@@ -121,13 +122,28 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     prompts.push_back(render_prompt(task, style, queries[i], exemplars, seq_len));
   }
   const bool choices = !prompts.front().choices.empty();
+  const std::size_t n_ex = prompts.size();
+  const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
+
+  // Per-example values, one slot per example, filled by the rank that ran its
+  // batch (batches are dealt round-robin over the group; each batch is computed
+  // exactly as one rank alone computes it), then summed over the group: every
+  // other rank's slot is 0, so the sums are exact and the metrics identical.
+  enum Column { Correct, CorrectNorm, Edit, Logprob, SeqLogprob, Brier, Confidence, Chance, InverseOptions,
+                TargetTokens, kColumns };
+  std::vector<double> values(kColumns * n_ex, 0.0);
+  auto at = [&](Column c, std::size_t i) -> double& { return values[c * n_ex + i]; };
+  auto column = [&](Column c) {
+    return std::vector<double>(values.begin() + static_cast<std::ptrdiff_t>(c * n_ex),
+                               values.begin() + static_cast<std::ptrdiff_t>((c + 1) * n_ex));
+  };
 
   EvalResult result;
-  std::vector<double> correct, correct_norm, edit, logprob, seq_logprob, brier, confidence;
-  double chance = 0.0, inverse_options = 0.0, target_tokens = 0.0;
-  for (std::size_t from = 0; from < prompts.size(); from += static_cast<std::size_t>(eval.batch_size)) {
-    if (check) check();
-    const std::size_t to = std::min(prompts.size(), from + static_cast<std::size_t>(eval.batch_size));
+  const std::size_t batch = static_cast<std::size_t>(eval.batch_size);
+  for (std::size_t from = 0, b = 0; from < n_ex; from += batch, ++b) {
+    if (check) check();  // on every rank for every batch: a group agrees on stopping
+    if (static_cast<int>(b % static_cast<std::size_t>(ranks)) != me) continue;
+    const std::size_t to = std::min(n_ex, from + batch);
     std::vector<std::string> contexts, targets;
     for (std::size_t i = from; i < to; ++i) {
       contexts.push_back(prompts[i].context);
@@ -141,10 +157,10 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
       for (std::size_t i = from; i < to; ++i) {
         const Prompt& p = prompts[i];
         const std::string answer = extract_answer(style, generated[i - from].text);
-        correct.push_back(answer == p.answer ? 1.0 : 0.0);
-        edit.push_back(normalised_edit_distance(answer, p.answer));
-        confidence.push_back(std::exp(generated[i - from].logprob));
-        chance += task.chance(queries[i]);
+        at(Correct, i) = answer == p.answer ? 1.0 : 0.0;
+        at(Edit, i) = normalised_edit_distance(answer, p.answer);
+        at(Confidence, i) = std::exp(generated[i - from].logprob);
+        at(Chance, i) = task.chance(queries[i]);
         if (i == 0) result.example_output = generated[0].text;
       }
     } else {
@@ -156,45 +172,56 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
           options.push_back(c);
         }
       const auto ll = target_logprob(model, option_contexts, options);
-      std::size_t at = 0;
+      std::size_t first = 0;
       for (std::size_t i = from; i < to; ++i) {
         const Prompt& p = prompts[i];
         const std::size_t K = p.choices.size();
-        std::vector<double> mine(ll.begin() + static_cast<std::ptrdiff_t>(at), ll.begin() + static_cast<std::ptrdiff_t>(at + K));
+        std::vector<double> mine(ll.begin() + static_cast<std::ptrdiff_t>(first),
+                                 ll.begin() + static_cast<std::ptrdiff_t>(first + K));
         std::vector<std::size_t> lengths;
         for (const auto& c : p.choices) lengths.push_back(c.size());
-        at += K;
+        first += K;
         const ChoiceScore s = score_choices(mine, lengths, p.gold);
-        correct.push_back(s.correct);
-        correct_norm.push_back(s.correct_norm);
-        brier.push_back(s.brier);
-        confidence.push_back(s.confidence);
-        inverse_options += 1.0 / static_cast<double>(K);
+        at(Correct, i) = s.correct;
+        at(CorrectNorm, i) = s.correct_norm;
+        at(Brier, i) = s.brier;
+        at(Confidence, i) = s.confidence;
+        at(InverseOptions, i) = 1.0 / static_cast<double>(K);
         if (i == 0)
-          result.example_output = p.choices[static_cast<std::size_t>(std::max_element(mine.begin(), mine.end()) - mine.begin())];
+          result.example_output =
+              p.choices[static_cast<std::size_t>(std::max_element(mine.begin(), mine.end()) - mine.begin())];
       }
     }
     for (std::size_t i = from; i < to; ++i) {
       const double n_tok = static_cast<double>(prompts[i].target.size());
-      logprob.push_back(lp[i - from] / n_tok);
-      seq_logprob.push_back(lp[i - from]);
-      target_tokens += n_tok;
+      at(Logprob, i) = lp[i - from] / n_tok;
+      at(SeqLogprob, i) = lp[i - from];
+      at(TargetTokens, i) = n_tok;
     }
   }
-  const double n = static_cast<double>(prompts.size());
+  if (group) group->sum(values);
+
+  auto total = [&](Column c) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n_ex; ++i) sum += at(c, i);
+    return sum;
+  };
+  const double n = static_cast<double>(n_ex);
   result.example_context = prompts.front().context;
   result.example_target = prompts.front().target;
+  const auto correct = column(Correct);
   if (!choices) {
-    result.metrics.push_back({"exact_match", mean_stat(correct), chance / n});
-    result.metrics.push_back({"edit_distance", mean_stat(edit), 1.0});
+    result.metrics.push_back({"exact_match", mean_stat(correct), total(Chance) / n});
+    result.metrics.push_back({"edit_distance", mean_stat(column(Edit)), 1.0});
   } else {
+    const double inverse_options = total(InverseOptions);
     result.metrics.push_back({"mc_accuracy", mean_stat(correct), inverse_options / n});
-    result.metrics.push_back({"mc_accuracy_norm", mean_stat(correct_norm), inverse_options / n});
-    result.metrics.push_back({"brier", mean_stat(brier), 1.0 - inverse_options / n});
+    result.metrics.push_back({"mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n});
+    result.metrics.push_back({"brier", mean_stat(column(Brier)), 1.0 - inverse_options / n});
   }
-  result.metrics.push_back({"logprob", mean_stat(logprob), -kLnVocab});
-  result.metrics.push_back({"seq_logprob", mean_stat(seq_logprob), -kLnVocab * target_tokens / n});
-  result.metrics.push_back({"ece", expected_calibration_error(confidence, correct), 0.0});
+  result.metrics.push_back({"logprob", mean_stat(column(Logprob)), -kLnVocab});
+  result.metrics.push_back({"seq_logprob", mean_stat(column(SeqLogprob)), -kLnVocab * total(TargetTokens) / n});
+  result.metrics.push_back({"ece", expected_calibration_error(column(Confidence), correct), 0.0});
   return result;
 }
 

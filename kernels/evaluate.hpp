@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/collectives.hpp"
 #include "kernels/language_model.hpp"
 #include "kernels/metrics.hpp"
 #include "kernels/tasks.hpp"
@@ -49,7 +50,12 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
                                    const std::vector<std::string>& targets);
 
 // `check` runs before each batch; an exception from it abandons the eval.
+// With a group, every rank calls evaluate with the same arguments; batches of
+// eval.batch_size examples are dealt round-robin and the per-example values
+// gathered, so every rank returns exactly the metrics one rank alone would
+// (the example's output text only on group rank 0, which runs batch 0).
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
-                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check = {});
+                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check = {},
+                    const Collectives* group = nullptr);
 
 }  // namespace sweep

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "kernels/corpus.hpp"
+#include "kernels/device.hpp"
+#include "kernels/flat_adamw.hpp"
 
 namespace sweep {
 namespace {
@@ -49,9 +51,29 @@ struct RestartPoint {
   std::vector<std::int64_t> tail_tokens;
 };
 
-void save_restart(const std::string& path, GPT& model, torch::optim::AdamW& optimizer, const RestartPoint& rp) {
+// A standalone copy of `model` (fresh parameters, values copied): the trained
+// model's parameters are views of the optimiser's flat buffer, which LibTorch
+// would serialise whole once per parameter.
+GPT standalone_copy(GPT& model) {
+  GPT copy(model->config());
+  torch::NoGradGuard no_grad;
+  auto dst = copy->parameters();
+  auto src = model->parameters();
+  for (std::size_t i = 0; i < dst.size(); ++i) dst[i].copy_(src[i]);
+  return copy;
+}
+
+void save_weights(GPT& model, const std::string& path) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  torch::serialize::OutputArchive archive;
+  standalone_copy(model)->save(archive);
+  save_archive(archive, path);
+}
+
+void save_restart(const std::string& path, GPT& model, const FlatAdamW& optimizer, const RestartPoint& rp) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   torch::serialize::OutputArchive archive, weights, state;
-  model->save(weights);
+  standalone_copy(model)->save(weights);
   optimizer.save(state);
   archive.write("model", weights);
   archive.write("optimizer", state);
@@ -61,15 +83,16 @@ void save_restart(const std::string& path, GPT& model, torch::optim::AdamW& opti
   save_archive(archive, path);
 }
 
-RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::AdamW& optimizer) {
-  torch::serialize::InputArchive archive, weights, state;
+// Loads the weights into `model` (before FlatAdamW adopts its parameters) and
+// keeps the optimiser's part of the archive for load_restart_state.
+RestartPoint load_restart(const std::string& path, GPT& model, torch::serialize::InputArchive& state) {
+  torch::serialize::InputArchive archive, weights;
   load_archive(archive, path);
   torch::Tensor next, losses, tokens;
   try {
     archive.read("model", weights);
     archive.read("optimizer", state);
     load_weights(*model, weights, path, "this run's");
-    optimizer.load(state);
     archive.read("next_step", next);
     archive.read("tail_losses", losses);
     archive.read("tail_tokens", tokens);
@@ -82,6 +105,15 @@ RestartPoint load_restart(const std::string& path, GPT& model, torch::optim::Ada
   rp.tail_losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
   rp.tail_tokens.assign(tokens.data_ptr<std::int64_t>(), tokens.data_ptr<std::int64_t>() + tokens.numel());
   return rp;
+}
+
+void load_restart_state(const std::string& path, FlatAdamW& optimizer, torch::serialize::InputArchive& state) {
+  try {
+    optimizer.load(state);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": restart point's optimiser state does not fit this run: " +
+                             first_line(e.what()));
+  }
 }
 
 }  // namespace
@@ -118,51 +150,46 @@ double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec
 }
 
 LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
-                      std::uint64_t sweep_seed) {
+                      std::uint64_t sweep_seed, const Collectives* group) {
   torch::NoGradGuard no_grad;
   Corpus heldout(tasks, train, sweep_seed, Split::Eval);
   const std::int64_t T = train.seq_len;
   const std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
-  std::vector<double> losses;
-  std::vector<std::int64_t> tokens;
-  for (std::int64_t done = 0; done < n_seq;) {
+  const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
+  // One slot per sequence, filled by the rank that scored its batch; the sum
+  // over the group leaves every other slot's zero out exactly.
+  std::vector<double> losses(static_cast<std::size_t>(n_seq), 0.0);
+  std::int64_t batch = 0;
+  for (std::int64_t done = 0; done < n_seq; ++batch) {
     const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
-    Batch b = next_batch(heldout, rows, T, rows * T);
-    auto logits = model.forward(b.x);  // (rows, T, V)
-    auto per_seq = torch::nn::functional::cross_entropy(
-                       logits.reshape({-1, logits.size(-1)}), b.y.reshape({-1}),
-                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone))
-                       .view({rows, T})
-                       .mean(1);  // (rows,)
-    auto acc = per_seq.accessor<float, 1>();
-    for (std::int64_t r = 0; r < rows; ++r) {
-      losses.push_back(acc[r]);
-      tokens.push_back(T);
+    Batch b = next_batch(heldout, rows, T, rows * T);  // every rank draws every batch: same stream
+    if (batch % ranks == me) {
+      auto logits = model.forward(b.x);  // (rows, T, V)
+      auto per_seq = torch::nn::functional::cross_entropy(
+                         logits.reshape({-1, logits.size(-1)}), b.y.reshape({-1}),
+                         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone))
+                         .view({rows, T})
+                         .mean(1);  // (rows,)
+      auto acc = per_seq.accessor<float, 1>();
+      for (std::int64_t r = 0; r < rows; ++r) losses[static_cast<std::size_t>(done + r)] = acc[r];
     }
     done += rows;
   }
-  return summarise(losses, tokens);
+  if (group) group->sum(losses);
+  return summarise(losses, std::vector<std::int64_t>(losses.size(), T));
 }
 
 TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
-                        const StepLogger& log, int log_every, const StepCheck& check) {
+                        const StepLogger& log, int log_every, const StepCheck& check, const Placement& where) {
   const auto t0 = std::chrono::steady_clock::now();
+  Collectives* group = where.group;
+  const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
   // Initial weights depend on the sweep seed and the model name only, so runs of
-  // one model at different data sizes start from the same point.
+  // one model at different data sizes (and every rank of a group) start from the same point.
   torch::manual_seed(derive_seed(sweep_seed, "init/" + spec.name) >> 1);
   GPT model(gpt_config(spec, train));
   model->train();
-
-  // AdamW; weight decay on matrices only (embeddings included, as in GPT-2).
-  std::vector<torch::Tensor> decay, no_decay;
-  for (auto& p : model->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
-  const double peak = spec.lr > 0 ? spec.lr : train.lr;
-  auto opts = torch::optim::AdamWOptions(peak).betas({train.beta1, train.beta2}).weight_decay(train.weight_decay);
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
-  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
-  torch::optim::AdamW optimizer(std::move(groups));
 
   const std::int64_t T = train.seq_len, B = train.batch_size;
   const std::int64_t steps = (data_tokens + B * T - 1) / (B * T);
@@ -170,8 +197,17 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   Corpus corpus(tasks, train, sweep_seed, Split::Train);
   RestartPoint rp;
   const std::string restart = checkpoint.empty() ? "" : restart_path(checkpoint);
-  if (!restart.empty() && std::filesystem::exists(restart)) {
-    rp = load_restart(restart, model, optimizer);
+  torch::serialize::InputArchive restart_state;
+  bool restarted = false;
+  on_every_rank(group, [&] {
+    if (restart.empty() || !std::filesystem::exists(restart)) return;
+    rp = load_restart(restart, model, restart_state);
+    restarted = true;
+  });
+  model->to(where.device);
+  FlatAdamW optimizer(*model, {train.beta1, train.beta2, 1e-8, train.weight_decay});
+  if (restarted) {
+    on_every_rank(group, [&] { load_restart_state(restart, optimizer, restart_state); });
     // Every step before a restart point took B full rows of T+1 tokens.
     for (std::int64_t skip = rp.next_step * B * (T + 1); skip > 0;) {
       const std::int64_t n = std::min<std::int64_t>(skip, 1 << 20);
@@ -179,67 +215,100 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
       skip -= n;
     }
   }
-  std::vector<double>& tail_losses = rp.tail_losses;
-  std::vector<std::int64_t>& tail_tokens = rp.tail_tokens;
+  const double peak = spec.lr > 0 ? spec.lr : train.lr;
+  // Per-step losses stay on the device until a log, a divergence check or the
+  // end reads them: no host sync per step on a GPU.
+  auto step_losses = torch::zeros({std::max<std::int64_t>(steps, 1)}, torch::dtype(torch::kFloat32).device(where.device));
+  auto read_loss = [&](std::int64_t step) { return step_losses[step].item<double>(); };
+  std::int64_t tail_read = std::max(tail_from, rp.next_step);  // tail steps before it are in rp already
+  auto collect_tail = [&](std::int64_t upto) {  // tail losses of steps [tail_read, upto) to the host
+    if (upto <= tail_read) return;
+    auto host = step_losses.narrow(0, tail_read, upto - tail_read).to(torch::kCPU, torch::kFloat64);
+    for (std::int64_t s = tail_read; s < upto; ++s) {
+      rp.tail_losses.push_back(host[s - tail_read].item<double>());
+      rp.tail_tokens.push_back(std::min(B * T, data_tokens - s * B * T));
+    }
+    tail_read = upto;
+  };
 
   for (std::int64_t step = rp.next_step; step < steps; ++step) {
     const std::int64_t live = std::min(B * T, data_tokens - step * B * T);
     const std::int64_t rows = (live + T - 1) / T;
-    Batch b = next_batch(corpus, rows, T, live);
+    Batch b = next_batch(corpus, rows, T, live);  // the global batch; this rank trains on its shard
+    const Shard mine = shard(rows, me, ranks);
     const double lr = lr_at(step, steps, peak, train);
-    for (auto& g : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
     optimizer.zero_grad();
-    auto loss = lm_loss(model->forward(b.x), b.y);
-    loss.backward();
-    const bool logged = log && (step % log_every == 0 || step == steps - 1);
-    double grad_norm = 0.0;
-    if (train.grad_clip > 0) {
-      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), train.grad_clip);
-    } else if (logged) {
-      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), INFINITY);
+    if (mine.count > 0) {
+      auto x = b.x.narrow(0, mine.first, mine.count).to(where.device);  // (rows_r, T)
+      auto y = b.y.narrow(0, mine.first, mine.count).to(where.device);  // (rows_r, T)
+      torch::Tensor loss_sum;
+      {
+        Bf16Autocast autocast(where.device);
+        auto logits = model->forward(x);  // (rows_r, T, V)
+        loss_sum = torch::nn::functional::cross_entropy(
+            logits.reshape({-1, logits.size(-1)}).to(torch::kFloat32), y.reshape({-1}),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1).reduction(torch::kSum));
+      }
+      // Divided by the global batch's live tokens: summed over the group this
+      // is the mean loss of the whole batch, and its gradient.
+      auto loss = loss_sum / static_cast<double>(live);
+      loss.backward();
+      optimizer.loss_slot().copy_(loss.detach().reshape({1}));
     }
-    optimizer.step();
+    if (group) group->all_reduce(optimizer.grads_with_loss(), ReduceOp::Sum);
+    step_losses.narrow(0, step, 1).copy_(optimizer.loss_slot());
+    const bool logged = log && (step % log_every == 0 || step == steps - 1);
+    auto grad_norm = optimizer.clip_grad_norm(train.grad_clip);
+    optimizer.step(lr);
 
-    if (step >= tail_from || step % 50 == 0 || logged) {
-      const double l = loss.item<double>();
+    if (step % 50 == 0 || logged || step == steps - 1) {
+      const double l = read_loss(step);
       if (!std::isfinite(l))
         throw TrainingDiverged("training diverged: loss is " + std::to_string(l) + " at step " +
                                  std::to_string(step) + " (lr " + std::to_string(lr) + ")");
-      if (step >= tail_from) {
-        tail_losses.push_back(l);
-        tail_tokens.push_back(live);
-      }
-      if (logged) log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm, elapsed(t0)});
+      if (logged)
+        log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm.item<double>(), elapsed(t0)});
     }
     const bool stop = check && step + 1 < steps && check(elapsed(t0)) == StepControl::Stop;
     if (!restart.empty() && step + 1 < steps &&
         (stop || (train.checkpoint_every > 0 && (step + 1) % train.checkpoint_every == 0))) {
-      std::filesystem::create_directories(std::filesystem::path(restart).parent_path());
+      collect_tail(step + 1);
       rp.next_step = step + 1;
-      save_restart(restart, model, optimizer, rp);
+      on_leader(group, [&] { save_restart(restart, model, optimizer, rp); });
     }
     if (stop) throw TrainingStopped("training stopped at step " + std::to_string(step + 1) + " of " +
                                     std::to_string(steps) + " (restart point saved)");
   }
+  collect_tail(steps);
+  for (double l : rp.tail_losses)
+    if (!std::isfinite(l)) throw TrainingDiverged("training diverged: a loss of the last steps is not finite");
   const double train_seconds = elapsed(t0);
 
   TrainResult r;
   r.n_params = model->n_params();
   r.steps = steps;
   r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
-  r.train_loss = summarise(tail_losses, tail_tokens);
-  r.eval_loss = heldout_loss(as_language_model(model), tasks, train, sweep_seed);
+  r.train_loss = summarise(rp.tail_losses, rp.tail_tokens);
+  r.eval_loss = heldout_loss(on_device(model, where.device), tasks, train, sweep_seed, group);
   if (!std::isfinite(r.eval_loss.mean)) throw TrainingDiverged("training diverged: held-out loss is not finite");
-  if (!checkpoint.empty()) {
-    std::filesystem::create_directories(std::filesystem::path(checkpoint).parent_path());
-    torch::serialize::OutputArchive archive;
-    model->save(archive);
-    save_archive(archive, checkpoint);
-    std::filesystem::remove(restart);
-  }
+  if (!checkpoint.empty())
+    on_leader(group, [&] {
+      save_weights(model, checkpoint);
+      std::filesystem::remove(restart);
+    });
   r.seconds = elapsed(t0);
   return r;
+}
+
+LanguageModel on_device(GPT model, const torch::Device& device) {
+  LanguageModel lm = as_language_model(model);
+  if (device.is_cpu()) return lm;
+  lm.forward = [model, device](const torch::Tensor& idx) mutable {
+    Bf16Autocast autocast(device);
+    return model->forward(idx.to(device)).to(torch::kCPU, torch::kFloat32);
+  };
+  return lm;
 }
 
 GPT load_model(const ModelSpec& spec, const TrainSpec& train, const std::string& checkpoint) {

@@ -1,5 +1,6 @@
 // Trains one GPT for exactly `data_tokens` target tokens of the training corpus
-// with AdamW, linear warmup and cosine decay, then scores the held-out corpus.
+// with AdamW (kernels/flat_adamw.hpp), linear warmup and cosine decay, on one
+// rank or data-parallel over a group, then scores the held-out corpus.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/collectives.hpp"
 #include "kernels/gpt.hpp"
 #include "kernels/language_model.hpp"
 #include "kernels/tasks.hpp"
@@ -48,6 +50,17 @@ struct TrainingStopped : std::runtime_error {
 enum class StepControl { Continue, Stop };
 using StepCheck = std::function<StepControl(double seconds)>;
 
+// Where a run computes: its device and, for a group job, the group's
+// collectives (null: this rank alone). Every rank of a group calls train_model
+// with the same arguments; each takes its shard of every global batch
+// (train.batch_size rows), so the result does not depend on the group size
+// beyond floating-point reordering of the gradient sum. Group rank 0 alone
+// writes checkpoint and restart files; every rank reads them.
+struct Placement {
+  torch::Device device = torch::kCPU;
+  Collectives* group = nullptr;
+};
+
 struct TrainResult {
   std::int64_t n_params = 0;
   std::int64_t steps = 0;
@@ -72,9 +85,11 @@ struct Batch {
 };
 Batch make_batch(const std::vector<std::int64_t>& ids, std::int64_t rows, std::int64_t T, std::int64_t live);
 
-// Mean held-out loss over train.eval_loss_tokens tokens.
+// Mean held-out loss over train.eval_loss_tokens tokens. With a group, its
+// batches are dealt round-robin and the per-sequence losses gathered: every
+// rank returns the numbers one rank alone would.
 LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
-                      std::uint64_t sweep_seed);
+                      std::uint64_t sweep_seed, const Collectives* group = nullptr);
 
 // Trains and, when `checkpoint` is non-empty, saves the weights there. With a
 // checkpoint, every train.checkpoint_every steps the run also saves a restart
@@ -84,9 +99,14 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
 // Throws TrainingDiverged if the loss becomes non-finite.
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
-                        const StepLogger& log = {}, int log_every = 10, const StepCheck& check = {});
+                        const StepLogger& log = {}, int log_every = 10, const StepCheck& check = {},
+                        const Placement& where = {});
 
 std::string restart_path(const std::string& checkpoint);
+
+// The model as eval sees it on `device`: token ids in, CPU fp32 logits out
+// (bf16 autocast on a GPU).
+LanguageModel on_device(GPT model, const torch::Device& device);
 
 // Builds the model of `model` and loads weights saved by train_model.
 GPT load_model(const ModelSpec& model, const TrainSpec& train, const std::string& checkpoint);

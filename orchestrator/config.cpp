@@ -27,9 +27,9 @@ using Keys = std::vector<std::string_view>;
 const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
-const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "torchscript", "n_params", "tokenizer"};
+const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "ranks_per_job", "torchscript", "n_params", "tokenizer"};
 const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
-const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer"};
+const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer", "ranks_per_job"};
 // Every key some task kind takes; a key here that the table's kind does not take
 // is "not allowed for kind", anything else an unknown key.
 const Keys kAnyTaskKeys = {"kind",       "digits",  "digits_b", "modulus",       "min_length",
@@ -63,6 +63,7 @@ constexpr std::int64_t kMaxGridPoints = 1'000'000;
 constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
 constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
 constexpr std::size_t kMaxNameLength = 31;
+constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
 
 // Allowed range of a float key; every float must also be finite.
 struct Interval {
@@ -343,6 +344,8 @@ class Loader {
     check_keys(t, p, kModelKeys);
     ModelSpec m;
     m.name = std::move(name);
+    if (const toml::node* r = t.get("ranks_per_job"))
+      m.ranks_per_job = static_cast<int>(to_int(*r, key_path(p, "ranks_per_job"), 1, kMaxRanksPerJob));
     if (const toml::node* ts = t.get("torchscript")) {
       // A model sweep did not train: its shape keys make no sense here.
       for (const auto& [key, node] : in_file_order(t))

@@ -145,6 +145,15 @@ class Master {
 
  private:
   store::Store open_store() {
+    // Checked before the store exists: a group job that can never form would
+    // leave the sweep waiting forever.
+    const int workers = tx_.size() - 1;
+    for (const ModelSpec& m : spec_.models)
+      if (m.ranks_per_job > workers)
+        throw std::runtime_error(spec_.path + ": model." + m.name + ".ranks_per_job = " +
+                                 std::to_string(m.ranks_per_job) + " needs that many worker ranks, but this sweep has " +
+                                 std::to_string(workers) + " (run with mpirun -np " +
+                                 std::to_string(m.ranks_per_job + 1) + " or more: rank 0 is the master)");
     std::error_code ec;
     const auto kind = fs::status(opt_.out, ec).type();
     if (kind == fs::file_type::directory)
@@ -317,11 +326,15 @@ class Master {
     return checkpoint_path(opt_.out, m.name, r.data_tokens, r.run_id);
   }
 
+  // Hands ready jobs to idle workers: a job of a model with ranks_per_job = k
+  // goes to k idle workers at once (preferring ranks on one host), which form
+  // its group; until k are idle, jobs that fit the idle ones run meanwhile.
   void dispatch() {
     while (!idle_.empty()) {
       const double now = std::chrono::duration<double>(Clock::now() - start_).count();
-      auto job = sched_->next(now, opt_.time_limit, cost_);
-      if (!job) job = resumable_past_deadline();
+      const int free = static_cast<int>(idle_.size());
+      auto job = sched_->next_fitting(free, now, opt_.time_limit, cost_);
+      if (!job) job = resumable_past_deadline(free);
       if (!job) {
         // Jobs are left, none can make progress before the time limit and nothing runs: stop, resumable.
         if (sched_->running() == 0 && !sched_->all_finished())
@@ -329,8 +342,8 @@ class Master {
                      " jobs left would not finish within --time-limit " + human_seconds(opt_.time_limit));
         return;
       }
-      const int worker = idle_.front();
-      idle_.pop_front();
+      const std::vector<int> members = take_idle(sched_->ranks(*job));
+      const int worker = members.front();
       const std::size_t i = slot(*job);
       store::PointRow& row = rows_[i];
       row.status = store::Status::Running;
@@ -347,16 +360,40 @@ class Master {
       m.id = row.point_id;
       m.checkpoint = checkpoint(run_index(*job));
       m.attempt = row.attempts;
-      tx_.send(worker, Tag::Job, encode(m));
+      if (members.size() > 1) {
+        m.group.assign(members.begin(), members.end());
+        // MPI_Comm_create_group tags: unique among formations that can overlap
+        // in time, and clear of the protocol's own tags.
+        m.group_tag = 1000 + static_cast<std::int32_t>(groups_formed_++ % 30000);
+      }
+      const std::string bytes = encode(m);
+      for (int w : members) tx_.send(w, Tag::Job, bytes);
     }
+  }
+
+  // k idle workers for one job, the longest-idle first, then those on its host.
+  std::vector<int> take_idle(int k) {
+    std::vector<int> members{idle_.front()};
+    idle_.pop_front();
+    auto host = [&](int w) { return w < static_cast<int>(opt_.hostnames.size()) ? opt_.hostnames[w] : ""; };
+    for (int pass = 0; pass < 2 && static_cast<int>(members.size()) < k; ++pass)
+      for (auto it = idle_.begin(); it != idle_.end() && static_cast<int>(members.size()) < k;) {
+        if (pass == 1 || host(*it) == host(members.front())) {
+          members.push_back(*it);
+          it = idle_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    return members;
   }
 
   // With a time limit, a job predicted to end after it is not started, unless
   // it keeps its progress when stopped: a train run with restart points starts
   // anyway (the highest-priority one) and continues in the next allocation.
-  std::optional<JobRef> resumable_past_deadline() {
+  std::optional<JobRef> resumable_past_deadline(int free) {
     if (opt_.time_limit <= 0 || spec_.train.checkpoint_every <= 0) return std::nullopt;
-    auto job = sched_->next();
+    auto job = sched_->next_fitting(free);
     if (job && job->kind != JobKind::Train) {
       sched_->requeue(*job);
       return std::nullopt;
@@ -583,6 +620,7 @@ class Master {
   int finished_at_start_ = 0;
   double flops_total_ = 0.0, flops_done_ = 0.0;  // of the jobs this session runs
   std::deque<int> idle_;
+  std::int64_t groups_formed_ = 0;
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;
   int ok_ = 0, failed_ = 0;

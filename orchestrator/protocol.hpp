@@ -1,9 +1,11 @@
 // The wire protocol between rank 0 (master) and worker ranks, in one place.
 //
-//   worker -> master  Ready   (empty)       idle, send me a job (sent once, at start)
-//   master -> worker  Job     JobMsg        run this
+//   worker -> master  Ready   (empty)       idle, send me a job (sent at start, and by
+//                                           the other ranks of a group when its job ends)
+//   master -> worker  Job     JobMsg        run this (to every rank of a group job's group)
 //   worker -> master  Curve   CurveMsg      training-curve rows of the run in hand
-//   worker -> master  Result  ResultMsg     done (and idle again)
+//   worker -> master  Result  ResultMsg     done (and idle again); of a group job, from
+//                                           its group rank 0 only (so are its Curves)
 //   master -> worker  Stop    (empty)       no more work, or a graceful stop: a worker
 //                                           polls for it during a job, stops the job
 //                                           (train: saving a restart point), reports
@@ -32,6 +34,12 @@ struct JobMsg {
   std::int64_t id = 0;      // run_id or point_id
   std::string checkpoint;   // where the train run saves / the eval loads weights
   std::int32_t attempt = 1; // 1 for a job's first run; tags its curve rows
+  // A group job: the world ranks that run it together, group rank 0 (the one
+  // that reports) first; empty for a job one rank runs alone. The ranks build
+  // their sub-communicator with MPI_Comm_create_group and this tag, which the
+  // master makes unique per dispatch so concurrent formations never mix.
+  std::vector<std::int32_t> group;
+  std::int32_t group_tag = 0;
 };
 
 struct CurvePoint {
@@ -132,7 +140,12 @@ class Reader {
 };
 
 inline std::string encode(const JobMsg& m) {
-  return Writer().put(m.job.kind).put(m.job.index).put(m.id).put(m.checkpoint).put(m.attempt).take();
+  Writer w;
+  w.put(m.job.kind).put(m.job.index).put(m.id).put(m.checkpoint).put(m.attempt);
+  w.put<std::uint64_t>(m.group.size());
+  for (auto r : m.group) w.put(r);
+  w.put(m.group_tag);
+  return w.take();
 }
 
 inline JobMsg decode_job(const std::string& bytes) {
@@ -143,6 +156,10 @@ inline JobMsg decode_job(const std::string& bytes) {
   m.id = r.get<std::int64_t>();
   m.checkpoint = r.get_string();
   m.attempt = r.get<std::int32_t>();
+  const auto n = r.get<std::uint64_t>();
+  if (n > (1u << 20)) throw std::runtime_error("protocol: group of " + std::to_string(n) + " ranks");
+  for (std::uint64_t i = 0; i < n; ++i) m.group.push_back(r.get<std::int32_t>());
+  m.group_tag = r.get<std::int32_t>();
   return m;
 }
 

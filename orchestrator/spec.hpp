@@ -39,7 +39,7 @@ struct ModelSpec {
   int d_model = 0;
   int n_head = 0;
   double lr = 0.0;  // 0: use train.lr
-  int ranks_per_job = 1;  // ranks one job of this model needs at once (scheduler groups); not a grid-file key yet
+  int ranks_per_job = 1;  // ranks that train (data-parallel) and evaluate (sharded) one job of this model together
   // A model sweep did not train: a TorchScript file (forward: (B, T) int64 ->
   // (B, T, V) logits), resolved against the grid file's folder. Its points are
   // eval-only; n_layer, d_model and n_head stay 0.

@@ -54,6 +54,23 @@ Transport::Transport() {
             "MPI_Comm_split_type");
   Communicator owned(node);
   mpi_check(MPI_Comm_size(owned.get(), &local_ranks_), "MPI_Comm_size(node)");
+  mpi_check(MPI_Comm_rank(owned.get(), &local_rank_), "MPI_Comm_rank(node)");
+}
+
+Communicator Transport::group(const std::vector<std::int32_t>& world_ranks, int tag) const {
+  MPI_Group world = MPI_GROUP_NULL, members = MPI_GROUP_NULL;
+  mpi_check(MPI_Comm_group(MPI_COMM_WORLD, &world), "MPI_Comm_group");
+  const std::vector<int> ranks(world_ranks.begin(), world_ranks.end());
+  const int rc = MPI_Group_incl(world, static_cast<int>(ranks.size()), ranks.data(), &members);
+  MPI_Group_free(&world);
+  mpi_check(rc, "MPI_Group_incl");
+  MPI_Comm comm = MPI_COMM_NULL;
+  const int rc2 = MPI_Comm_create_group(MPI_COMM_WORLD, members, tag, &comm);
+  MPI_Group_free(&members);
+  mpi_check(rc2, "MPI_Comm_create_group");
+  Communicator owned(comm);
+  mpi_check(MPI_Comm_set_errhandler(owned.get(), MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler(group)");
+  return owned;
 }
 
 void Transport::send(int dest, Tag tag, const std::string& bytes) const {

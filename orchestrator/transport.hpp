@@ -49,8 +49,10 @@ class Transport {
   Transport();
   int rank() const { return rank_; }
   int size() const { return size_; }
-  // Ranks sharing this rank's node (MPI_COMM_TYPE_SHARED), this one included.
+  // Ranks sharing this rank's node (MPI_COMM_TYPE_SHARED), this one included,
+  // and this rank's index among them.
   int local_ranks() const { return local_ranks_; }
+  int local_rank() const { return local_rank_; }
 
   void send(int dest, Tag tag, const std::string& bytes = {}) const;
 
@@ -74,8 +76,13 @@ class Transport {
   // Broadcasts a string from rank 0 to all ranks.
   void broadcast(std::string& s) const;
 
+  // A communicator of the given world ranks (their order gives the group
+  // ranks). Collective over those ranks only (MPI_Comm_create_group): each
+  // calls it with the same ranks and tag; tags keep formations apart.
+  Communicator group(const std::vector<std::int32_t>& world_ranks, int tag) const;
+
  private:
-  int rank_ = 0, size_ = 1, local_ranks_ = 1;
+  int rank_ = 0, size_ = 1, local_ranks_ = 1, local_rank_ = 0;
 };
 
 }  // namespace sweep

@@ -5,8 +5,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <exception>
+#include <memory>
+#include <optional>
 
+#include "kernels/collectives.hpp"
+#include "kernels/device.hpp"
 #include "kernels/evaluate.hpp"
 #include "kernels/trainer.hpp"
 #include "orchestrator/grid.hpp"
@@ -91,8 +96,36 @@ class JobWatch {
   bool stop_ = false;
 };
 
-ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, const JobMsg& job) {
+// A job's ranks: this one alone, or a group (its communicator and collectives).
+struct JobRanks {
+  torch::Device device = torch::kCPU;
+  std::optional<Communicator> comm;
+  std::unique_ptr<Collectives> group;
+  bool reports() const { return !group || group->leader(); }
+};
+
+// Whether the job goes on, agreed by every rank of a group: a stop or a
+// timeout seen by any rank stops all of them at the same step, so none is left
+// waiting in a collective.
+bool agreed_stop(JobWatch& watch, const Collectives* group) {
+  enum : int { Go = 0, Stop = 1, TimedOut = 2 };
+  int mine = Go;
+  std::string timed_out;
+  try {
+    mine = watch.stop_requested() ? Stop : Go;
+  } catch (const JobTimedOut& e) {
+    mine = TimedOut;
+    timed_out = e.what();
+  }
+  const int all = group ? group->max(mine) : mine;
+  if (all == TimedOut)
+    throw JobTimedOut(timed_out.empty() ? "another rank of the group passed job_timeout" : timed_out);
+  return all == Stop;
+}
+
+ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, const JobMsg& job, JobRanks& ranks) {
   JobWatch watch(tx, spec.job_timeout);
+  Collectives* group = ranks.group.get();
   ResultMsg r;
   r.job = job.job;
   if (job.job.kind == JobKind::Train) {
@@ -103,7 +136,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       // A model sweep did not train: nothing to train; its "run" checks that the
       // file loads and scores the held-out corpus, so /runs holds its eval_loss.
       const LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params);
-      const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed);
+      const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group);
       r.n_params = model.n_params;
       r.peak_rss_bytes = peak_rss_bytes();
       r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, kUniformLoss}};
@@ -111,9 +144,12 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       CurveStream curves(tx, job.job.index, job.attempt);
       const TrainResult t = train_model(
           model, spec.train, grid_tasks(spec), run.data_tokens, spec.seed, job.checkpoint,
-          [&](const StepLog& s) { curves.add(s); }, 10,
-          [&](double) { return watch.stop_requested() ? StepControl::Stop : StepControl::Continue; });
-      curves.send(t.seconds);
+          [&](const StepLog& s) {
+            if (ranks.reports()) curves.add(s);
+          },
+          10, [&](double) { return agreed_stop(watch, group) ? StepControl::Stop : StepControl::Continue; },
+          {ranks.device, group});
+      if (ranks.reports()) curves.send(t.seconds);
       r.n_params = t.n_params;
       r.steps = t.steps;
       r.tokens_per_s = t.tokens_per_s;
@@ -126,13 +162,19 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     if (point.point_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
     const TrainRun& run = plan.runs[point.run];
     const ModelSpec& spec_model = spec.models[run.model];
-    const LanguageModel model =
-        spec_model.external() ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params)
-                              : as_language_model(load_model(spec_model, spec.train, job.checkpoint));
-    const Task task(spec.tasks[point.task], spec.seed);
-    const EvalResult e = evaluate(model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed, [&] {
-      if (watch.stop_requested()) throw JobStopped("eval stopped");
+    LanguageModel model;
+    on_every_rank(group, [&] {
+      model = spec_model.external()
+                  ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params)
+                  : on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
+    const Task task(spec.tasks[point.task], spec.seed);
+    const EvalResult e = evaluate(
+        model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed,
+        [&] {
+          if (agreed_stop(watch, group)) throw JobStopped("eval stopped");
+        },
+        group);
     r.n_params = model.n_params;
     for (const EvalMetric& m : e.metrics)
       r.metrics.push_back({m.name, m.stat.mean, m.stat.std_err, m.stat.n, m.random_baseline});
@@ -148,6 +190,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
 void run_worker(const Transport& transport, const SweepSpec& spec, int threads) {
   set_compute_threads(threads);
   keep_freed_memory_in_heap();
+  const torch::Device device = rank_device(transport.local_rank());
   const Plan plan = expand(spec);
   transport.send(0, Tag::Ready);
   for (;;) {
@@ -162,8 +205,14 @@ void run_worker(const Transport& transport, const SweepSpec& spec, int threads) 
       r.error = what;
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     };
+    JobRanks ranks;
+    ranks.device = device;
     try {
-      r = run_job(transport, spec, plan, job);
+      if (job.group.size() > 1) {
+        ranks.comm.emplace(transport.group(job.group, job.group_tag));
+        ranks.group = collectives_for(ranks.comm->get(), device);
+      }
+      r = run_job(transport, spec, plan, job, ranks);
     } catch (const TrainingDiverged& e) {
       fail(Outcome::Diverged, e.what());
     } catch (const JobTimedOut& e) {
@@ -177,7 +226,16 @@ void run_worker(const Transport& transport, const SweepSpec& spec, int threads) 
     } catch (const std::exception& e) {
       fail(Outcome::Failed, e.what());
     }
-    transport.send(0, Tag::Result, encode(r));
+    if (ranks.reports()) {
+      transport.send(0, Tag::Result, encode(r));
+    } else {
+      // Group rank 0 reports the job; the others say why they failed (their
+      // error is not in the store otherwise) and become idle again.
+      if (r.outcome == Outcome::Failed)
+        std::fprintf(stderr, "sweep: rank %d (group rank %d of %zu) failed its part of a group job: %s\n",
+                     transport.rank(), ranks.group ? ranks.group->rank() : 0, job.group.size(), r.error.c_str());
+      transport.send(0, Tag::Ready);
+    }
   }
 }
 

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   while (done < jobs) {
     while (!idle.empty() && sent < jobs) {
-      sweep::JobMsg m{{sweep::JobKind::Eval, static_cast<int>(sent)}, sent, "results/x.ckpt/m-1000-1.pt", 1};
+      sweep::JobMsg m{{sweep::JobKind::Eval, static_cast<int>(sent)}, sent, "results/x.ckpt/m-1000-1.pt", 1, {}, 0};
       tx.send(idle.front(), sweep::Tag::Job, sweep::encode(m));
       idle.pop_front();
       ++sent;

@@ -5,13 +5,15 @@
 namespace sweep {
 
 TEST(Protocol, JobMessageRoundTrips) {
-  JobMsg m{{JobKind::Eval, 17}, 123456789012345LL, "results/grid.ckpt/m-80000.pt", 3};
+  JobMsg m{{JobKind::Eval, 17}, 123456789012345LL, "results/grid.ckpt/m-80000.pt", 3, {4, 2, 7}, 1234};
   const JobMsg back = decode_job(encode(m));
   EXPECT_EQ(back.job.kind, JobKind::Eval);
   EXPECT_EQ(back.job.index, 17);
   EXPECT_EQ(back.id, m.id);
   EXPECT_EQ(back.checkpoint, m.checkpoint);
   EXPECT_EQ(back.attempt, 3);
+  EXPECT_EQ(back.group, (std::vector<std::int32_t>{4, 2, 7}));
+  EXPECT_EQ(back.group_tag, 1234);
 }
 
 TEST(Protocol, CurveMessageRoundTrips) {
@@ -49,7 +51,7 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
 }
 
 TEST(Protocol, TruncatedMessageIsAnError) {
-  std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt", 1});
+  std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt", 1, {}, 0});
   bytes.resize(bytes.size() - 3);
   EXPECT_THROW(decode_job(bytes), std::runtime_error);
 }
