@@ -55,17 +55,20 @@ Transport::Transport() {
   Communicator owned(node);
   mpi_check(MPI_Comm_size(owned.get(), &local_ranks_), "MPI_Comm_size(node)");
   mpi_check(MPI_Comm_rank(owned.get(), &local_rank_), "MPI_Comm_rank(node)");
+  MPI_Comm formation = MPI_COMM_NULL;
+  mpi_check(MPI_Comm_dup(MPI_COMM_WORLD, &formation), "MPI_Comm_dup");
+  formation_ = std::make_shared<Communicator>(formation);
 }
 
 Communicator Transport::group(const std::vector<std::int32_t>& world_ranks, int tag) const {
   MPI_Group world = MPI_GROUP_NULL, members = MPI_GROUP_NULL;
-  mpi_check(MPI_Comm_group(MPI_COMM_WORLD, &world), "MPI_Comm_group");
+  mpi_check(MPI_Comm_group(formation_->get(), &world), "MPI_Comm_group");
   const std::vector<int> ranks(world_ranks.begin(), world_ranks.end());
   const int rc = MPI_Group_incl(world, static_cast<int>(ranks.size()), ranks.data(), &members);
   MPI_Group_free(&world);
   mpi_check(rc, "MPI_Group_incl");
   MPI_Comm comm = MPI_COMM_NULL;
-  const int rc2 = MPI_Comm_create_group(MPI_COMM_WORLD, members, tag, &comm);
+  const int rc2 = MPI_Comm_create_group(formation_->get(), members, tag, &comm);
   MPI_Group_free(&members);
   mpi_check(rc2, "MPI_Comm_create_group");
   Communicator owned(comm);

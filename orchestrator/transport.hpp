@@ -7,6 +7,7 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,10 @@ class Transport {
 
  private:
   int rank_ = 0, size_ = 1, local_ranks_ = 1, local_rank_ = 0;
+  // A duplicate of MPI_COMM_WORLD for forming groups: MPI_Comm_create_group
+  // exchanges point-to-point messages with the caller's tag on its parent
+  // communicator, which the protocol's any-tag probes on the world would catch.
+  std::shared_ptr<Communicator> formation_;
 };
 
 }  // namespace sweep

@@ -500,7 +500,7 @@ TEST(Config, TorchscriptModelNeedsAnExistingFileAndItsParameterCount) {
                 (dir / "gone.pt").string() + " not found)");
   EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\n"), grid + ":6:1: model.ext.n_params: missing required key");
   EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\nn_layer = 2\n"),
-            grid + ":9:1: model.ext.n_layer: not allowed with torchscript (expected one of: torchscript, n_params, tokenizer)");
+            grid + ":9:1: model.ext.n_layer: not allowed with torchscript (expected one of: torchscript, n_params, tokenizer, ranks_per_job)");
   EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\ntokenizer = \"bpe\"\n"),
             grid + ":9:13: model.ext.tokenizer: expected one of: bytes, got \"bpe\"");
   EXPECT_EQ(error("[model.ext]\nn_layer = 1\nd_model = 8\nn_head = 2\nn_params = 5\n"),
