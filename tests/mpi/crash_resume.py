@@ -26,7 +26,12 @@ for i in range(kills):
     p.wait()
     while subprocess.run(["pgrep", "-s", str(p.pid)], capture_output=True).returncode == 0:
         time.sleep(0.05)
-    rows = len(sweepstore.table(store, "metrics")) if store.exists() else 0
+    try:
+        rows = len(sweepstore.table(store, "metrics")) if store.exists() else 0
+    except OSError:
+        # Killed while a resume held the store open before SWMR started: readers
+        # are refused until the next resume repairs it (which the loop goes on to do).
+        rows = "unreadable"
     moments.append(f"{at:.2f}s/{rows} rows" + (" (had finished)" if finished else ""))
     time.sleep(0.2)
 print(f"crash_resume: {kills} kills at " + ", ".join(moments))
