@@ -20,5 +20,5 @@ ctest --output-on-failure -j"$(nproc)" -R '\.'
 # checking is off here only: Open MPI 4.1 leaks in MPI_Init/MPI_Finalize from
 # MCA plugins it dlcloses before exit, so the reports have no symbols to
 # suppress by; ASan's memory errors and UBSan stay on.
-ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" ctest --output-on-failure -R '^(mpi_clean|mpi_smoke_np2|mpi_smoke_np3|mpi_same_metrics_for_2_and_3_ranks|hardening_hostile_inputs_are_refused_cleanly)$'
+ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" ctest --output-on-failure -R '^(mpi_clean|mpi_smoke_np2|mpi_smoke_np3|mpi_same_metrics_for_2_and_3_ranks|mpi_data_parallel_matches_one_rank|mpi_group_jobs_run_beside_single_jobs|hardening_hostile_inputs_are_refused_cleanly)$'
 ctest --output-on-failure -j"$(nproc)" -L fuzz
