@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "export") return export_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "plan") return sweep::plan_command(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "analyze") return sweep::analyze_command(argc, argv, SWEEP_VERSION);
+  sweep::reexec_with_fitting_openblas_core(argv);  // before anything else of the run starts
   // Before MPI_Init, which aborts (exit 1, Open MPI's own text) in this case.
   if (const auto problem = sweep::srun_without_pmi(sweep::process_environment())) {
     if (std::getenv("SLURM_PROCID") == nullptr || std::string(std::getenv("SLURM_PROCID")) == "0")

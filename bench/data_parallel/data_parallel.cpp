@@ -46,6 +46,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sweep::reexec_with_fitting_openblas_core(argv);
   sweep::MpiSession mpi(argc, argv);
   int rank = 0, size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
