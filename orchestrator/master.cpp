@@ -336,8 +336,10 @@ class Master {
       auto job = sched_->next_fitting(free, now, opt_.time_limit, cost_);
       if (!job) job = resumable_past_deadline(free);
       if (!job) {
-        // Jobs are left, none can make progress before the time limit and nothing runs: stop, resumable.
-        if (sched_->running() == 0 && !sched_->all_finished())
+        // Jobs are left, none can make progress before the time limit, nothing
+        // runs and every worker is idle (fewer idle ones may just be too few for
+        // a group job): stop, resumable.
+        if (opt_.time_limit > 0 && sched_->running() == 0 && !sched_->all_finished() && free == tx_.size() - 1)
           begin_stop("time limit: the " + std::to_string(sched_->total() - sched_->finished()) +
                      " jobs left would not finish within --time-limit " + human_seconds(opt_.time_limit));
         return;
