@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernels/corpus.hpp"
 #include "kernels/evaluate.hpp"
 #include "kernels/model_size.hpp"
 #include "kernels/prompts.hpp"
@@ -134,7 +135,7 @@ int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int st
 
 // A loop that mirrors train_model's step (AdamW in two groups, clipping),
 // timing each phase; medians over the steps after the first 5.
-int run_phases(const SweepSpec&, const ModelSpec& model, int threads, int steps, const TrainSpec& train,
+int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, const TrainSpec& train,
                const std::string& attention) {
   const std::int64_t B = train.batch_size, T = train.seq_len;
   torch::manual_seed(0);
@@ -150,32 +151,36 @@ int run_phases(const SweepSpec&, const ModelSpec& model, int threads, int steps,
   groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
   groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
   torch::optim::AdamW optimizer(std::move(groups));
-  const char* names[] = {"zero_grad", "forward", "backward", "clip", "adamw"};
-  std::vector<std::vector<double>> t(5);
+  Corpus corpus(grid_tasks(spec), train, spec.seed, Split::Train);
+  const char* names[] = {"data", "zero_grad", "forward", "backward", "clip", "adamw"};
+  constexpr int kPhases = 6;
+  std::vector<std::vector<double>> t(kPhases);
   std::vector<double> total;
   for (int s = 0; s < steps; ++s) {
-    auto x = torch::randint(0, 256, {B, T}, torch::kInt64), y = torch::randint(0, 256, {B, T}, torch::kInt64);
-    double ph[5];
+    double ph[kPhases];
     auto t0 = Clock::now();
-    optimizer.zero_grad();
+    Batch b = make_batch(corpus.take(static_cast<std::size_t>(B * (T + 1))), B, T, B * T);
+    const torch::Tensor &x = b.x, &y = b.y;  // (B, T) each
     ph[0] = seconds_since(t0), t0 = Clock::now();
-    auto loss = lm_loss(gpt->forward(x), y);
+    optimizer.zero_grad();
     ph[1] = seconds_since(t0), t0 = Clock::now();
-    loss.backward();
+    auto loss = lm_loss(gpt->forward(x), y);
     ph[2] = seconds_since(t0), t0 = Clock::now();
-    torch::nn::utils::clip_grad_norm_(gpt->parameters(), train.grad_clip);
+    loss.backward();
     ph[3] = seconds_since(t0), t0 = Clock::now();
+    torch::nn::utils::clip_grad_norm_(gpt->parameters(), train.grad_clip);
+    ph[4] = seconds_since(t0), t0 = Clock::now();
     optimizer.step();
-    ph[4] = seconds_since(t0);
+    ph[5] = seconds_since(t0);
     if (s < 5) continue;
     double sum = 0.0;
-    for (int i = 0; i < 5; ++i) t[i].push_back(ph[i]), sum += ph[i];
+    for (int i = 0; i < kPhases; ++i) t[i].push_back(ph[i]), sum += ph[i];
     total.push_back(sum);
   }
   print_model("phases", model, B, T, threads);
   std::printf(" attention=%s", attention.empty() ? "auto" : attention.c_str());
   std::printf(" n_params=%lld step_ms=%.2f", static_cast<long long>(gpt->n_params()), median(total) * 1e3);
-  for (int i = 0; i < 5; ++i) std::printf(" %s_ms=%.2f", names[i], median(t[i]) * 1e3);
+  for (int i = 0; i < kPhases; ++i) std::printf(" %s_ms=%.3f", names[i], median(t[i]) * 1e3);
   std::printf("\n");
   return 0;
 }
