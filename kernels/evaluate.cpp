@@ -32,8 +32,8 @@ const EvalMetric& EvalResult::metric(const std::string& name) const {
   throw std::out_of_range("no metric " + name);
 }
 
-std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
-                                        int max_new) {
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts, int max_new) {
   torch::NoGradGuard no_grad;
   std::vector<std::vector<std::int64_t>> seqs;
   std::vector<std::int64_t> len;
@@ -78,6 +78,70 @@ std::vector<Generation> generate_greedy(const LanguageModel& model, const std::v
       any = true;
     }
     if (!any) break;
+  }
+  return out;
+}
+
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        int max_new) {
+  std::vector<std::vector<std::int64_t>> seqs;
+  std::vector<std::int64_t> len;
+  for (const auto& c : contexts) {
+    seqs.push_back(encode(c));
+    len.push_back(static_cast<std::int64_t>(seqs.back().size()));
+  }
+  if (!model.incremental || *std::min_element(len.begin(), len.end()) == 0)
+    return generate_greedy_full_recompute(model, contexts, max_new);
+  torch::NoGradGuard no_grad;
+  // The same stopping rules as the full recompute, step for step: a row stops at
+  // a newline or at T tokens, and every row stops once the longest live row
+  // reaches T. Each step feeds each row's newest token at that row's own
+  // position, so rows of different context lengths need no realignment.
+  const std::int64_t B = static_cast<std::int64_t>(contexts.size());
+  const std::int64_t longest = *std::max_element(len.begin(), len.end());
+  const std::int64_t T = std::min(model.block_size, longest + max_new);
+  std::vector<Generation> out(contexts.size());
+  if (longest >= T) return out;
+  auto tokens = pad_batch(seqs, T);  // (B, T)
+  KVCache cache = model.incremental.new_cache(B, T);
+  auto logits = model.incremental.forward(tokens.narrow(1, 0, longest), torch::zeros({B}, torch::kInt64), cache);  // (B, longest, V)
+  auto idx = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())) - 1;  // (B,)
+  auto last = logits.index({torch::arange(B), idx});                               // (B, V)
+  std::vector<bool> done(contexts.size(), false);
+  for (int step = 0; step < max_new; ++step) {
+    std::int64_t cur = 0;
+    for (std::size_t i = 0; i < len.size(); ++i)
+      if (!done[i]) cur = std::max(cur, len[i]);
+    if (cur == 0 || cur >= T) break;
+    auto logp = torch::log_softmax(last, -1);                     // (B, V)
+    auto next = logp.argmax(-1);                                  // (B,)
+    auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
+    auto na = next.accessor<std::int64_t, 1>();
+    auto ca = chosen.accessor<float, 1>();
+    auto ta = tokens.accessor<std::int64_t, 2>();
+    bool any = false;
+    for (std::size_t i = 0; i < len.size(); ++i) {
+      if (done[i]) continue;
+      if (len[i] >= T) {
+        done[i] = true;
+        continue;
+      }
+      out[i].logprob += ca[i];
+      const char c = static_cast<char>(na[i]);
+      if (c == '\n') {
+        done[i] = true;
+        continue;
+      }
+      out[i].text += c;
+      ta[i][len[i]] = na[i];
+      ++len[i];
+      any = true;
+    }
+    if (!any || step + 1 == max_new) break;
+    // Each row's newest token (finished rows repeat their last one, harmlessly).
+    auto pos = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())) - 1;  // (B,)
+    auto fresh = tokens.gather(1, pos.unsqueeze(1));                                   // (B, 1)
+    last = model.incremental.forward(fresh, pos, cache).squeeze(1);                  // (B, V)
   }
   return out;
 }

@@ -42,8 +42,15 @@ struct Generation {
 };
 
 // Greedy continuations of each context, up to max_new tokens or a newline.
+// Uses the model's key/value cache when it has one (model.incremental), else
+// generate_greedy_full_recompute; both give the same tokens.
 std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
                                         int max_new);
+
+// The same generation by a full forward pass over the whole prefix for every
+// new token (the reference for the cached path, and TorchScript models' path).
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts, int max_new);
 
 // Sum of log p(target | context) over the target's tokens, per pair.
 std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,

@@ -2,11 +2,34 @@
 // residual projections scaled by 1/sqrt(2 * n_layer), zero biases.
 #include "kernels/gpt.hpp"
 
+#include <torch/version.h>
+
 #include <cmath>
 
 namespace sweep {
+namespace {
 
-CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_(cfg.n_head) {
+// The fused kernel on CPU: bench_trainer's attention mode measures both paths.
+constexpr bool kFusedOnCpu = false;
+
+bool use_fused(AttentionKernel k, const torch::Tensor& x) {
+  if (k == AttentionKernel::Auto) return x.is_cuda() || kFusedOnCpu;
+  return k == AttentionKernel::Fused;
+}
+
+// Causal attention of q over k, v: (B, H, T, hs) each -> (B, H, T, hs).
+torch::Tensor fused_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v) {
+#if TORCH_VERSION_MAJOR >= 2
+  return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, /*is_causal=*/true);
+#else
+  return std::get<0>(at::_scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0,
+                                                       /*need_attn_weights=*/false, /*is_causal=*/true));
+#endif
+}
+
+}  // namespace
+
+CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_(cfg.n_head), kernel_(cfg.attention) {
   qkv = register_module("qkv", torch::nn::Linear(cfg.d_model, 3 * cfg.d_model));
   proj = register_module("proj", torch::nn::Linear(cfg.d_model, cfg.d_model));
   auto causal = torch::ones({cfg.block_size, cfg.block_size}, torch::kBool).tril();
@@ -20,10 +43,37 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
   auto q = parts[0].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   auto k = parts[1].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   auto v = parts[2].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
-  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hs)));  // (B, H, T, T)
-  att = torch::softmax(att + mask_.narrow(2, 0, T).narrow(3, 0, T), -1);
-  auto y = torch::matmul(att, v);                                   // (B, H, T, hs)
+  torch::Tensor y;
+  if (use_fused(kernel_, x)) {
+    y = fused_attention(q, k, v);                                   // (B, H, T, hs)
+  } else {
+    auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hs)));  // (B, H, T, T)
+    att = torch::softmax(att + mask_.narrow(2, 0, T).narrow(3, 0, T), -1);
+    y = torch::matmul(att, v);                                      // (B, H, T, hs)
+  }
   y = y.transpose(1, 2).contiguous().view({B, T, C});               // (B, T, C)
+  return proj->forward(y);
+}
+
+torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, const torch::Tensor& start,
+                                                      torch::Tensor& k_cache, torch::Tensor& v_cache) {
+  const auto B = x.size(0), t = x.size(1), C = x.size(2), hs = C / n_head_;
+  auto parts = qkv->forward(x).split(C, /*dim=*/2);                 // 3 x (B, t, C)
+  auto q = parts[0].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
+  auto k = parts[1].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
+  auto v = parts[2].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
+  auto pos = start.view({B, 1}) + torch::arange(t, start.options()).view({1, t});  // (B, t)
+  auto slot = pos.view({B, 1, t, 1}).expand({B, n_head_, t, hs});   // (B, H, t, hs)
+  k_cache.scatter_(2, slot, k);
+  v_cache.scatter_(2, slot, v);
+  const std::int64_t span = pos.max().item<std::int64_t>() + 1;
+  auto keys = k_cache.narrow(2, 0, span);                           // (B, H, S, hs)
+  auto values = v_cache.narrow(2, 0, span);                         // (B, H, S, hs)
+  auto att = torch::matmul(q, keys.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hs)));  // (B, H, t, S)
+  auto later = torch::arange(span, start.options()).view({1, 1, 1, span}) > pos.view({B, 1, t, 1});  // (B, 1, t, S)
+  att = torch::softmax(att.masked_fill(later, -INFINITY), -1);
+  auto y = torch::matmul(att, values);                              // (B, H, t, hs)
+  y = y.transpose(1, 2).contiguous().view({B, t, C});               // (B, t, C)
   return proj->forward(y);
 }
 
@@ -38,6 +88,13 @@ BlockImpl::BlockImpl(const GPTConfig& cfg) {
 torch::Tensor BlockImpl::forward(torch::Tensor x) {
   x = x + attn->forward(ln1->forward(x));                                          // (B, T, C)
   x = x + fc_proj->forward(torch::gelu(fc->forward(ln2->forward(x)), "tanh"));     // (B, T, C)
+  return x;
+}
+
+torch::Tensor BlockImpl::forward_cached(torch::Tensor x, const torch::Tensor& start, torch::Tensor& k_cache,
+                                        torch::Tensor& v_cache) {
+  x = x + attn->forward_cached(ln1->forward(x), start, k_cache, v_cache);         // (B, t, C)
+  x = x + fc_proj->forward(torch::gelu(fc->forward(ln2->forward(x)), "tanh"));     // (B, t, C)
   return x;
 }
 
@@ -72,6 +129,29 @@ torch::Tensor GPTImpl::forward(const torch::Tensor& idx) {
   for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
   x = ln_f->forward(x);                            // (B, T, C)
   return torch::matmul(x, wte->weight.t());        // (B, T, V)
+}
+
+KVCache GPTImpl::new_cache(std::int64_t batch, std::int64_t capacity) {
+  TORCH_CHECK(capacity <= cfg_.block_size, "cache of ", capacity, " positions exceeds block_size ", cfg_.block_size);
+  const auto opts = wte->weight.options().requires_grad(false);
+  KVCache cache;
+  for (int l = 0; l < cfg_.n_layer; ++l) {
+    cache.k.push_back(torch::zeros({batch, cfg_.n_head, capacity, cfg_.d_model / cfg_.n_head}, opts));  // (B, H, cap, hs)
+    cache.v.push_back(torch::zeros({batch, cfg_.n_head, capacity, cfg_.d_model / cfg_.n_head}, opts));  // (B, H, cap, hs)
+  }
+  return cache;
+}
+
+torch::Tensor GPTImpl::forward_cached(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) {
+  const auto B = idx.size(0), t = idx.size(1);
+  TORCH_CHECK(static_cast<int>(cache.k.size()) == cfg_.n_layer && cache.k[0].size(0) == B, "cache does not fit the batch");
+  auto pos = start.view({B, 1}) + torch::arange(t, start.options()).view({1, t});  // (B, t)
+  TORCH_CHECK(pos.max().item<std::int64_t>() < cache.k[0].size(2), "position beyond the cache's capacity");
+  auto x = wte->forward(idx) + wpe->forward(pos);  // (B, t, C)
+  for (int l = 0; l < cfg_.n_layer; ++l)
+    x = blocks->ptr<BlockImpl>(static_cast<std::size_t>(l))->forward_cached(x, start, cache.k[l], cache.v[l]);
+  x = ln_f->forward(x);                            // (B, t, C)
+  return torch::matmul(x, wte->weight.t());        // (B, t, V)
 }
 
 std::int64_t GPTImpl::n_params() {

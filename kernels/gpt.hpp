@@ -5,7 +5,15 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace sweep {
+
+// How causal self-attention is computed. Fused: the framework's scaled dot-product
+// attention kernel (1.13: at::_scaled_dot_product_attention; 2.x:
+// at::scaled_dot_product_attention). Explicit: matmul, mask, softmax, matmul.
+// Auto: fused on CUDA; on CPU the one bench_trainer measured faster here.
+enum class AttentionKernel { Auto, Explicit, Fused };
 
 struct GPTConfig {
   int vocab_size = 256;
@@ -13,6 +21,13 @@ struct GPTConfig {
   int n_layer = 1;
   int n_head = 1;
   int d_model = 32;
+  AttentionKernel attention = AttentionKernel::Auto;
+};
+
+// Keys and values of every layer for incremental decoding, over `capacity`
+// positions per row; a row's entries beyond its own position are stale and masked.
+struct KVCache {
+  std::vector<torch::Tensor> k, v;  // per layer: (B, H, capacity, hs)
 };
 
 class CausalSelfAttentionImpl : public torch::nn::Module {
@@ -20,10 +35,17 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
   explicit CausalSelfAttentionImpl(const GPTConfig& cfg);
   torch::Tensor forward(const torch::Tensor& x);  // (B, T, C) -> (B, T, C)
 
+  // x: (B, t, C) at positions start_b .. start_b + t - 1 of row b (start: (B,)
+  // int64). Writes this step's keys and values into k_cache / v_cache (B, H,
+  // capacity, hs) and attends over each row's positions up to its own.
+  torch::Tensor forward_cached(const torch::Tensor& x, const torch::Tensor& start, torch::Tensor& k_cache,
+                               torch::Tensor& v_cache);
+
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
 
  private:
   int n_head_;
+  AttentionKernel kernel_;
   torch::Tensor mask_;  // (1, 1, block, block) additive causal mask
 };
 TORCH_MODULE(CausalSelfAttention);
@@ -32,6 +54,8 @@ class BlockImpl : public torch::nn::Module {
  public:
   explicit BlockImpl(const GPTConfig& cfg);
   torch::Tensor forward(torch::Tensor x);  // (B, T, C) -> (B, T, C)
+  torch::Tensor forward_cached(torch::Tensor x, const torch::Tensor& start, torch::Tensor& k_cache,
+                               torch::Tensor& v_cache);  // (B, t, C) -> (B, t, C)
 
   torch::nn::LayerNorm ln1{nullptr}, ln2{nullptr};
   CausalSelfAttention attn{nullptr};
@@ -45,6 +69,16 @@ class GPTImpl : public torch::nn::Module {
 
   // idx: (B, T) int64 token ids, T <= block_size. Returns logits (B, T, vocab).
   torch::Tensor forward(const torch::Tensor& idx);
+
+  // An empty cache for `batch` rows of up to `capacity` <= block_size positions.
+  KVCache new_cache(std::int64_t batch, std::int64_t capacity);
+
+  // Incremental forward: idx (B, t) int64 are the tokens at positions start_b ..
+  // start_b + t - 1 of row b (start: (B,) int64; start_b + t <= capacity). Their
+  // keys and values enter the cache; returns logits (B, t, vocab) equal (up to
+  // float rounding) to the full forward's at those positions, provided the
+  // cache holds each row's earlier positions.
+  torch::Tensor forward_cached(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache);
 
   const GPTConfig& config() const { return cfg_; }
   std::int64_t n_params();

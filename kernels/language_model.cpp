@@ -16,6 +16,12 @@ LanguageModel as_language_model(GPT model) {
   lm.forward = [model](const torch::Tensor& idx) mutable { return model->forward(idx); };
   lm.block_size = model->config().block_size;
   lm.n_params = model->n_params();
+  IncrementalDecoder dec;
+  dec.new_cache = [model](std::int64_t batch, std::int64_t capacity) mutable { return model->new_cache(batch, capacity); };
+  dec.forward = [model](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) mutable {
+    return model->forward_cached(idx, start, cache);
+  };
+  lm.incremental = std::move(dec);
   return lm;
 }
 

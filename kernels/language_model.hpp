@@ -13,12 +13,27 @@
 
 namespace sweep {
 
+// Decoding with a key/value cache (a model that has one): generation feeds each
+// new token once instead of recomputing the whole prefix.
+struct IncrementalDecoder {
+  // An empty cache for `batch` rows of up to `capacity` <= block_size positions.
+  std::function<KVCache(std::int64_t batch, std::int64_t capacity)> new_cache;
+  // idx (B, t) int64 at positions start_b .. start_b + t - 1 of row b (start:
+  // (B,) int64) -> (B, t, V) logits; the tokens' keys and values enter the cache.
+  std::function<torch::Tensor(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache)> forward;
+
+  explicit operator bool() const { return static_cast<bool>(forward); }
+};
+
 struct LanguageModel {
   // (B, T) int64 token ids, T <= block_size -> (B, T, V) logits. Called under
   // NoGradGuard; the model is already in eval mode.
   std::function<torch::Tensor(const torch::Tensor&)> forward;
   std::int64_t block_size = 0;
   std::int64_t n_params = 0;
+  // Set for sweep's GPT; empty for TorchScript models, whose generation
+  // recomputes the prefix at every token.
+  IncrementalDecoder incremental;
 };
 
 // A trained GPT (a shared handle: the LanguageModel keeps it alive), switched to eval mode.

@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""Table rows for bench/RESULTS.md from a bench/trainer/run.sh log: per config,
+medians over repetitions, and min/median/max of the per-repetition ratios
+(C++ / Python tokens/s from adjacent runs; C++ FLOP/s / the same repetition's
+sgemm rate at the same thread count)."""
+import statistics
+import sys
+from collections import defaultdict
+
+
+def fields(line):
+    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+
+
+def mmm(xs):
+    return f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"
+
+
+def main(path):
+    sgemm = {}  # (rep, threads) -> GFLOP/s at 1024^3
+    runs = defaultdict(lambda: defaultdict(dict))  # config -> rep -> {"cpp": f, "python": f}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        f = fields(line)
+        kind = parts[1]
+        if kind == "sgemm" and f.get("m") == "1024" and f.get("k") == "1024":
+            sgemm[(f["rep"], f["threads"])] = float(f["gflops"])
+        elif kind in ("cpp", "python"):
+            key = (int(f["L"]), int(f["d"]), int(f["h"]), int(f["B"]), int(f["T"]), int(f["threads"]))
+            runs[key][f["rep"]][kind] = f
+    print("| model (L x d, heads) | n_params | B x T | threads | sgemm GFLOP/s | C++ tokens/s | Python tokens/s "
+          "| C++/Python min/med/max | C++ GFLOP/s 6N (6N+attn) | of sgemm, 6N+attn, min/med/max |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (L, d, h, B, T, th), reps in runs.items():
+        both = {r: v for r, v in reps.items() if "cpp" in v and "python" in v}
+        cpp = [float(v["cpp"]["tokens_per_s"]) for v in both.values()]
+        py = [float(v["python"]["tokens_per_s"]) for v in both.values()]
+        ratio = [c / p for c, p in zip(cpp, py)]
+        g6 = [float(v["cpp"]["gflops_6n"]) for v in both.values()]
+        ga = [float(v["cpp"]["gflops_6n_attn"]) for v in both.values()]
+        sg = [sgemm[(r, str(th))] for r in both]
+        of = [a / s for a, s in zip(ga, sg)]
+        n = next(iter(both.values()))["cpp"]["n_params"]
+        print(f"| {L} x {d}, {h} | {int(n):,} | {B} x {T} | {th} | {statistics.median(sg):.1f} "
+              f"| {statistics.median(cpp):,.0f} | {statistics.median(py):,.0f} | {mmm(ratio)} "
+              f"| {statistics.median(g6):.1f} ({statistics.median(ga):.1f}) | {mmm(of)} |")
+    print(f"\n{len(next(iter(runs.values())))} repetitions; sgemm = 1024^3 fp32 LibTorch matmul, median of 7, same threads.")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

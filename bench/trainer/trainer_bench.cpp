@@ -1,0 +1,387 @@
+// Trainer and eval speed against the machine's limits (bench/trainer/run.sh
+// drives it and the Python reference loop, torch_loop.py, alternately).
+//
+//   bench_trainer sgemm THREADS [M K N ...]   sgemm GFLOP/s: 1024^3, then each M x K x N given
+//   bench_trainer train GRID MODEL THREADS STEPS [BATCH SEQ]
+//                                             tokens/s and FLOP/s of train_model (the sweep's trainer)
+//   bench_trainer phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused]]
+//                                             time per phase of a loop that mirrors train_model's step
+//   bench_trainer attention THREADS B T D H REPS
+//                                             explicit vs fused attention, forward + backward, alternating
+//   bench_trainer eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS
+//                                             add3 eval: cached vs full-recompute generation
+//
+// MODEL is a [model.NAME] of GRID or LAYERS:D_MODEL:HEADS. Training FLOPs per
+// token: 6N + 12 * L * d_model * T (nanoGPT's estimate_mfu), N = parameters
+// without the position embedding (the tied token embedding is the output head's
+// matmul, so it counts). Each mode prints `key=value` lines for run.sh.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kernels/corpus.hpp"
+#include "kernels/evaluate.hpp"
+#include "kernels/model_size.hpp"
+#include "kernels/prompts.hpp"
+#include "kernels/rng.hpp"
+#include "kernels/tokenizer.hpp"
+#include "kernels/trainer.hpp"
+#include "orchestrator/config.hpp"
+#include "workers/resources.hpp"
+
+namespace sweep {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// OpenBLAS's kernel choice (e.g. "SkylakeX"; "Prescott" is its generic fallback).
+std::string blas_core() {
+  using CoreName = char* (*)();
+  if (auto f = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"))) return f();
+  return "not OpenBLAS";
+}
+
+// FLOP/s of an (m, k) x (k, n) fp32 matmul, median of 7 timings.
+double sgemm_rate(std::int64_t m, std::int64_t k, std::int64_t n) {
+  auto a = torch::randn({m, k}), b = torch::randn({k, n});
+  auto c = torch::empty({m, n});
+  torch::mm_out(c, a, b);  // warm-up
+  std::vector<double> rates;
+  for (int rep = 0; rep < 7; ++rep) {
+    const auto t0 = Clock::now();
+    const int inner = std::max<int>(1, static_cast<int>(2e8 / (2.0 * m * k * n)));  // >= ~0.2 GFLOP per timing
+    for (int i = 0; i < inner; ++i) torch::mm_out(c, a, b);
+    rates.push_back(2.0 * m * k * n * inner / seconds_since(t0));
+  }
+  return median(rates);
+}
+
+ModelSpec model_of(const SweepSpec& spec, const std::string& name) {
+  for (const auto& m : spec.models)
+    if (m.name == name) return m;
+  ModelSpec m;
+  m.name = name;
+  if (std::sscanf(name.c_str(), "%d:%d:%d", &m.n_layer, &m.d_model, &m.n_head) != 3)
+    throw std::invalid_argument("no model " + name + " in the grid, and not LAYERS:D_MODEL:HEADS");
+  return m;
+}
+
+struct FlopsPerToken {
+  double six_n = 0.0, attention = 0.0;
+};
+
+FlopsPerToken flops_per_token(const ModelSpec& m, std::int64_t T) {
+  const double n = static_cast<double>(gpt_param_count(m.n_layer, m.d_model, kVocabSize, T) - T * m.d_model);
+  return {6.0 * n, 12.0 * m.n_layer * m.d_model * static_cast<double>(T)};
+}
+
+void print_model(const char* who, const ModelSpec& m, std::int64_t B, std::int64_t T, int threads) {
+  std::printf("%s model=%s L=%d d=%d h=%d B=%lld T=%lld threads=%d", who, m.name.c_str(), m.n_layer, m.d_model,
+              m.n_head, static_cast<long long>(B), static_cast<long long>(T), threads);
+}
+
+int run_sgemm(int threads, const std::vector<std::int64_t>& shapes) {
+  std::printf("sgemm threads=%d blas_core=%s m=1024 k=1024 n=1024 gflops=%.2f\n", threads, blas_core().c_str(),
+              sgemm_rate(1024, 1024, 1024) / 1e9);
+  for (std::size_t i = 0; i + 2 < shapes.size(); i += 3)
+    std::printf("sgemm threads=%d m=%lld k=%lld n=%lld gflops=%.2f\n", threads, static_cast<long long>(shapes[i]),
+                static_cast<long long>(shapes[i + 1]), static_cast<long long>(shapes[i + 2]),
+                sgemm_rate(shapes[i], shapes[i + 1], shapes[i + 2]) / 1e9);
+  return 0;
+}
+
+std::vector<Task> grid_tasks(const SweepSpec& spec) {
+  std::vector<Task> tasks;
+  for (int t : spec.grid.task) tasks.emplace_back(spec.tasks[t], spec.seed);
+  return tasks;
+}
+
+// train_model on steps * B * T tokens; the rate counts the steps after the
+// first `skip` (warm-up), from the step log's clock.
+int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, TrainSpec train) {
+  const int skip = std::min(10, steps / 4);
+  const std::int64_t B = train.batch_size, T = train.seq_len;
+  train.eval_loss_tokens = static_cast<int>(B * T);  // the held-out pass is not timed; keep it short
+  std::vector<StepLog> logs;
+  const TrainResult r = train_model(model, train, grid_tasks(spec), steps * B * T, spec.seed, "",
+                                    [&](const StepLog& s) { logs.push_back(s); }, 1);
+  const StepLog& from = logs[static_cast<std::size_t>(skip - 1)];
+  const StepLog& to = logs.back();
+  const double tok_s = static_cast<double>(to.tokens - from.tokens) / (to.seconds - from.seconds);
+  const FlopsPerToken f = flops_per_token(model, T);
+  print_model("cpp", model, B, T, threads);
+  std::printf(" steps=%d skip=%d n_params=%lld loss=%.4f tokens_per_s=%.1f gflops_6n=%.3f gflops_6n_attn=%.3f "
+              "whole_run_tokens_per_s=%.1f\n",
+              steps, skip, static_cast<long long>(r.n_params), to.loss, tok_s, f.six_n * tok_s / 1e9,
+              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s);
+  return 0;
+}
+
+// A loop that mirrors train_model's step (AdamW in two groups, clipping),
+// timing each phase; medians over the steps after the first 5.
+int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, const TrainSpec& train,
+               const std::string& attention) {
+  const std::int64_t B = train.batch_size, T = train.seq_len;
+  torch::manual_seed(0);
+  GPTConfig cfg = gpt_config(model, train);
+  if (attention == "explicit") cfg.attention = AttentionKernel::Explicit;
+  if (attention == "fused") cfg.attention = AttentionKernel::Fused;
+  GPT gpt(cfg);
+  gpt->train();
+  std::vector<torch::Tensor> decay, no_decay;
+  for (auto& p : gpt->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
+  auto opts = torch::optim::AdamWOptions(train.lr).betas({train.beta1, train.beta2}).weight_decay(train.weight_decay);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
+  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
+  torch::optim::AdamW optimizer(std::move(groups));
+  Corpus corpus(grid_tasks(spec), train, spec.seed, Split::Train);
+  const char* names[] = {"data", "zero_grad", "forward", "backward", "clip", "adamw"};
+  constexpr int kPhases = 6;
+  std::vector<std::vector<double>> t(kPhases);
+  std::vector<double> total;
+  for (int s = 0; s < steps; ++s) {
+    double ph[kPhases];
+    auto t0 = Clock::now();
+    Batch b = make_batch(corpus.take(static_cast<std::size_t>(B * (T + 1))), B, T, B * T);
+    const torch::Tensor &x = b.x, &y = b.y;  // (B, T) each
+    ph[0] = seconds_since(t0), t0 = Clock::now();
+    optimizer.zero_grad();
+    ph[1] = seconds_since(t0), t0 = Clock::now();
+    auto loss = lm_loss(gpt->forward(x), y);
+    ph[2] = seconds_since(t0), t0 = Clock::now();
+    loss.backward();
+    ph[3] = seconds_since(t0), t0 = Clock::now();
+    torch::nn::utils::clip_grad_norm_(gpt->parameters(), train.grad_clip);
+    ph[4] = seconds_since(t0), t0 = Clock::now();
+    optimizer.step();
+    ph[5] = seconds_since(t0);
+    if (s < 5) continue;
+    double sum = 0.0;
+    for (int i = 0; i < kPhases; ++i) t[i].push_back(ph[i]), sum += ph[i];
+    total.push_back(sum);
+  }
+  print_model("phases", model, B, T, threads);
+  std::printf(" attention=%s", attention.empty() ? "auto" : attention.c_str());
+  std::printf(" n_params=%lld step_ms=%.2f", static_cast<long long>(gpt->n_params()), median(total) * 1e3);
+  for (int i = 0; i < kPhases; ++i) std::printf(" %s_ms=%.3f", names[i], median(t[i]) * 1e3);
+  std::printf("\n");
+  return 0;
+}
+
+// Forward + backward of one attention layer's core, (B, H, T, hs) q, k, v.
+int run_attention(int threads, std::int64_t B, std::int64_t T, std::int64_t d, std::int64_t H, int reps) {
+  GPTConfig cfg;
+  cfg.block_size = static_cast<int>(T);
+  cfg.d_model = static_cast<int>(d);
+  cfg.n_head = static_cast<int>(H);
+  std::vector<double> ms[2];
+  const char* names[] = {"explicit", "fused"};
+  torch::manual_seed(0);
+  for (int rep = 0; rep < reps + 2; ++rep) {
+    for (int k = 0; k < 2; ++k) {
+      cfg.attention = k == 0 ? AttentionKernel::Explicit : AttentionKernel::Fused;
+      torch::manual_seed(1);
+      CausalSelfAttention attn(cfg);
+      auto x = torch::randn({B, T, d}, torch::requires_grad());  // (B, T, C)
+      const auto t0 = Clock::now();
+      for (int i = 0; i < 5; ++i) attn->forward(x).sum().backward();
+      if (rep >= 2) ms[k].push_back(seconds_since(t0) / 5 * 1e3);
+    }
+  }
+  for (int k = 0; k < 2; ++k)
+    std::printf("attention kernel=%s threads=%d B=%lld T=%lld d=%lld H=%lld reps=%d fwd_bwd_ms_min=%.3f "
+                "fwd_bwd_ms_median=%.3f fwd_bwd_ms_max=%.3f\n",
+                names[k], threads, static_cast<long long>(B), static_cast<long long>(T), static_cast<long long>(d),
+                static_cast<long long>(H), reps, *std::min_element(ms[k].begin(), ms[k].end()), median(ms[k]),
+                *std::max_element(ms[k].begin(), ms[k].end()));
+  return 0;
+}
+
+// Trains MODEL briefly on the grid's tasks, then runs the add3 eval point
+// (EXAMPLES examples, STYLE prompts) with cached generation and with the full
+// recompute, alternating, REPS times each.
+int run_eval(const SweepSpec& spec, const ModelSpec& model, int threads, std::int64_t train_tokens, int examples,
+             const std::string& style_name, int reps) {
+  const auto dir = std::filesystem::temp_directory_path() / ("bench_trainer_eval_" + std::to_string(getpid()));
+  const std::string ckpt = (dir / "model.pt").string();
+  TrainSpec train = spec.train;
+  train.eval_loss_tokens = train.seq_len * train.batch_size;
+  const auto tasks = grid_tasks(spec);
+  train_model(model, train, tasks, train_tokens, spec.seed, ckpt);
+  const LanguageModel cached = as_language_model(load_model(model, train, ckpt));
+  std::filesystem::remove_all(dir);
+  LanguageModel naive = cached;
+  naive.incremental = {};
+
+  const Task* add3 = nullptr;
+  for (const auto& t : tasks)
+    if (t.spec().name == "add3") add3 = &t;
+  if (!add3) throw std::invalid_argument("the grid has no add3 task");
+  PromptStyle style = PromptStyle::ZeroShot;
+  for (PromptStyle p : kAllPrompts)
+    if (style_name == to_string(p)) style = p;
+  EvalSpec eval = spec.eval;
+  eval.examples = examples;
+
+  std::vector<double> secs[2];
+  EvalResult results[2];
+  for (int rep = 0; rep < reps; ++rep) {
+    for (int k = 0; k < 2; ++k) {
+      const auto t0 = Clock::now();
+      results[k] = evaluate(k == 0 ? cached : naive, *add3, style, eval, train.seq_len, spec.seed);
+      secs[k].push_back(seconds_since(t0));
+    }
+  }
+  // Generation alone, on the prompts evaluate() builds (same exemplar seeds).
+  const auto queries = add3->eval_examples(examples);
+  const int shots = style == PromptStyle::FewShot || style == PromptStyle::Cot ? eval.few_shot_k : 0;
+  std::vector<std::vector<std::string>> batches;
+  std::vector<int> max_news;
+  double context_chars = 0.0;
+  for (std::size_t from = 0; from < queries.size(); from += static_cast<std::size_t>(eval.batch_size)) {
+    batches.emplace_back();
+    int max_new = 0;
+    for (std::size_t i = from; i < std::min(queries.size(), from + static_cast<std::size_t>(eval.batch_size)); ++i) {
+      Rng rng(derive_seed(spec.seed, "exemplars/" + add3->spec().name + "/" + std::to_string(i)));
+      std::vector<Example> exemplars;
+      for (int j = 0; j < shots; ++j) exemplars.push_back(add3->sample(Split::Train, rng));
+      const Prompt p = render_prompt(*add3, style, queries[i], exemplars, train.seq_len);
+      batches.back().push_back(p.context);
+      context_chars += static_cast<double>(p.context.size());
+      max_new = std::max<int>(max_new, static_cast<int>(p.target.size()) + 1);
+    }
+    max_news.push_back(max_new);
+  }
+  std::vector<double> gen_secs[2];
+  std::vector<Generation> gens[2];
+  for (int rep = 0; rep < reps; ++rep) {
+    for (int k = 0; k < 2; ++k) {
+      gens[k].clear();
+      const auto t0 = Clock::now();
+      for (std::size_t b = 0; b < batches.size(); ++b) {
+        const auto g = k == 0 ? generate_greedy(cached, batches[b], max_news[b])
+                              : generate_greedy_full_recompute(cached, batches[b], max_news[b]);
+        gens[k].insert(gens[k].end(), g.begin(), g.end());
+      }
+      gen_secs[k].push_back(seconds_since(t0));
+    }
+  }
+  double generated_chars = 0.0;
+  bool same_generations = gens[0].size() == gens[1].size();
+  for (std::size_t i = 0; same_generations && i < gens[0].size(); ++i) {
+    same_generations = gens[0][i].text == gens[1][i].text && std::abs(gens[0][i].logprob - gens[1][i].logprob) <= 1e-4;
+    generated_chars += static_cast<double>(gens[0][i].text.size());
+  }
+  const char* names[] = {"kv_cache", "full_recompute"};
+  for (int k = 0; k < 2; ++k)
+    std::printf("generate path=%s model=%s threads=%d task=add3 style=%s examples=%d reps=%d mean_context_chars=%.1f "
+                "mean_generated_chars=%.2f examples_per_s_median=%.1f examples_per_s_min=%.1f examples_per_s_max=%.1f\n",
+                names[k], model.name.c_str(), threads, to_string(style), examples, reps, context_chars / examples,
+                generated_chars / examples, examples / median(gen_secs[k]),
+                examples / *std::max_element(gen_secs[k].begin(), gen_secs[k].end()),
+                examples / *std::min_element(gen_secs[k].begin(), gen_secs[k].end()));
+  std::vector<double> gen_ratio;
+  for (int rep = 0; rep < reps; ++rep) gen_ratio.push_back(gen_secs[1][rep] / gen_secs[0][rep]);
+  std::printf("generate speedup_min=%.2f speedup_median=%.2f speedup_max=%.2f same_tokens_and_logprobs=%s\n",
+              *std::min_element(gen_ratio.begin(), gen_ratio.end()), median(gen_ratio),
+              *std::max_element(gen_ratio.begin(), gen_ratio.end()), same_generations ? "yes" : "NO");
+
+  for (int k = 0; k < 2; ++k) {
+    std::printf("eval path=%s model=%s threads=%d task=add3 style=%s examples=%d reps=%d examples_per_s_median=%.1f "
+                "examples_per_s_min=%.1f examples_per_s_max=%.1f",
+                names[k], model.name.c_str(), threads, to_string(style), examples, reps,
+                examples / median(secs[k]), examples / *std::max_element(secs[k].begin(), secs[k].end()),
+                examples / *std::min_element(secs[k].begin(), secs[k].end()));
+    for (const auto& m : results[k].metrics) std::printf(" %s=%.9g", m.name.c_str(), m.stat.mean);
+    std::printf("\n");
+  }
+  std::vector<double> ratio;
+  for (int rep = 0; rep < reps; ++rep) ratio.push_back(secs[1][rep] / secs[0][rep]);
+  bool same = results[0].example_output == results[1].example_output;
+  for (std::size_t i = 0; i < results[0].metrics.size(); ++i) {
+    const double a = results[0].metrics[i].stat.mean, b = results[1].metrics[i].stat.mean;
+    const bool exact = results[0].metrics[i].name == "exact_match" || results[0].metrics[i].name == "edit_distance";
+    same = same && (exact ? a == b : std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(a)));
+  }
+  std::printf("eval speedup_min=%.2f speedup_median=%.2f speedup_max=%.2f metrics_equal=%s\n",
+              *std::min_element(ratio.begin(), ratio.end()), median(ratio),
+              *std::max_element(ratio.begin(), ratio.end()), same ? "yes" : "NO");
+  return same && same_generations ? 0 : 1;
+}
+
+TrainSpec train_of(const SweepSpec& spec, int argc, char** argv, int at) {
+  TrainSpec t = spec.train;
+  if (argc > at + 1) {
+    t.batch_size = std::atoi(argv[at]);
+    t.seq_len = std::atoi(argv[at + 1]);
+  }
+  return t;
+}
+
+int usage(const char* prog) {
+  std::fprintf(stderr,
+               "usage: %s sgemm THREADS [M K N ...]\n"
+               "       %s train GRID MODEL THREADS STEPS [BATCH SEQ]\n"
+               "       %s phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused]]\n"
+               "       %s attention THREADS B T D H REPS\n"
+               "       %s eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS\n",
+               prog, prog, prog, prog, prog);
+  return 2;
+}
+
+}  // namespace
+}  // namespace sweep
+
+int main(int argc, char** argv) {
+  using namespace sweep;
+  if (argc < 3) return usage(argv[0]);
+  const std::string mode = argv[1];
+  try {
+    if (mode == "sgemm") {
+      const int threads = std::atoi(argv[2]);
+      set_compute_threads(threads);
+      std::vector<std::int64_t> shapes;
+      for (int i = 3; i < argc; ++i) shapes.push_back(std::atoll(argv[i]));
+      return run_sgemm(threads, shapes);
+    }
+    if (mode == "attention" && argc >= 8) {
+      const int threads = std::atoi(argv[2]);
+      set_compute_threads(threads);
+      return run_attention(threads, std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5]),
+                           std::atoll(argv[6]), std::atoi(argv[7]));
+    }
+    if (argc < 6) return usage(argv[0]);
+    const SweepSpec spec = load_spec_file(argv[2]);
+    const ModelSpec model = model_of(spec, argv[3]);
+    const int threads = std::atoi(argv[4]);
+    set_compute_threads(threads);
+    keep_freed_memory_in_heap();  // as the workers do
+    if (mode == "train")
+      return run_train(spec, model, threads, std::atoi(argv[5]), train_of(spec, argc, argv, 6));
+    if (mode == "phases")
+      return run_phases(spec, model, threads, std::atoi(argv[5]), train_of(spec, argc, argv, 6), argc > 8 ? argv[8] : "");
+    if (mode == "eval" && argc >= 9)
+      return run_eval(spec, model, threads, std::atoll(argv[5]), std::atoi(argv[6]), argv[7], std::atoi(argv[8]));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_trainer: %s\n", e.what());
+    return 1;
+  }
+  return usage(argv[0]);
+}
