@@ -232,7 +232,9 @@ TEST(Collectives, AFailureOnRankZeroReachesEveryRank) {
     on_leader(group.get(), [] { throw std::runtime_error("disk full"); });
   } catch (const std::runtime_error& e) {
     threw = true;
-    if (group->leader()) EXPECT_STREQ(e.what(), "disk full");
+    if (group->leader()) {
+      EXPECT_STREQ(e.what(), "disk full");
+    }
   }
   EXPECT_TRUE(threw);
   EXPECT_NO_THROW(on_every_rank(group.get(), [] {}));
