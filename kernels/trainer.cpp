@@ -304,6 +304,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
 LanguageModel on_device(GPT model, const torch::Device& device) {
   LanguageModel lm = as_language_model(model);
   if (device.is_cpu()) return lm;
+  lm.incremental = {};  // its cache lives on the CPU; on a GPU, generation recomputes the prefix
   lm.forward = [model, device](const torch::Tensor& idx) mutable {
     Bf16Autocast autocast(device);
     return model->forward(idx.to(device)).to(torch::kCPU, torch::kFloat32);
