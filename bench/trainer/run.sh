@@ -16,9 +16,10 @@ s 1 8 128 60
 m 1 8 128 60
 4:256:8 1 8 128 24
 4:256:8 1 32 128 12
-4:256:8 2 32 128 12"}
+4:256:8 2 32 128 12
+4:512:8 1 8 128 12"}
 
-# OpenBLAS 0.3.21 does not recognise some newer CPUs (here: a Sapphire Rapids VM)
+# OpenBLAS 0.3.21 does not recognise some newer CPUs (here: an AVX-512 Xeon VM)
 # and falls back to its generic "Prescott" kernels, 5-8x slower. Name the kernel
 # family the CPU supports unless the caller chose one (KEEP_BLAS_DETECTION=1 keeps
 # the library's own choice, to measure it).

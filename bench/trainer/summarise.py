@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Table rows for bench/RESULTS.md from a bench/trainer/run.sh log: per config,
 medians over repetitions, and min/median/max of the per-repetition ratios
-(C++ / Python tokens/s from adjacent runs; C++ FLOP/s / the same repetition's
-sgemm rate at the same thread count)."""
+(C++ / Python tokens/s from adjacent runs; C++ FLOP/s / the sgemm rate that the
+same process measured right before and after training, the higher of the two)."""
 import statistics
 import sys
 from collections import defaultdict
@@ -40,13 +40,16 @@ def main(path):
         ratio = [c / p for c, p in zip(cpp, py)]
         g6 = [float(v["cpp"]["gflops_6n"]) for v in both.values()]
         ga = [float(v["cpp"]["gflops_6n_attn"]) for v in both.values()]
-        sg = [sgemm[(r, str(th))] for r in both]
+        sg = [float(v["cpp"]["sgemm_gflops"]) for v in both.values()]
         of = [a / s for a, s in zip(ga, sg)]
         n = next(iter(both.values()))["cpp"]["n_params"]
         print(f"| {L} x {d}, {h} | {int(n):,} | {B} x {T} | {th} | {statistics.median(sg):.1f} "
               f"| {statistics.median(cpp):,.0f} | {statistics.median(py):,.0f} | {mmm(ratio)} "
               f"| {statistics.median(g6):.1f} ({statistics.median(ga):.1f}) | {mmm(of)} |")
-    print(f"\n{len(next(iter(runs.values())))} repetitions; sgemm = 1024^3 fp32 LibTorch matmul, median of 7, same threads.")
+    print(f"\n{len(next(iter(runs.values())))} repetitions; sgemm = 1024^3 fp32 LibTorch matmul, median of 7, same "
+          "threads, in the training process before and after the run (the higher); standalone sgemm per repetition:",
+          ", ".join(f"{t} thread(s) {min(v for (r, tt), v in sgemm.items() if tt == t):.1f}-"
+                    f"{max(v for (r, tt), v in sgemm.items() if tt == t):.1f}" for t in ("1", "2")))
 
 
 if __name__ == "__main__":

@@ -118,18 +118,23 @@ int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int st
   const int skip = std::min(10, steps / 4);
   const std::int64_t B = train.batch_size, T = train.seq_len;
   train.eval_loss_tokens = static_cast<int>(B * T);  // the held-out pass is not timed; keep it short
+  // The machine's sgemm rate right before and after the run, in the same
+  // process and threads; the higher one is the reference (the conservative ratio).
+  const double gemm_before = sgemm_rate(1024, 1024, 1024);
   std::vector<StepLog> logs;
   const TrainResult r = train_model(model, train, grid_tasks(spec), steps * B * T, spec.seed, "",
                                     [&](const StepLog& s) { logs.push_back(s); }, 1);
   const StepLog& from = logs[static_cast<std::size_t>(skip - 1)];
   const StepLog& to = logs.back();
   const double tok_s = static_cast<double>(to.tokens - from.tokens) / (to.seconds - from.seconds);
+  const double gemm_after = sgemm_rate(1024, 1024, 1024);
   const FlopsPerToken f = flops_per_token(model, T);
   print_model("cpp", model, B, T, threads);
   std::printf(" steps=%d skip=%d n_params=%lld loss=%.4f tokens_per_s=%.1f gflops_6n=%.3f gflops_6n_attn=%.3f "
-              "whole_run_tokens_per_s=%.1f\n",
+              "whole_run_tokens_per_s=%.1f sgemm_before=%.2f sgemm_after=%.2f sgemm_gflops=%.2f\n",
               steps, skip, static_cast<long long>(r.n_params), to.loss, tok_s, f.six_n * tok_s / 1e9,
-              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s);
+              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s, gemm_before / 1e9, gemm_after / 1e9,
+              std::max(gemm_before, gemm_after) / 1e9);
   return 0;
 }
 
