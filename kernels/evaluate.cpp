@@ -22,6 +22,35 @@ torch::Tensor pad_batch(const std::vector<std::vector<std::int64_t>>& seqs, std:
   return out;
 }
 
+// One greedy step's bookkeeping, shared by both generation paths: each live
+// row takes its argmax token `next` (B,) with log-prob `chosen` (B,), stopping
+// at a newline or at T tokens. Returns whether any row grew.
+bool take_greedy_step(const torch::Tensor& next, const torch::Tensor& chosen, std::int64_t T, torch::Tensor& tokens,
+                      std::vector<std::int64_t>& len, std::vector<bool>& done, std::vector<Generation>& out) {
+  auto na = next.accessor<std::int64_t, 1>();
+  auto ca = chosen.accessor<float, 1>();
+  auto ta = tokens.accessor<std::int64_t, 2>();
+  bool any = false;
+  for (std::size_t i = 0; i < len.size(); ++i) {
+    if (done[i]) continue;
+    if (len[i] >= T) {
+      done[i] = true;
+      continue;
+    }
+    out[i].logprob += ca[i];
+    const char c = static_cast<char>(na[i]);
+    if (c == '\n') {
+      done[i] = true;
+      continue;
+    }
+    out[i].text += c;
+    ta[i][len[i]] = na[i];
+    ++len[i];
+    any = true;
+  }
+  return any;
+}
+
 const double kLnVocab = std::log(static_cast<double>(kVocabSize));
 
 }  // namespace
@@ -56,27 +85,7 @@ std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& mode
     auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);  // (B, V)
     auto next = last.argmax(-1);                                                               // (B,)
     auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                // (B,)
-    auto na = next.accessor<std::int64_t, 1>();
-    auto ca = chosen.accessor<float, 1>();
-    auto ta = tokens.accessor<std::int64_t, 2>();
-    bool any = false;
-    for (std::size_t i = 0; i < len.size(); ++i) {
-      if (done[i]) continue;
-      if (len[i] >= T) {
-        done[i] = true;
-        continue;
-      }
-      out[i].logprob += ca[i];
-      const char c = static_cast<char>(na[i]);
-      if (c == '\n') {
-        done[i] = true;
-        continue;
-      }
-      out[i].text += c;
-      ta[i][len[i]] = na[i];
-      ++len[i];
-      any = true;
-    }
+    const bool any = take_greedy_step(next, chosen, T, tokens, len, done, out);
     if (!any) break;
   }
   return out;
@@ -116,27 +125,7 @@ std::vector<Generation> generate_greedy(const LanguageModel& model, const std::v
     auto logp = torch::log_softmax(last, -1);                     // (B, V)
     auto next = logp.argmax(-1);                                  // (B,)
     auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
-    auto na = next.accessor<std::int64_t, 1>();
-    auto ca = chosen.accessor<float, 1>();
-    auto ta = tokens.accessor<std::int64_t, 2>();
-    bool any = false;
-    for (std::size_t i = 0; i < len.size(); ++i) {
-      if (done[i]) continue;
-      if (len[i] >= T) {
-        done[i] = true;
-        continue;
-      }
-      out[i].logprob += ca[i];
-      const char c = static_cast<char>(na[i]);
-      if (c == '\n') {
-        done[i] = true;
-        continue;
-      }
-      out[i].text += c;
-      ta[i][len[i]] = na[i];
-      ++len[i];
-      any = true;
-    }
+    const bool any = take_greedy_step(next, chosen, T, tokens, len, done, out);
     if (!any || step + 1 == max_new) break;
     // Each row's newest token (finished rows repeat their last one, harmlessly).
     auto pos = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())) - 1;  // (B,)
