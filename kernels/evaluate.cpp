@@ -22,34 +22,69 @@ torch::Tensor pad_batch(const std::vector<std::vector<std::int64_t>>& seqs, std:
   return out;
 }
 
-// One greedy step's bookkeeping, shared by both generation paths: each live
-// row takes its argmax token `next` (B,) with log-prob `chosen` (B,), stopping
-// at a newline or at T tokens. Returns whether any row grew.
-bool take_greedy_step(const torch::Tensor& next, const torch::Tensor& chosen, std::int64_t T, torch::Tensor& tokens,
-                      std::vector<std::int64_t>& len, std::vector<bool>& done, std::vector<Generation>& out) {
-  auto na = next.accessor<std::int64_t, 1>();
-  auto ca = chosen.accessor<float, 1>();
-  auto ta = tokens.accessor<std::int64_t, 2>();
-  bool any = false;
-  for (std::size_t i = 0; i < len.size(); ++i) {
-    if (done[i]) continue;
-    if (len[i] >= T) {
-      done[i] = true;
-      continue;
+// A batch of greedy generations: the right-padded tokens (B, width) and each
+// row's progress. A row stops at a newline, after its own max_new tokens, or
+// at the block size: exactly where it would stop generated alone, so a row's
+// result does not depend on the rows it shares a batch with (nor on the eval
+// batch size).
+struct GreedyRows {
+  torch::Tensor tokens;  // (B, width)
+  std::vector<std::int64_t> len, limit;
+  std::vector<bool> done;
+  std::vector<Generation> out;
+  std::int64_t width = 0;
+  int steps = 0;  // the largest max_new
+
+  GreedyRows(const std::vector<std::string>& contexts, const std::vector<int>& max_new, std::int64_t block_size) {
+    if (max_new.size() != contexts.size())
+      throw std::invalid_argument("generation: " + std::to_string(max_new.size()) + " max_new values for " +
+                                  std::to_string(contexts.size()) + " contexts");
+    std::vector<std::vector<std::int64_t>> seqs;
+    for (std::size_t i = 0; i < contexts.size(); ++i) {
+      seqs.push_back(encode(contexts[i]));
+      len.push_back(static_cast<std::int64_t>(seqs.back().size()));
+      limit.push_back(std::min<std::int64_t>(block_size, len.back() + std::max(0, max_new[i])));
+      width = std::max(width, limit.back());
+      steps = std::max(steps, max_new[i]);
+      done.push_back(len.back() == 0);  // nothing to condition on: no generation
     }
-    out[i].logprob += ca[i];
-    const char c = static_cast<char>(na[i]);
-    if (c == '\n') {
-      done[i] = true;
-      continue;
-    }
-    out[i].text += c;
-    ta[i][len[i]] = na[i];
-    ++len[i];
-    any = true;
+    tokens = pad_batch(seqs, width);
+    out.resize(contexts.size());
   }
-  return any;
-}
+
+  // Retires the rows at their limit; the longest live row's length (0: none).
+  std::int64_t longest_live() {
+    std::int64_t cur = 0;
+    for (std::size_t i = 0; i < len.size(); ++i) {
+      if (!done[i] && len[i] >= limit[i]) done[i] = true;
+      if (!done[i]) cur = std::max(cur, len[i]);
+    }
+    return cur;
+  }
+
+  // Each live row takes its argmax token `next` (B,) with log-prob `chosen`
+  // (B,); a newline ends the row (its log-prob counted). Whether any row grew.
+  bool take(const torch::Tensor& next, const torch::Tensor& chosen) {
+    auto na = next.accessor<std::int64_t, 1>();
+    auto ca = chosen.accessor<float, 1>();
+    auto ta = tokens.accessor<std::int64_t, 2>();
+    bool any = false;
+    for (std::size_t i = 0; i < len.size(); ++i) {
+      if (done[i]) continue;
+      out[i].logprob += ca[i];
+      const char c = static_cast<char>(na[i]);
+      if (c == '\n') {
+        done[i] = true;
+        continue;
+      }
+      out[i].text += c;
+      ta[i][len[i]] = na[i];
+      ++len[i];
+      any = true;
+    }
+    return any;
+  }
+};
 
 const double kLnVocab = std::log(static_cast<double>(kVocabSize));
 
@@ -62,76 +97,124 @@ const EvalMetric& EvalResult::metric(const std::string& name) const {
 }
 
 std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
-                                                       const std::vector<std::string>& contexts, int max_new) {
+                                                       const std::vector<std::string>& contexts,
+                                                       const std::vector<int>& max_new) {
   torch::NoGradGuard no_grad;
-  std::vector<std::vector<std::int64_t>> seqs;
-  std::vector<std::int64_t> len;
-  for (const auto& c : contexts) {
-    seqs.push_back(encode(c));
-    len.push_back(static_cast<std::int64_t>(seqs.back().size()));
+  GreedyRows rows(contexts, max_new, model.block_size);
+  for (int step = 0; step < rows.steps; ++step) {
+    const std::int64_t cur = rows.longest_live();
+    if (cur == 0) break;
+    auto logits = model.forward(rows.tokens.narrow(1, 0, cur));                                  // (B, cur, V)
+    auto idx = torch::tensor(rows.len).clamp_max(cur) - 1;                                       // (B,)
+    auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);     // (B, V)
+    auto next = last.argmax(-1);                                                                 // (B,)
+    auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                  // (B,)
+    if (!rows.take(next, chosen)) break;
   }
-  const std::int64_t longest = *std::max_element(len.begin(), len.end());
-  const std::int64_t T = std::min(model.block_size, longest + max_new);
-  auto tokens = pad_batch(seqs, T);  // (B, T)
-  std::vector<Generation> out(contexts.size());
-  std::vector<bool> done(contexts.size(), false);
-  for (int step = 0; step < max_new; ++step) {
-    std::int64_t cur = 0;
-    for (std::size_t i = 0; i < len.size(); ++i)
-      if (!done[i]) cur = std::max(cur, len[i]);
-    if (cur == 0 || cur >= T) break;
-    auto logits = model.forward(tokens.narrow(1, 0, cur));  // (B, cur, V)
-    auto idx = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())).clamp_max(cur) - 1;  // (B,)
-    auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);  // (B, V)
-    auto next = last.argmax(-1);                                                               // (B,)
-    auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                // (B,)
-    const bool any = take_greedy_step(next, chosen, T, tokens, len, done, out);
-    if (!any) break;
+  return rows.out;
+}
+
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts, int max_new) {
+  return generate_greedy_full_recompute(model, contexts, std::vector<int>(contexts.size(), max_new));
+}
+
+namespace {
+
+// Greedy decoding from a filled cache: `last` (B, V) holds each row's logits
+// at its last context position (len - 1) and the cache (capacity rows.width)
+// every context position's keys and values; whatever it holds beyond a row's
+// position (padding, or the target tokens of a scoring pass) is masked out and
+// then overwritten. Step for step the full recompute's tokens: each step feeds
+// each row's newest token at that row's own position, so rows of different
+// context lengths need no realignment.
+std::vector<Generation> decode_from_cache(const LanguageModel& model, KVCache& cache, torch::Tensor last,
+                                          GreedyRows& rows) {
+  for (int step = 0; step < rows.steps; ++step) {
+    if (rows.longest_live() == 0) break;
+    auto logp = torch::log_softmax(last, -1);                     // (B, V)
+    auto next = logp.argmax(-1);                                  // (B,)
+    auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
+    if (!rows.take(next, chosen) || step + 1 == rows.steps) break;
+    // Each row's newest token (finished rows repeat their last one, harmlessly).
+    auto pos = torch::tensor(rows.len) - 1;                                  // (B,)
+    auto fresh = rows.tokens.gather(1, pos.unsqueeze(1));                    // (B, 1)
+    last = model.incremental.forward(fresh, pos, cache).squeeze(1);         // (B, V)
+  }
+  return rows.out;
+}
+
+// Sum over each target's tokens of log p, from (B, L, V) logits of the
+// right-padded context+target rows `tokens` (B, >= L+1).
+std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const torch::Tensor& tokens,
+                                        const std::vector<std::string>& contexts,
+                                        const std::vector<std::string>& targets) {
+  const std::int64_t L = logits.size(1);
+  auto logp = torch::log_softmax(logits, -1);                                      // (B, L, V)
+  auto next = logp.gather(2, tokens.narrow(1, 1, L).unsqueeze(2)).squeeze(2);      // (B, L)
+  auto a = next.accessor<float, 2>();
+  std::vector<double> out;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    // Position t predicts token t+1: the target's tokens are predicted at
+    // positions [context_len - 1, context_len + target_len - 1).
+    const std::int64_t from = static_cast<std::int64_t>(contexts[i].size()) - 1;
+    double sum = 0.0;
+    for (std::size_t k = 0; k < targets[i].size(); ++k) sum += a[i][from + static_cast<std::int64_t>(k)];
+    out.push_back(sum);
   }
   return out;
 }
 
+}  // namespace
+
 std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
-                                        int max_new) {
-  std::vector<std::vector<std::int64_t>> seqs;
-  std::vector<std::int64_t> len;
-  for (const auto& c : contexts) {
-    seqs.push_back(encode(c));
-    len.push_back(static_cast<std::int64_t>(seqs.back().size()));
-  }
-  if (!model.incremental || *std::min_element(len.begin(), len.end()) == 0)
+                                        const std::vector<int>& max_new) {
+  GreedyRows rows(contexts, max_new, model.block_size);
+  const std::int64_t shortest = *std::min_element(rows.len.begin(), rows.len.end());
+  const std::int64_t longest = *std::max_element(rows.len.begin(), rows.len.end());
+  if (!model.incremental || shortest == 0 || longest >= model.block_size)
     return generate_greedy_full_recompute(model, contexts, max_new);
   torch::NoGradGuard no_grad;
-  // The same stopping rules as the full recompute, step for step: a row stops at
-  // a newline or at T tokens, and every row stops once the longest live row
-  // reaches T. Each step feeds each row's newest token at that row's own
-  // position, so rows of different context lengths need no realignment.
   const std::int64_t B = static_cast<std::int64_t>(contexts.size());
-  const std::int64_t longest = *std::max_element(len.begin(), len.end());
-  const std::int64_t T = std::min(model.block_size, longest + max_new);
-  std::vector<Generation> out(contexts.size());
-  if (longest >= T) return out;
-  auto tokens = pad_batch(seqs, T);  // (B, T)
-  KVCache cache = model.incremental.new_cache(B, T);
-  auto logits = model.incremental.forward(tokens.narrow(1, 0, longest), torch::zeros({B}, torch::kInt64), cache);  // (B, longest, V)
-  auto idx = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())) - 1;  // (B,)
-  auto last = logits.index({torch::arange(B), idx});                               // (B, V)
-  std::vector<bool> done(contexts.size(), false);
-  for (int step = 0; step < max_new; ++step) {
-    std::int64_t cur = 0;
-    for (std::size_t i = 0; i < len.size(); ++i)
-      if (!done[i]) cur = std::max(cur, len[i]);
-    if (cur == 0 || cur >= T) break;
-    auto logp = torch::log_softmax(last, -1);                     // (B, V)
-    auto next = logp.argmax(-1);                                  // (B,)
-    auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
-    const bool any = take_greedy_step(next, chosen, T, tokens, len, done, out);
-    if (!any || step + 1 == max_new) break;
-    // Each row's newest token (finished rows repeat their last one, harmlessly).
-    auto pos = torch::tensor(std::vector<std::int64_t>(len.begin(), len.end())) - 1;  // (B,)
-    auto fresh = tokens.gather(1, pos.unsqueeze(1));                                   // (B, 1)
-    last = model.incremental.forward(fresh, pos, cache).squeeze(1);                  // (B, V)
+  KVCache cache = model.incremental.new_cache(B, rows.width);
+  auto logits = model.incremental.forward(rows.tokens.narrow(1, 0, longest), torch::zeros({B}, torch::kInt64),
+                                          cache);  // (B, longest, V)
+  auto idx = torch::tensor(rows.len) - 1;            // (B,)
+  return decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
+}
+
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        int max_new) {
+  return generate_greedy(model, contexts, std::vector<int>(contexts.size(), max_new));
+}
+
+ScoredGenerations score_and_generate(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                     const std::vector<std::string>& targets, const std::vector<int>& max_new) {
+  GreedyRows rows(contexts, max_new, model.block_size);
+  std::vector<std::vector<std::int64_t>> pairs;
+  std::int64_t longest_pair = 0;
+  bool empty = false;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    pairs.push_back(encode(contexts[i] + targets[i]));
+    longest_pair = std::max<std::int64_t>(longest_pair, static_cast<std::int64_t>(pairs.back().size()));
+    empty = empty || contexts[i].empty() || targets[i].empty();
   }
+  const std::int64_t scored = longest_pair - 1;  // positions the scoring pass runs over
+  if (!model.incremental || empty || scored > model.block_size)
+    return {target_logprob(model, contexts, targets), generate_greedy(model, contexts, max_new)};
+  torch::NoGradGuard no_grad;
+  // One pass over context + target (all but the last token) scores the
+  // targets and fills the cache: by causality its keys and values at a row's
+  // context positions are exactly the generation prefill's.
+  const std::int64_t B = static_cast<std::int64_t>(contexts.size());
+  auto tokens = pad_batch(pairs, longest_pair);  // (B, L + 1)
+  KVCache cache = model.incremental.new_cache(B, std::max(rows.width, scored));
+  auto logits = model.incremental.forward(tokens.narrow(1, 0, scored), torch::zeros({B}, torch::kInt64),
+                                          cache);  // (B, L, V)
+  ScoredGenerations out;
+  out.target_logprob = sum_target_logprobs(logits, tokens, contexts, targets);
+  auto idx = torch::tensor(rows.len) - 1;  // (B,)
+  out.generations = decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
   return out;
 }
 
@@ -144,20 +227,8 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
     seqs.push_back(encode(contexts[i] + targets[i]));
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(seqs.back().size()));
   }
-  auto tokens = pad_batch(seqs, longest);                                               // (B, T)
-  auto logp = torch::log_softmax(model.forward(tokens.narrow(1, 0, longest - 1)), -1);  // (B, T-1, V)
-  auto next = logp.gather(2, tokens.narrow(1, 1, longest - 1).unsqueeze(2)).squeeze(2);  // (B, T-1)
-  auto a = next.accessor<float, 2>();
-  std::vector<double> out;
-  for (std::size_t i = 0; i < contexts.size(); ++i) {
-    // Position t predicts token t+1: the target's tokens are predicted at
-    // positions [context_len - 1, context_len + target_len - 1).
-    const std::int64_t from = static_cast<std::int64_t>(contexts[i].size()) - 1;
-    double sum = 0.0;
-    for (std::size_t k = 0; k < targets[i].size(); ++k) sum += a[i][from + static_cast<std::int64_t>(k)];
-    out.push_back(sum);
-  }
-  return out;
+  auto tokens = pad_batch(seqs, longest);  // (B, T)
+  return sum_target_logprobs(model.forward(tokens.narrow(1, 0, longest - 1)), tokens, contexts, targets);
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
@@ -202,11 +273,13 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
       contexts.push_back(prompts[i].context);
       targets.push_back(prompts[i].target);
     }
-    const auto lp = target_logprob(model, contexts, targets);
+    std::vector<double> lp;
     if (!choices) {
-      int max_new = 0;
-      for (const auto& t : targets) max_new = std::max<int>(max_new, static_cast<int>(t.size()) + 1);
-      const auto generated = generate_greedy(model, contexts, max_new);
+      std::vector<int> max_new;  // room for the target and the newline after it
+      for (const auto& t : targets) max_new.push_back(static_cast<int>(t.size()) + 1);
+      auto scored = score_and_generate(model, contexts, targets, max_new);
+      lp = std::move(scored.target_logprob);
+      const auto& generated = scored.generations;
       for (std::size_t i = from; i < to; ++i) {
         const Prompt& p = prompts[i];
         const std::string answer = extract_answer(style, generated[i - from].text);
@@ -217,6 +290,7 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
         if (i == 0) result.example_output = generated[0].text;
       }
     } else {
+      lp = target_logprob(model, contexts, targets);
       // Every option of every prompt in one forward batch: (sum of options) rows.
       std::vector<std::string> option_contexts, options;
       for (std::size_t i = from; i < to; ++i)

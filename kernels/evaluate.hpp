@@ -41,20 +41,38 @@ struct Generation {
   bool operator==(const Generation& o) const { return text == o.text && logprob == o.logprob; }
 };
 
-// Greedy continuations of each context, up to max_new tokens or a newline.
-// Uses the model's key/value cache when it has one (model.incremental), else
+// Greedy continuations of each context, up to max_new tokens (per row, or
+// one for all), a newline or the block size; a row's continuation is the one
+// it gets alone, whatever else is in the batch. Uses the model's key/value
+// cache when it has one (model.incremental), else
 // generate_greedy_full_recompute; both give the same tokens.
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        const std::vector<int>& max_new);
 std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
                                         int max_new);
 
 // The same generation by a full forward pass over the whole prefix for every
 // new token (the reference for the cached path, and TorchScript models' path).
 std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts,
+                                                       const std::vector<int>& max_new);
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
                                                        const std::vector<std::string>& contexts, int max_new);
 
 // Sum of log p(target | context) over the target's tokens, per pair.
 std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,
                                    const std::vector<std::string>& targets);
+
+// Target log-probabilities (as target_logprob) and greedy generations (as
+// generate_greedy, max_new tokens) of the same contexts. With a key/value
+// cache both come from one forward pass over context + target, which scores
+// the targets and is the generation's prefill; without one, two calls.
+struct ScoredGenerations {
+  std::vector<double> target_logprob;
+  std::vector<Generation> generations;
+};
+ScoredGenerations score_and_generate(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                     const std::vector<std::string>& targets, const std::vector<int>& max_new);
 
 // `check` runs before each batch; an exception from it abandons the eval.
 // With a group, every rank calls evaluate with the same arguments; batches of

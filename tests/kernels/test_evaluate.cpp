@@ -85,6 +85,37 @@ TEST(Evaluate, GenerationGradedPointsReportGenerationMetricsInRange) {
   }
 }
 
+// An untrained model rarely writes a newline, so every row generates up to its
+// cap: a row whose target is shorter than its batch's longest must still stop
+// at its own cap, or the metrics would depend on the eval batch size.
+TEST(Evaluate, MetricsDoNotDependOnTheEvalBatchSize) {
+  GPT gpt = untrained();
+  TaskSpec t;
+  t.name = "add3";  // sums of 3 or 4 digits: targets of unequal length
+  for (PromptStyle s : {PromptStyle::ZeroShot, PromptStyle::FewShot}) {
+    EvalSpec one, many;
+    one.examples = many.examples = 24;
+    one.batch_size = 1;
+    many.batch_size = 7;
+    for (const LanguageModel& lm : {as_language_model(gpt), [&] {
+           LanguageModel plain = as_language_model(gpt);
+           plain.incremental = {};
+           return plain;
+         }()}) {
+      const EvalResult a = evaluate(lm, Task(t, 1), s, one, 48, 1);
+      const EvalResult b = evaluate(lm, Task(t, 1), s, many, 48, 1);
+      ASSERT_EQ(a.metrics.size(), b.metrics.size());
+      for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+        if (a.metrics[i].name == "exact_match" || a.metrics[i].name == "edit_distance")
+          EXPECT_EQ(a.metrics[i].stat.mean, b.metrics[i].stat.mean) << a.metrics[i].name;
+        else
+          EXPECT_NEAR(a.metrics[i].stat.mean, b.metrics[i].stat.mean, 1e-5) << a.metrics[i].name;
+      }
+      EXPECT_EQ(a.example_output, b.example_output);
+    }
+  }
+}
+
 TEST(Evaluate, ChoiceScoredPointsReportMultipleChoiceMetrics) {
   GPT gpt = untrained();
   TaskSpec t;

@@ -53,6 +53,38 @@ TEST(KVCache, RowsReachingTheBlockSizeStopAsInFullRecompute) {
   }
 }
 
+// The scoring pass over context + target doubles as the generation prefill:
+// its results are the two separate calls', rows of unequal context and target
+// lengths included, and rows near the block size too.
+TEST(ScoreAndGenerate, OnePassGivesWhatScoringAndGeneratingSeparatelyGive) {
+  const LanguageModel cached = as_language_model(random_model(2, 24));
+  const std::vector<std::string> ctx{"12+3=", "700+70=", "1=", "Q: 345+678?\nA: ", "9", "0123456789abcdef"};
+  const std::vector<std::string> tgt{"15", "770", "1", "1023", "9999999", "ghij"};
+  for (int most : {1, 5, 9}) {
+    std::vector<int> max_new;  // per row: most, most - 1, ... (at least 1)
+    for (std::size_t i = 0; i < ctx.size(); ++i) max_new.push_back(std::max(1, most - static_cast<int>(i)));
+    const auto both = score_and_generate(cached, ctx, tgt, max_new);
+    const auto lp = target_logprob(without_cache(cached), ctx, tgt);
+    const auto gen = generate_greedy_full_recompute(cached, ctx, max_new);
+    ASSERT_EQ(both.target_logprob.size(), ctx.size());
+    ASSERT_EQ(both.generations.size(), ctx.size());
+    for (std::size_t i = 0; i < ctx.size(); ++i) {
+      EXPECT_NEAR(both.target_logprob[i], lp[i], 1e-4) << most << " " << i;
+      EXPECT_EQ(both.generations[i].text, gen[i].text) << most << " " << i;
+      EXPECT_NEAR(both.generations[i].logprob, gen[i].logprob, 1e-4) << most << " " << i;
+      // Alone, each row continues exactly as in the batch.
+      const auto alone = generate_greedy_full_recompute(cached, {ctx[i]}, max_new[i])[0];
+      EXPECT_EQ(alone.text, gen[i].text) << most << " " << i;
+      EXPECT_NEAR(alone.logprob, gen[i].logprob, 1e-4) << most << " " << i;
+    }
+  }
+  // Without a cache it is the two calls themselves.
+  const std::vector<int> five(ctx.size(), 5);
+  const auto plain = score_and_generate(without_cache(cached), ctx, tgt, five);
+  EXPECT_EQ(plain.target_logprob, target_logprob(without_cache(cached), ctx, tgt));
+  EXPECT_EQ(plain.generations, generate_greedy_full_recompute(cached, ctx, 5));
+}
+
 TEST(KVCache, StepwiseLogitsEqualTheFullForward) {
   GPT model = random_model(2, 32);
   model->eval();
