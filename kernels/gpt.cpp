@@ -2,6 +2,8 @@
 // residual projections scaled by 1/sqrt(2 * n_layer), zero biases.
 #include "kernels/gpt.hpp"
 
+#include "kernels/attention_cpu.hpp"
+
 #include <torch/version.h>
 
 #include <cmath>
@@ -9,14 +11,13 @@
 namespace sweep {
 namespace {
 
-// The fused kernel on CPU too: `bench_trainer attention` measured LibTorch 1.13's
-// fused path 0-10% faster than the explicit one (forward + backward) at the
-// grid's shapes and at d_model 256 (bench/RESULTS.md).
-constexpr bool kFusedOnCpu = true;
-
-bool use_fused(AttentionKernel k, const torch::Tensor& x) {
-  if (k == AttentionKernel::Auto) return x.is_cuda() || kFusedOnCpu;
-  return k == AttentionKernel::Fused;
+// The kernel that runs on this input: Auto (and FusedCpu) take sweep's CPU
+// kernel where it applies (float32 on CPU), else the framework's fused one.
+AttentionKernel resolve(AttentionKernel k, const torch::Tensor& qkv) {
+  const bool cpu_kernel_applies = causal_attention_cpu_supports(qkv);
+  if (k == AttentionKernel::Auto || k == AttentionKernel::FusedCpu)
+    return cpu_kernel_applies ? AttentionKernel::FusedCpu : AttentionKernel::Fused;
+  return k;
 }
 
 // Causal attention of q over k, v: (B, H, T, hs) each -> (B, H, T, hs).
@@ -41,12 +42,15 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
   const auto B = x.size(0), T = x.size(1), C = x.size(2), hs = C / n_head_;
-  auto parts = qkv->forward(x).split(C, /*dim=*/2);                 // 3 x (B, T, C)
+  auto projected = qkv->forward(x);                                 // (B, T, 3C)
+  const AttentionKernel kernel = resolve(kernel_, projected);
+  if (kernel == AttentionKernel::FusedCpu) return proj->forward(causal_attention_cpu(projected, n_head_));  // (B, T, C)
+  auto parts = projected.split(C, /*dim=*/2);                       // 3 x (B, T, C)
   auto q = parts[0].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   auto k = parts[1].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   auto v = parts[2].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   torch::Tensor y;
-  if (use_fused(kernel_, x)) {
+  if (kernel == AttentionKernel::Fused) {
     y = fused_attention(q, k, v);                                   // (B, H, T, hs)
   } else {
     // Scaling q (B, H, T, hs) rather than the scores (B, H, T, T) saves a pass

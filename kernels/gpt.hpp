@@ -12,8 +12,10 @@ namespace sweep {
 // How causal self-attention is computed. Fused: the framework's scaled dot-product
 // attention kernel (1.13: at::_scaled_dot_product_attention; 2.x:
 // at::scaled_dot_product_attention). Explicit: matmul, mask, softmax, matmul.
-// Auto: fused on CUDA; on CPU the one bench_trainer measured faster here.
-enum class AttentionKernel { Auto, Explicit, Fused };
+// FusedCpu: sweep's own CPU kernel (kernels/attention_cpu.hpp), float32 on CPU.
+// Auto: FusedCpu where it applies (measured fastest on CPU, bench/RESULTS.md),
+// else Fused.
+enum class AttentionKernel { Auto, Explicit, Fused, FusedCpu };
 
 struct GPTConfig {
   int vocab_size = 256;

@@ -7,7 +7,7 @@
 //   bench_trainer phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused]]
 //                                             time per phase of a loop that mirrors train_model's step
 //   bench_trainer attention THREADS B T D H REPS
-//                                             explicit vs fused attention, forward + backward, alternating
+//                                             explicit vs ATen fused vs sweep's CPU attention, forward + backward, alternating
 //   bench_trainer eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS
 //                                             add3 eval: batched + cache vs batched recompute vs naive loop
 //
@@ -147,6 +147,7 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
   GPTConfig cfg = gpt_config(model, train);
   if (attention == "explicit") cfg.attention = AttentionKernel::Explicit;
   if (attention == "fused") cfg.attention = AttentionKernel::Fused;
+  if (attention == "fused_cpu") cfg.attention = AttentionKernel::FusedCpu;
   GPT gpt(cfg);
   gpt->train();
   std::vector<torch::Tensor> decay, no_decay;
@@ -196,12 +197,14 @@ int run_attention(int threads, std::int64_t B, std::int64_t T, std::int64_t d, s
   cfg.block_size = static_cast<int>(T);
   cfg.d_model = static_cast<int>(d);
   cfg.n_head = static_cast<int>(H);
-  std::vector<double> ms[2];
-  const char* names[] = {"explicit", "fused"};
+  constexpr int kKernels = 3;
+  std::vector<double> ms[kKernels];
+  const char* names[kKernels] = {"explicit", "fused", "fused_cpu"};
+  const AttentionKernel kernels[kKernels] = {AttentionKernel::Explicit, AttentionKernel::Fused, AttentionKernel::FusedCpu};
   torch::manual_seed(0);
   for (int rep = 0; rep < reps + 2; ++rep) {
-    for (int k = 0; k < 2; ++k) {
-      cfg.attention = k == 0 ? AttentionKernel::Explicit : AttentionKernel::Fused;
+    for (int k = 0; k < kKernels; ++k) {
+      cfg.attention = kernels[k];
       torch::manual_seed(1);
       CausalSelfAttention attn(cfg);
       auto x = torch::randn({B, T, d}, torch::requires_grad());  // (B, T, C)
@@ -210,7 +213,7 @@ int run_attention(int threads, std::int64_t B, std::int64_t T, std::int64_t d, s
       if (rep >= 2) ms[k].push_back(seconds_since(t0) / 5 * 1e3);
     }
   }
-  for (int k = 0; k < 2; ++k)
+  for (int k = 0; k < kKernels; ++k)
     std::printf("attention kernel=%s threads=%d B=%lld T=%lld d=%lld H=%lld reps=%d fwd_bwd_ms_min=%.3f "
                 "fwd_bwd_ms_median=%.3f fwd_bwd_ms_max=%.3f\n",
                 names[k], threads, static_cast<long long>(B), static_cast<long long>(T), static_cast<long long>(d),

@@ -119,16 +119,18 @@ TEST(KVCache, RowsAtDifferentPositionsEachSeeOnlyTheirOwnPrefix) {
   EXPECT_TRUE(torch::allclose(got.narrow(0, 1, 1), want_b, 1e-5, 1e-5));
 }
 
-TEST(Attention, FusedKernelGivesTheExplicitPathsLogitsAndGradients) {
-  GPT exp = random_model(2, 32, AttentionKernel::Explicit), fused = random_model(2, 32, AttentionKernel::Fused);
-  auto idx = torch::randint(0, 256, {2, 24}, torch::kInt64);
-  auto le = exp->forward(idx), lf = fused->forward(idx);  // (B, T, V)
-  EXPECT_TRUE(torch::allclose(le, lf, 1e-5, 1e-5));
-  lm_loss(le, idx).backward();
-  lm_loss(lf, idx).backward();
-  auto pe = exp->parameters(), pf = fused->parameters();
-  for (std::size_t i = 0; i < pe.size(); ++i)
-    EXPECT_TRUE(torch::allclose(pe[i].grad(), pf[i].grad(), 1e-4, 1e-6)) << i;
+TEST(Attention, FusedKernelsGiveTheExplicitPathsLogitsAndGradients) {
+  for (AttentionKernel kernel : {AttentionKernel::Fused, AttentionKernel::FusedCpu}) {
+    GPT exp = random_model(2, 48, AttentionKernel::Explicit), fused = random_model(2, 48, kernel);
+    auto idx = torch::randint(0, 256, {2, 40}, torch::kInt64);
+    auto le = exp->forward(idx), lf = fused->forward(idx);  // (B, T, V)
+    EXPECT_TRUE(torch::allclose(le, lf, 1e-5, 1e-5));
+    lm_loss(le, idx).backward();
+    lm_loss(lf, idx).backward();
+    auto pe = exp->parameters(), pf = fused->parameters();
+    for (std::size_t i = 0; i < pe.size(); ++i)
+      EXPECT_TRUE(torch::allclose(pe[i].grad(), pf[i].grad(), 1e-4, 1e-6)) << static_cast<int>(kernel) << " " << i;
+  }
 }
 
 }  // namespace sweep
