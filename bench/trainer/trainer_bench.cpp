@@ -30,6 +30,7 @@
 
 #include "kernels/corpus.hpp"
 #include "kernels/evaluate.hpp"
+#include "kernels/flat_adamw.hpp"
 #include "kernels/model_size.hpp"
 #include "kernels/prompts.hpp"
 #include "kernels/rng.hpp"
@@ -138,8 +139,9 @@ int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int st
   return 0;
 }
 
-// A loop that mirrors train_model's step (AdamW in two groups, clipping),
-// timing each phase; medians over the steps after the first 5.
+// A loop that mirrors train_model's step (its optimiser, FlatAdamW, with
+// clipping, at the peak learning rate), timing each phase; medians over the
+// steps after the first 5.
 int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, const TrainSpec& train,
                const std::string& attention) {
   const std::int64_t B = train.batch_size, T = train.seq_len;
@@ -149,13 +151,7 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
   if (attention == "fused") cfg.attention = AttentionKernel::Fused;
   GPT gpt(cfg);
   gpt->train();
-  std::vector<torch::Tensor> decay, no_decay;
-  for (auto& p : gpt->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
-  auto opts = torch::optim::AdamWOptions(train.lr).betas({train.beta1, train.beta2}).weight_decay(train.weight_decay);
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
-  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
-  torch::optim::AdamW optimizer(std::move(groups));
+  FlatAdamW optimizer(*gpt, {train.beta1, train.beta2, 1e-8, train.weight_decay});
   Corpus corpus(grid_tasks(spec), train, spec.seed, Split::Train);
   const char* names[] = {"data", "zero_grad", "forward", "backward", "clip", "adamw"};
   constexpr int kPhases = 6;
@@ -173,9 +169,9 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
     ph[2] = seconds_since(t0), t0 = Clock::now();
     loss.backward();
     ph[3] = seconds_since(t0), t0 = Clock::now();
-    torch::nn::utils::clip_grad_norm_(gpt->parameters(), train.grad_clip);
+    optimizer.clip_grad_norm(train.grad_clip);
     ph[4] = seconds_since(t0), t0 = Clock::now();
-    optimizer.step();
+    optimizer.step(train.lr);
     ph[5] = seconds_since(t0);
     if (s < 5) continue;
     double sum = 0.0;
