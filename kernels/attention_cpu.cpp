@@ -12,17 +12,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <vector>
 
-// The row loops are written to vectorise; on x86-64 with GCC they are built
-// for AVX-512, AVX2 and baseline and the best is picked at load time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SWEEP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SWEEP_VECTOR_CLONES
-#endif
+#include "kernels/simd_math.hpp"
+
 
 namespace sweep {
 namespace {
@@ -31,27 +25,6 @@ namespace {
 // blocks above the diagonal are never computed: at T 128, 4 blocks compute
 // 5/8 of the square. Smaller blocks skip more but make the sgemms less efficient.
 constexpr std::int64_t kRows = 32;
-
-// e^x for x <= 0 (softmax arguments, the row max already subtracted): Cephes
-// expf's range reduction and polynomial, relative error ~2e-7, no libm call so
-// the loops around it vectorise; below -87 (e^x < 2e-38) it gives 0.
-inline float exp_nonpositive(float x) {
-  const float c = std::max(x, -87.0f);
-  const float fx = std::floor(c * 1.44269504088896341f + 0.5f);
-  float r = c - fx * 0.693359375f;
-  r = r + fx * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(fx) + 127) << 23;
-  float two_n;
-  std::memcpy(&two_n, &bits, sizeof two_n);
-  return x < -87.0f ? 0.0f : p * two_n;
-}
 
 // Row of scores s[0, width): softmax over [0, n) in place, zeros in [n, width).
 // Keeps the row's max and 1/sum so the backward recomputes exactly these
@@ -68,7 +41,7 @@ SWEEP_VECTOR_CLONES RowStats softmax_row(float* s, std::int64_t n, std::int64_t 
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (std::int64_t j = 0; j < n; ++j) {
-    const float p = exp_nonpositive(s[j] - m);
+    const float p = fast_exp(s[j] - m);
     s[j] = p;
     sum += p;
   }
@@ -85,7 +58,7 @@ SWEEP_VECTOR_CLONES void softmax_row_backward(float* s, float* dp, std::int64_t 
   float dot = 0.0f;
 #pragma omp simd reduction(+ : dot)
   for (std::int64_t j = 0; j < n; ++j) {
-    const float p = exp_nonpositive(s[j] - st.max) * st.inv_sum;
+    const float p = fast_exp(s[j] - st.max) * st.inv_sum;
     s[j] = p;
     dot += p * dp[j];
   }

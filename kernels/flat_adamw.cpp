@@ -1,6 +1,8 @@
 // Flat-buffer AdamW; see flat_adamw.hpp.
 #include "kernels/flat_adamw.hpp"
 
+#include "kernels/fused_cpu.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -19,7 +21,6 @@ FlatAdamW::FlatAdamW(torch::nn::Module& module, const AdamWSettings& settings) :
   grads_ = torch::zeros({n_ + 1}, opts);
   m_ = torch::zeros({n_}, opts);
   v_ = torch::zeros({n_}, opts);
-  denom_ = torch::empty({n_}, opts);
 
   torch::NoGradGuard no_grad;
   std::int64_t at = 0;
@@ -46,7 +47,31 @@ void FlatAdamW::step(double lr) {
   ++step_;
   const double bc1 = 1.0 - std::pow(s_.beta1, static_cast<double>(step_));
   const double bc2 = 1.0 - std::pow(s_.beta2, static_cast<double>(step_));
+  if (params_.device().is_cpu() && params_.scalar_type() == torch::kFloat) {
+    // One pass over p, g, m, v (the buffers are contiguous by construction);
+    // the decayed (matrix) parameters come first.
+    AdamWCoefficients c{};
+    c.beta1 = static_cast<float>(s_.beta1), c.one_minus_beta1 = static_cast<float>(1.0 - s_.beta1);
+    c.beta2 = static_cast<float>(s_.beta2), c.one_minus_beta2 = static_cast<float>(1.0 - s_.beta2);
+    c.sqrt_bc2 = static_cast<float>(std::sqrt(bc2));
+    c.eps = static_cast<float>(s_.eps);
+    c.neg_step_size = static_cast<float>(-lr / bc1);
+    float* p = params_.data_ptr<float>();
+    const float* g = grads_.data_ptr<float>();
+    float* m = m_.data_ptr<float>();
+    float* v = v_.data_ptr<float>();
+    c.decay = s_.weight_decay > 0 ? static_cast<float>(1.0 - lr * s_.weight_decay) : 1.0f;
+    adamw_step(p, g, m, v, n_decay_, c);
+    c.decay = 1.0f;
+    adamw_step(p + n_decay_, g + n_decay_, m + n_decay_, v + n_decay_, n_ - n_decay_, c);
+    return;
+  }
+  step_with_torch_ops(lr, bc1, bc2);
+}
+
+void FlatAdamW::step_with_torch_ops(double lr, double bc1, double bc2) {
   auto g = grads();
+  if (!denom_.defined()) denom_ = torch::empty_like(m_);
   if (s_.weight_decay > 0 && n_decay_ > 0) params_.narrow(0, 0, n_decay_).mul_(1.0 - lr * s_.weight_decay);
   m_.mul_(s_.beta1).add_(g, 1.0 - s_.beta1);
   v_.mul_(s_.beta2).addcmul_(g, g, 1.0 - s_.beta2);

@@ -1,7 +1,7 @@
 // AdamW over one flat buffer: every parameter of a model becomes a view of one
-// (P,) tensor and every gradient a view of one (P+1,) tensor, so a step costs a
-// few vectorised passes over P numbers instead of a dozen small kernels per
-// parameter, a data-parallel group reduces all gradients with one collective,
+// (P,) tensor and every gradient a view of one (P+1,) tensor, so a step costs
+// one fused pass over P numbers on CPU (kernels/fused_cpu.hpp; a few ATen
+// passes on other devices) instead of a dozen small kernels per parameter, a data-parallel group reduces all gradients with one collective,
 // and gradient clipping is one norm. The gradient buffer's last element carries
 // the step's loss through the same all-reduce.
 //
@@ -40,6 +40,7 @@ class FlatAdamW {
   // returns the norm before clipping as a (,) tensor, without a host sync.
   torch::Tensor clip_grad_norm(double max_norm);
 
+  // float32 CPU buffers: one fused pass; otherwise (CUDA, other dtypes) ATen ops.
   void step(double lr);
 
   std::int64_t numel() const { return n_; }
@@ -50,9 +51,13 @@ class FlatAdamW {
   void load(torch::serialize::InputArchive& archive);
 
  private:
+  // The same update as a sequence of ATen ops (bc1, bc2: the bias corrections).
+  void step_with_torch_ops(double lr, double bc1, double bc2);
+
   AdamWSettings s_;
   std::int64_t n_ = 0, n_decay_ = 0, step_ = 0;
-  torch::Tensor params_, grads_, m_, v_, denom_;  // (P,), (P+1,), (P,), (P,), (P,)
+  torch::Tensor params_, grads_, m_, v_;  // (P,), (P+1,), (P,), (P,)
+  torch::Tensor denom_;                    // (P,), allocated by the ATen path only
 };
 
 }  // namespace sweep

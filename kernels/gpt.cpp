@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include "kernels/fused_cpu.hpp"
+
 namespace sweep {
 namespace {
 
@@ -96,14 +98,14 @@ BlockImpl::BlockImpl(const GPTConfig& cfg) {
 
 torch::Tensor BlockImpl::forward(torch::Tensor x) {
   x = x + attn->forward(ln1->forward(x));                                          // (B, T, C)
-  x = x + fc_proj->forward(torch::gelu(fc->forward(ln2->forward(x)), "tanh"));     // (B, T, C)
+  x = x + fc_proj->forward(gelu_tanh(fc->forward(ln2->forward(x))));               // (B, T, C)
   return x;
 }
 
 torch::Tensor BlockImpl::forward_cached(torch::Tensor x, const torch::Tensor& start, torch::Tensor& k_cache,
                                         torch::Tensor& v_cache) {
   x = x + attn->forward_cached(ln1->forward(x), start, k_cache, v_cache);         // (B, t, C)
-  x = x + fc_proj->forward(torch::gelu(fc->forward(ln2->forward(x)), "tanh"));     // (B, t, C)
+  x = x + fc_proj->forward(gelu_tanh(fc->forward(ln2->forward(x))));               // (B, t, C)
   return x;
 }
 

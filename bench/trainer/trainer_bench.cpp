@@ -8,6 +8,7 @@
 //                                             time per phase of a loop that mirrors train_model's step
 //   bench_trainer attention THREADS B T D H REPS
 //                                             explicit vs ATen fused vs sweep's CPU attention, forward + backward, alternating
+//   bench_trainer gelu THREADS [B T C REPS]  tanh-GELU forward and backward: ATen vs fused (8, 128, 1024)
 //   bench_trainer eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS
 //                                             add3 eval: batched + cache vs batched recompute vs naive loop
 //
@@ -30,6 +31,8 @@
 
 #include "kernels/corpus.hpp"
 #include "kernels/evaluate.hpp"
+#include "kernels/flat_adamw.hpp"
+#include "kernels/fused_cpu.hpp"
 #include "kernels/model_size.hpp"
 #include "kernels/prompts.hpp"
 #include "kernels/rng.hpp"
@@ -138,8 +141,9 @@ int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int st
   return 0;
 }
 
-// A loop that mirrors train_model's step (AdamW in two groups, clipping),
-// timing each phase; medians over the steps after the first 5.
+// A loop that mirrors train_model's step (its optimiser, FlatAdamW, with
+// clipping, at the peak learning rate), timing each phase; medians over the
+// steps after the first 5.
 int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, const TrainSpec& train,
                const std::string& attention) {
   const std::int64_t B = train.batch_size, T = train.seq_len;
@@ -150,13 +154,7 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
   if (attention == "fused_cpu") cfg.attention = AttentionKernel::FusedCpu;
   GPT gpt(cfg);
   gpt->train();
-  std::vector<torch::Tensor> decay, no_decay;
-  for (auto& p : gpt->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
-  auto opts = torch::optim::AdamWOptions(train.lr).betas({train.beta1, train.beta2}).weight_decay(train.weight_decay);
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));
-  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(opts.weight_decay(0.0)));
-  torch::optim::AdamW optimizer(std::move(groups));
+  FlatAdamW optimizer(*gpt, {train.beta1, train.beta2, 1e-8, train.weight_decay});
   Corpus corpus(grid_tasks(spec), train, spec.seed, Split::Train);
   const char* names[] = {"data", "zero_grad", "forward", "backward", "clip", "adamw"};
   constexpr int kPhases = 6;
@@ -174,9 +172,9 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
     ph[2] = seconds_since(t0), t0 = Clock::now();
     loss.backward();
     ph[3] = seconds_since(t0), t0 = Clock::now();
-    torch::nn::utils::clip_grad_norm_(gpt->parameters(), train.grad_clip);
+    optimizer.clip_grad_norm(train.grad_clip);
     ph[4] = seconds_since(t0), t0 = Clock::now();
-    optimizer.step();
+    optimizer.step(train.lr);
     ph[5] = seconds_since(t0);
     if (s < 5) continue;
     double sum = 0.0;
@@ -219,6 +217,34 @@ int run_attention(int threads, std::int64_t B, std::int64_t T, std::int64_t d, s
                 names[k], threads, static_cast<long long>(B), static_cast<long long>(T), static_cast<long long>(d),
                 static_cast<long long>(H), reps, *std::min_element(ms[k].begin(), ms[k].end()), median(ms[k]),
                 *std::max_element(ms[k].begin(), ms[k].end()));
+  return 0;
+}
+
+// tanh-GELU of one MLP activation, (B, T, C) with C = 4 d_model: ATen's
+// torch::gelu vs gelu_tanh (kernels/fused_cpu.hpp), forward and backward timed
+// apart, alternating; medians over REPS after 2 warm-ups.
+int run_gelu(int threads, std::int64_t B, std::int64_t T, std::int64_t C, int reps) {
+  torch::manual_seed(0);
+  const auto x = torch::randn({B, T, C}).requires_grad_(true);  // (B, T, C)
+  const auto grad_out = torch::randn({B, T, C});               // (B, T, C)
+  const char* names[] = {"aten", "fused"};
+  std::vector<double> fwd[2], bwd[2];
+  for (int rep = 0; rep < reps + 2; ++rep)
+    for (int k = 0; k < 2; ++k) {
+      auto t0 = Clock::now();
+      auto y = k == 0 ? torch::gelu(x, "tanh") : gelu_tanh(x);
+      const double f = seconds_since(t0);
+      t0 = Clock::now();
+      y.backward(grad_out);
+      const double b = seconds_since(t0);
+      x.mutable_grad() = torch::Tensor();
+      if (rep >= 2) fwd[k].push_back(f * 1e3), bwd[k].push_back(b * 1e3);
+    }
+  for (int k = 0; k < 2; ++k)
+    std::printf("gelu kernel=%s threads=%d B=%lld T=%lld C=%lld reps=%d fwd_ms_median=%.3f bwd_ms_median=%.3f "
+                "fwd_bwd_ms_median=%.3f\n",
+                names[k], threads, static_cast<long long>(B), static_cast<long long>(T), static_cast<long long>(C),
+                reps, median(fwd[k]), median(bwd[k]), median(fwd[k]) + median(bwd[k]));
   return 0;
 }
 
@@ -370,8 +396,9 @@ int usage(const char* prog) {
                "       %s train GRID MODEL THREADS STEPS [BATCH SEQ]\n"
                "       %s phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused]]\n"
                "       %s attention THREADS B T D H REPS\n"
+               "       %s gelu THREADS [B T C REPS]\n"
                "       %s eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS\n",
-               prog, prog, prog, prog, prog);
+               prog, prog, prog, prog, prog, prog);
   return 2;
 }
 
@@ -395,6 +422,13 @@ int main(int argc, char** argv) {
       set_compute_threads(threads);
       return run_attention(threads, std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5]),
                            std::atoll(argv[6]), std::atoi(argv[7]));
+    }
+    if (mode == "gelu") {
+      const int threads = std::atoi(argv[2]);
+      set_compute_threads(threads);
+      if (argc >= 7)
+        return run_gelu(threads, std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5]), std::atoi(argv[6]));
+      return run_gelu(threads, 8, 128, 1024, 20);
     }
     if (argc < 6) return usage(argv[0]);
     const SweepSpec spec = load_spec_file(argv[2]);
