@@ -94,14 +94,17 @@ void forward_head(const Head& h, float* y, RowStats* stats, float* s) {
   }
 }
 
-// dq, dk, dv: (T, hs) at stride ld; dk and dv start at zero and accumulate.
+// dq, dk, dv: (T, hs) at stride ld, all written here. Row blocks run last
+// first: the last one sees every key, so it sets dk and dv (beta 0) and the
+// rest accumulate into them, with no zeroing pass.
 void backward_head(const Head& h, const float* dy, const RowStats* stats, float* dq, float* dk, float* dv, float* s,
                    float* dp) {
   const int ld = static_cast<int>(h.ld), ld_y = static_cast<int>(h.ld_y), T = static_cast<int>(h.T),
             hs = static_cast<int>(h.hs);
-  for (std::int64_t r0 = 0; r0 < h.T; r0 += kRows) {
+  for (std::int64_t r0 = (h.T - 1) / kRows * kRows; r0 >= 0; r0 -= kRows) {
     const std::int64_t r1 = std::min(h.T, r0 + kRows);
     const int rows = static_cast<int>(r1 - r0), keys = static_cast<int>(r1);
+    const float accumulate = r1 == h.T ? 0.0f : 1.0f;
     block_scores(h, r0, r1, s);                                   // (rows, r1)
     // dp = dy_blk v^T before s turns into probabilities (they do not need each other).
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, keys, hs, 1.0f, dy + r0 * h.ld_y, ld_y, h.v, ld, 0.0f,
@@ -109,12 +112,12 @@ void backward_head(const Head& h, const float* dy, const RowStats* stats, float*
     for (std::int64_t i = 0; i < rows; ++i)
       softmax_row_backward(s + i * h.T, dp + i * h.T, r0 + i + 1, r1, stats[r0 + i]);
     // dv[0, r1) += p^T dy_blk; dq_blk = scale ds k; dk[0, r1) += scale ds^T q_blk.
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, keys, hs, rows, 1.0f, s, T, dy + r0 * h.ld_y, ld_y, 1.0f, dv,
-                ld);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, keys, hs, rows, 1.0f, s, T, dy + r0 * h.ld_y, ld_y, accumulate,
+                dv, ld);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hs, keys, h.scale, dp, T, h.k, ld, 0.0f,
                 dq + r0 * h.ld, ld);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, keys, hs, rows, h.scale, dp, T, h.q + r0 * h.ld, ld, 1.0f,
-                dk, ld);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, keys, hs, rows, h.scale, dp, T, h.q + r0 * h.ld, ld,
+                accumulate, dk, ld);
   }
 }
 
@@ -163,7 +166,7 @@ class CausalAttention : public torch::autograd::Function<CausalAttention> {
     const auto& stats = saved[1];  // (B, H, T, 2)
     const Shape sh = shape_of(qkv, ctx->saved_data["n_head"].toInt());
     const auto dy = grads[0].contiguous();      // (B, T, C)
-    auto dqkv = torch::zeros_like(qkv);         // (B, T, 3C)
+    auto dqkv = torch::empty_like(qkv);         // (B, T, 3C), every element written below
     const float* src = qkv.data_ptr<float>();
     const float* dy_p = dy.data_ptr<float>();
     const auto* stats_p = reinterpret_cast<const RowStats*>(stats.data_ptr<float>());

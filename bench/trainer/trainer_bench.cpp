@@ -4,8 +4,9 @@
 //   bench_trainer sgemm THREADS [M K N ...]   sgemm GFLOP/s: 1024^3, then each M x K x N given
 //   bench_trainer train GRID MODEL THREADS STEPS [BATCH SEQ]
 //                                             tokens/s and FLOP/s of train_model (the sweep's trainer)
-//   bench_trainer phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused]]
+//   bench_trainer phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused|fused_cpu]]
 //                                             time per phase of a loop that mirrors train_model's step
+//                                             (BENCH_TRACE=FILE: per-op Chrome trace; ops.py sums it)
 //   bench_trainer attention THREADS B T D H REPS
 //                                             explicit vs ATen fused vs sweep's CPU attention, forward + backward, alternating
 //   bench_trainer gelu THREADS [B T C REPS]  tanh-GELU forward and backward: ATen vs fused (8, 128, 1024)
@@ -16,6 +17,7 @@
 // token: 6N + 12 * L * d_model * T (nanoGPT's estimate_mfu), N = parameters
 // without the position embedding (the tied token embedding is the output head's
 // matmul, so it counts). Each mode prints `key=value` lines for run.sh.
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -160,7 +162,12 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
   constexpr int kPhases = 6;
   std::vector<std::vector<double>> t(kPhases);
   std::vector<double> total;
+  // BENCH_TRACE=FILE: LibTorch's profiler over the timed steps, as a Chrome
+  // trace (per-op times; bench/trainer/ops.py sums them by op).
+  const char* trace = std::getenv("BENCH_TRACE");
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
   for (int s = 0; s < steps; ++s) {
+    if (s == 5 && trace) profile = std::make_unique<torch::autograd::profiler::RecordProfile>(trace);
     double ph[kPhases];
     auto t0 = Clock::now();
     Batch b = make_batch(corpus.take(static_cast<std::size_t>(B * (T + 1))), B, T, B * T);
@@ -181,6 +188,7 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
     for (int i = 0; i < kPhases; ++i) t[i].push_back(ph[i]), sum += ph[i];
     total.push_back(sum);
   }
+  profile.reset();
   print_model("phases", model, B, T, threads);
   std::printf(" attention=%s", attention.empty() ? "auto" : attention.c_str());
   std::printf(" n_params=%lld step_ms=%.2f", static_cast<long long>(gpt->n_params()), median(total) * 1e3);
