@@ -43,10 +43,13 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
-  const auto B = x.size(0), T = x.size(1), C = x.size(2), hs = C / n_head_;
-  auto projected = qkv->forward(x);                                 // (B, T, 3C)
+  return proj->forward(attend(qkv->forward(x)));  // (B, T, C)
+}
+
+torch::Tensor CausalSelfAttentionImpl::attend(const torch::Tensor& projected) {
+  const auto B = projected.size(0), T = projected.size(1), C = projected.size(2) / 3, hs = C / n_head_;
   const AttentionKernel kernel = resolve(kernel_, projected);
-  if (kernel == AttentionKernel::FusedCpu) return proj->forward(causal_attention_cpu(projected, n_head_));  // (B, T, C)
+  if (kernel == AttentionKernel::FusedCpu) return causal_attention_cpu(projected, n_head_);  // (B, T, C)
   auto parts = projected.split(C, /*dim=*/2);                       // 3 x (B, T, C)
   auto q = parts[0].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
   auto k = parts[1].view({B, T, n_head_, hs}).transpose(1, 2);      // (B, H, T, hs)
@@ -62,14 +65,21 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
     att = torch::softmax(att + mask_.narrow(2, 0, T).narrow(3, 0, T), -1);
     y = torch::matmul(att, v);                                      // (B, H, T, hs)
   }
-  y = y.transpose(1, 2).contiguous().view({B, T, C});               // (B, T, C)
-  return proj->forward(y);
+  return y.transpose(1, 2).contiguous().view({B, T, C});            // (B, T, C)
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, const torch::Tensor& start,
                                                       torch::Tensor& k_cache, torch::Tensor& v_cache) {
   const auto B = x.size(0), t = x.size(1), C = x.size(2), hs = C / n_head_;
-  auto parts = qkv->forward(x).split(C, /*dim=*/2);                 // 3 x (B, t, C)
+  auto projected = qkv->forward(x);                                 // (B, t, 3C)
+  auto parts = projected.split(C, /*dim=*/2);                       // 3 x (B, t, C)
+  if (t > 1 && start.count_nonzero().item<std::int64_t>() == 0) {
+    // A prefill (every row from position 0): the block attends only to
+    // itself, so forward()'s kernel does it; the cache takes k and v as they are.
+    k_cache.narrow(2, 0, t).copy_(parts[1].view({B, t, n_head_, hs}).transpose(1, 2));
+    v_cache.narrow(2, 0, t).copy_(parts[2].view({B, t, n_head_, hs}).transpose(1, 2));
+    return proj->forward(attend(projected));                        // (B, t, C)
+  }
   auto q = parts[0].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
   auto k = parts[1].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
   auto v = parts[2].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
@@ -80,10 +90,17 @@ torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, co
   const std::int64_t span = pos.max().item<std::int64_t>() + 1;
   auto keys = k_cache.narrow(2, 0, span);                           // (B, H, S, hs)
   auto values = v_cache.narrow(2, 0, span);                         // (B, H, S, hs)
-  auto att = torch::matmul(q, keys.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hs)));  // (B, H, t, S)
+  // One new token per row (t 1, every decode step): products and sums, not
+  // matmul. keys and values are strided views into the cache, and LibTorch
+  // 1.13's bmm over B*H such slices runs one select + mm per slice: that was
+  // 60% of a batched few-shot eval (bench_trainer eval, BENCH_TRACE).
+  const double scale = 1.0 / std::sqrt(static_cast<double>(hs));
+  auto att = t == 1 ? (q * keys).sum(-1).unsqueeze(2) * scale                                  // (B, H, 1, S)
+                    : torch::matmul(q, keys.transpose(-2, -1)) * scale;                       // (B, H, t, S)
   auto later = torch::arange(span, start.options()).view({1, 1, 1, span}) > pos.view({B, 1, t, 1});  // (B, 1, t, S)
   att = torch::softmax(att.masked_fill(later, -INFINITY), -1);
-  auto y = torch::matmul(att, values);                              // (B, H, t, hs)
+  auto y = t == 1 ? (att.squeeze(2).unsqueeze(-1) * values).sum(2).unsqueeze(2)               // (B, H, 1, hs)
+                  : torch::matmul(att, values);                                                // (B, H, t, hs)
   y = y.transpose(1, 2).contiguous().view({B, t, C});               // (B, t, C)
   return proj->forward(y);
 }

@@ -46,6 +46,9 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
 
  private:
+  // Causal attention of the qkv projection (B, T, 3C) -> (B, T, C), before proj.
+  torch::Tensor attend(const torch::Tensor& projected);
+
   int n_head_;
   AttentionKernel kernel_;
   torch::Tensor mask_;  // (1, 1, block, block) additive causal mask

@@ -28,7 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What sweep links besides torch and CUDA (the -dev packages bring headers, the
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
-              libgtest-dev libnlopt-dev)
+              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread)
 
 fetch() {
   local dir=$1
@@ -102,10 +102,11 @@ build() {
                  "-DHDF5_hdf5_LIBRARY_RELEASE=$multi/hdf5/serial/libhdf5.so"
                  "-DBoost_INCLUDE_DIR=$prefix/usr/include" "-DBoost_DIR=$multi/cmake/Boost-1.74.0"
                  "-DGTest_DIR=$multi/cmake/GTest" "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
+                 "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3"
                  "-DCMAKE_LIBRARY_PATH=$multi")
     export PKG_CONFIG_PATH=$multi/pkgconfig:$prefix/usr/share/pkgconfig
     export PKG_CONFIG_SYSROOT_DIR=$prefix  # toml++'s .pc names /usr/include
-    libdirs="$libdirs:$multi:$multi/openmpi/lib:$multi/hdf5/serial"
+    libdirs="$libdirs:$multi:$multi/openmpi/lib:$multi/hdf5/serial:$multi/openblas-pthread"
     env_extra="export OPAL_PREFIX=$prefix/usr
 export PATH=$prefix/usr/bin:\$PATH"
   fi

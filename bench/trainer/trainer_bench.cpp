@@ -12,6 +12,7 @@
 //   bench_trainer gelu THREADS [B T C REPS]  tanh-GELU forward and backward: ATen vs fused (8, 128, 1024)
 //   bench_trainer eval GRID MODEL THREADS TRAIN_TOKENS EXAMPLES STYLE REPS
 //                                             add3 eval: batched + cache vs batched recompute vs naive loop
+//                                             (BENCH_TRACE=FILE: per-op trace of one batched, cached eval)
 //
 // MODEL is a [model.NAME] of GRID or LAYERS:D_MODEL:HEADS. Training FLOPs per
 // token: 6N + 12 * L * d_model * T (nanoGPT's estimate_mfu), N = parameters
@@ -293,6 +294,10 @@ int run_eval(const SweepSpec& spec, const ModelSpec& model, int threads, std::in
   EvalResult results[kPaths];
   EvalSpec one_at_a_time = eval;
   one_at_a_time.batch_size = 1;
+  if (const char* trace = std::getenv("BENCH_TRACE")) {  // per-op profile of one batched, cached eval
+    torch::autograd::profiler::RecordProfile profile(trace);
+    evaluate(cached, *add3, style, eval, train.seq_len, spec.seed);
+  }
   for (int rep = 0; rep < reps; ++rep) {
     for (int k = 0; k < kPaths; ++k) {
       const auto t0 = Clock::now();
