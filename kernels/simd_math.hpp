@@ -32,13 +32,16 @@ inline std::int32_t float_to_bits(float f) {
 // exp(x), Cephes' exp_ps: x = n ln2 + r with |r| <= ln2 / 2 (n by the 1.5 * 2^23
 // rounding trick, exact for |x log2 e| < 2^22), exp(r) by a degree-6
 // polynomial, 2^n built in the exponent bits. x is clamped to +-87 so that
-// n stays in [-126, 126]: never inf, NaN or a subnormal. Relative error ~1e-7.
+// n stays in [-126, 126]: never inf, NaN or a subnormal (for a NaN x, some
+// number or NaN). Relative error ~1e-7.
 inline float fast_exp(float x) {
   x = x > 87.0f ? 87.0f : x;
   x = x < -87.0f ? -87.0f : x;
   constexpr float kShift = 12582912.0f;  // 1.5 * 2^23
   const float z = x * 1.44269504088896341f + kShift;
-  const std::int32_t n = float_to_bits(z) - float_to_bits(kShift);
+  // Unsigned: a NaN input (a diverging run) gives a garbage n, and shifting a
+  // negative int is undefined; the result is then garbage too, never UB.
+  const std::uint32_t n = static_cast<std::uint32_t>(float_to_bits(z)) - static_cast<std::uint32_t>(float_to_bits(kShift));
   const float fn = z - kShift;
   // ln 2 in two parts so that fn * kLn2Hi is exact.
   float r = x - fn * 0.693359375f;
@@ -50,7 +53,7 @@ inline float fast_exp(float x) {
   y = y * r + 1.6666665459e-1f;
   y = y * r + 5.0000001201e-1f;
   y = y * r * r + r + 1.0f;
-  return y * bits_to_float((n + 127) << 23);
+  return y * bits_to_float(static_cast<std::int32_t>((n + 127u) << 23));
 }
 
 }  // namespace sweep
