@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "kernels/fused_cpu.hpp"
+#include "kernels/linear_cpu.hpp"
 
 namespace sweep {
 namespace {
@@ -20,6 +21,11 @@ AttentionKernel resolve(AttentionKernel k, const torch::Tensor& qkv) {
   if (k == AttentionKernel::Auto || k == AttentionKernel::FusedCpu)
     return cpu_kernel_applies ? AttentionKernel::FusedCpu : AttentionKernel::Fused;
   return k;
+}
+
+// A Linear module's layer through sweep's linear (oneDNN on float32 CPU).
+torch::Tensor apply_linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
+  return linear(x, layer->weight, layer->bias);
 }
 
 // Causal attention of q over k, v: (B, H, T, hs) each -> (B, H, T, hs).
@@ -43,7 +49,7 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const GPTConfig& cfg) : n_head_
 }
 
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
-  return proj->forward(attend(qkv->forward(x)));  // (B, T, C)
+  return apply_linear(proj, attend(apply_linear(qkv, x)));  // (B, T, C)
 }
 
 torch::Tensor CausalSelfAttentionImpl::attend(const torch::Tensor& projected) {
@@ -71,14 +77,14 @@ torch::Tensor CausalSelfAttentionImpl::attend(const torch::Tensor& projected) {
 torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, const torch::Tensor& start,
                                                       torch::Tensor& k_cache, torch::Tensor& v_cache) {
   const auto B = x.size(0), t = x.size(1), C = x.size(2), hs = C / n_head_;
-  auto projected = qkv->forward(x);                                 // (B, t, 3C)
+  auto projected = apply_linear(qkv, x);                            // (B, t, 3C)
   auto parts = projected.split(C, /*dim=*/2);                       // 3 x (B, t, C)
   if (t > 1 && start.count_nonzero().item<std::int64_t>() == 0) {
     // A prefill (every row from position 0): the block attends only to
     // itself, so forward()'s kernel does it; the cache takes k and v as they are.
     k_cache.narrow(2, 0, t).copy_(parts[1].view({B, t, n_head_, hs}).transpose(1, 2));
     v_cache.narrow(2, 0, t).copy_(parts[2].view({B, t, n_head_, hs}).transpose(1, 2));
-    return proj->forward(attend(projected));                        // (B, t, C)
+    return apply_linear(proj, attend(projected));                   // (B, t, C)
   }
   auto q = parts[0].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
   auto k = parts[1].view({B, t, n_head_, hs}).transpose(1, 2);      // (B, H, t, hs)
@@ -102,7 +108,7 @@ torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, co
   auto y = t == 1 ? (att.squeeze(2).unsqueeze(-1) * values).sum(2).unsqueeze(2)               // (B, H, 1, hs)
                   : torch::matmul(att, values);                                                // (B, H, t, hs)
   y = y.transpose(1, 2).contiguous().view({B, t, C});               // (B, t, C)
-  return proj->forward(y);
+  return apply_linear(proj, y);
 }
 
 BlockImpl::BlockImpl(const GPTConfig& cfg) {
@@ -115,14 +121,14 @@ BlockImpl::BlockImpl(const GPTConfig& cfg) {
 
 torch::Tensor BlockImpl::forward(torch::Tensor x) {
   x = x + attn->forward(ln1->forward(x));                                          // (B, T, C)
-  x = x + fc_proj->forward(gelu_tanh(fc->forward(ln2->forward(x))));               // (B, T, C)
+  x = x + apply_linear(fc_proj, gelu_tanh(apply_linear(fc, ln2->forward(x))));     // (B, T, C)
   return x;
 }
 
 torch::Tensor BlockImpl::forward_cached(torch::Tensor x, const torch::Tensor& start, torch::Tensor& k_cache,
                                         torch::Tensor& v_cache) {
   x = x + attn->forward_cached(ln1->forward(x), start, k_cache, v_cache);         // (B, t, C)
-  x = x + fc_proj->forward(gelu_tanh(fc->forward(ln2->forward(x))));               // (B, t, C)
+  x = x + apply_linear(fc_proj, gelu_tanh(apply_linear(fc, ln2->forward(x))));     // (B, t, C)
   return x;
 }
 

@@ -28,7 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What sweep links besides torch and CUDA (the -dev packages bring headers, the
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
-              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread)
+              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread libdnnl-dev)
 
 fetch() {
   local dir=$1
@@ -102,7 +102,7 @@ build() {
                  "-DHDF5_hdf5_LIBRARY_RELEASE=$multi/hdf5/serial/libhdf5.so"
                  "-DBoost_INCLUDE_DIR=$prefix/usr/include" "-DBoost_DIR=$multi/cmake/Boost-1.74.0"
                  "-DGTest_DIR=$multi/cmake/GTest" "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
-                 "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3"
+                 "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3" "-DDNNL_LIBRARY=$multi/libdnnl.so.2"
                  "-DCMAKE_LIBRARY_PATH=$multi")
     export PKG_CONFIG_PATH=$multi/pkgconfig:$prefix/usr/share/pkgconfig
     export PKG_CONFIG_SYSROOT_DIR=$prefix  # toml++'s .pc names /usr/include

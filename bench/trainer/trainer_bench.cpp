@@ -1,7 +1,7 @@
 // Trainer and eval speed against the machine's limits (bench/trainer/run.sh
 // drives it and the Python reference loop, torch_loop.py, alternately).
 //
-//   bench_trainer sgemm THREADS [M K N ...]   sgemm GFLOP/s: 1024^3, then each M x K x N given
+//   bench_trainer sgemm THREADS [M K N ...]   sgemm GFLOP/s (LibTorch and oneDNN): 1024^3, then each M x K x N given
 //   bench_trainer train GRID MODEL THREADS STEPS [BATCH SEQ]
 //                                             tokens/s and FLOP/s of train_model (the sweep's trainer)
 //   bench_trainer phases GRID MODEL THREADS STEPS [BATCH SEQ [explicit|fused|fused_cpu]]
@@ -36,6 +36,7 @@
 #include "kernels/evaluate.hpp"
 #include "kernels/flat_adamw.hpp"
 #include "kernels/fused_cpu.hpp"
+#include "kernels/linear_cpu.hpp"
 #include "kernels/model_size.hpp"
 #include "kernels/prompts.hpp"
 #include "kernels/rng.hpp"
@@ -64,19 +65,36 @@ std::string blas_core() {
 }
 
 // FLOP/s of an (m, k) x (k, n) fp32 matmul, median of 7 timings.
-double sgemm_rate(std::int64_t m, std::int64_t k, std::int64_t n) {
+// The libraries sweep's CPU matmuls go through: LibTorch's mm (OpenBLAS in
+// Debian; the attention's sgemms) and oneDNN (the linear layers).
+enum class Gemm { LibTorch, OneDnn };
+
+double sgemm_rate(std::int64_t m, std::int64_t k, std::int64_t n, Gemm gemm = Gemm::LibTorch) {
   auto a = torch::randn({m, k}), b = torch::randn({k, n});
   auto c = torch::empty({m, n});
-  torch::mm_out(c, a, b);  // warm-up
+  const auto once = [&] {
+    if (gemm == Gemm::LibTorch)
+      torch::mm_out(c, a, b);
+    else
+      sgemm_onednn('N', 'N', m, n, k, a.data_ptr<float>(), k, b.data_ptr<float>(), n, 0.0f, c.data_ptr<float>(), n);
+  };
+  once();  // warm-up
   std::vector<double> rates;
   for (int rep = 0; rep < 7; ++rep) {
     const auto t0 = Clock::now();
     const int inner = std::max<int>(1, static_cast<int>(2e8 / (2.0 * m * k * n)));  // >= ~0.2 GFLOP per timing
-    for (int i = 0; i < inner; ++i) torch::mm_out(c, a, b);
+    for (int i = 0; i < inner; ++i) once();
     rates.push_back(2.0 * m * k * n * inner / seconds_since(t0));
   }
   return median(rates);
 }
+
+// The machine's sgemm rate at 1024^3: the faster of the two libraries.
+struct SgemmRates {
+  double libtorch = 0.0, onednn = 0.0;
+  double best() const { return std::max(libtorch, onednn); }
+};
+SgemmRates sgemm_rates() { return {sgemm_rate(1024, 1024, 1024), sgemm_rate(1024, 1024, 1024, Gemm::OneDnn)}; }
 
 ModelSpec model_of(const SweepSpec& spec, const std::string& name) {
   for (const auto& m : spec.models)
@@ -103,12 +121,14 @@ void print_model(const char* who, const ModelSpec& m, std::int64_t B, std::int64
 }
 
 int run_sgemm(int threads, const std::vector<std::int64_t>& shapes) {
-  std::printf("sgemm threads=%d blas_core=%s m=1024 k=1024 n=1024 gflops=%.2f\n", threads, blas_core().c_str(),
-              sgemm_rate(1024, 1024, 1024) / 1e9);
+  std::printf("sgemm threads=%d blas_core=%s m=1024 k=1024 n=1024 gflops=%.2f onednn_gflops=%.2f\n", threads,
+              blas_core().c_str(), sgemm_rate(1024, 1024, 1024) / 1e9,
+              sgemm_rate(1024, 1024, 1024, Gemm::OneDnn) / 1e9);
   for (std::size_t i = 0; i + 2 < shapes.size(); i += 3)
-    std::printf("sgemm threads=%d m=%lld k=%lld n=%lld gflops=%.2f\n", threads, static_cast<long long>(shapes[i]),
-                static_cast<long long>(shapes[i + 1]), static_cast<long long>(shapes[i + 2]),
-                sgemm_rate(shapes[i], shapes[i + 1], shapes[i + 2]) / 1e9);
+    std::printf("sgemm threads=%d m=%lld k=%lld n=%lld gflops=%.2f onednn_gflops=%.2f\n", threads,
+                static_cast<long long>(shapes[i]), static_cast<long long>(shapes[i + 1]),
+                static_cast<long long>(shapes[i + 2]), sgemm_rate(shapes[i], shapes[i + 1], shapes[i + 2]) / 1e9,
+                sgemm_rate(shapes[i], shapes[i + 1], shapes[i + 2], Gemm::OneDnn) / 1e9);
   return 0;
 }
 
@@ -125,22 +145,25 @@ int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int st
   const std::int64_t B = train.batch_size, T = train.seq_len;
   train.eval_loss_tokens = static_cast<int>(B * T);  // the held-out pass is not timed; keep it short
   // The machine's sgemm rate right before and after the run, in the same
-  // process and threads; the higher one is the reference (the conservative ratio).
-  const double gemm_before = sgemm_rate(1024, 1024, 1024);
+  // process and threads, through both libraries; the highest of the four is
+  // the reference (the conservative ratio).
+  const SgemmRates gemm_before = sgemm_rates();
   std::vector<StepLog> logs;
   const TrainResult r = train_model(model, train, grid_tasks(spec), steps * B * T, spec.seed, "",
                                     [&](const StepLog& s) { logs.push_back(s); }, 1);
   const StepLog& from = logs[static_cast<std::size_t>(skip - 1)];
   const StepLog& to = logs.back();
   const double tok_s = static_cast<double>(to.tokens - from.tokens) / (to.seconds - from.seconds);
-  const double gemm_after = sgemm_rate(1024, 1024, 1024);
+  const SgemmRates gemm_after = sgemm_rates();
   const FlopsPerToken f = flops_per_token(model, T);
   print_model("cpp", model, B, T, threads);
   std::printf(" steps=%d skip=%d n_params=%lld loss=%.4f tokens_per_s=%.1f gflops_6n=%.3f gflops_6n_attn=%.3f "
-              "whole_run_tokens_per_s=%.1f sgemm_before=%.2f sgemm_after=%.2f sgemm_gflops=%.2f\n",
+              "whole_run_tokens_per_s=%.1f sgemm_before=%.2f sgemm_after=%.2f onednn_before=%.2f onednn_after=%.2f "
+              "sgemm_gflops=%.2f\n",
               steps, skip, static_cast<long long>(r.n_params), to.loss, tok_s, f.six_n * tok_s / 1e9,
-              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s, gemm_before / 1e9, gemm_after / 1e9,
-              std::max(gemm_before, gemm_after) / 1e9);
+              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s, gemm_before.libtorch / 1e9,
+              gemm_after.libtorch / 1e9, gemm_before.onednn / 1e9, gemm_after.onednn / 1e9,
+              std::max(gemm_before.best(), gemm_after.best()) / 1e9);
   return 0;
 }
 

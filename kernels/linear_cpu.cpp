@@ -1,0 +1,80 @@
+// Linear layers through oneDNN's sgemm; see linear_cpu.hpp. Row-major
+// throughout: x is (M, K) with M = all leading dims, w (N, K), y (M, N).
+#include "kernels/linear_cpu.hpp"
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace sweep {
+namespace {
+
+}  // namespace
+
+void sgemm_onednn(char ta, char tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a, std::int64_t lda,
+           const float* b, std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
+  const dnnl_status_t s = dnnl_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
+  if (s != dnnl_success)
+    throw std::runtime_error("dnnl_sgemm(" + std::string{ta} + std::string{tb} + ", m=" + std::to_string(m) +
+                             ", n=" + std::to_string(n) + ", k=" + std::to_string(k) +
+                             ") failed with status " + std::to_string(static_cast<int>(s)));
+}
+
+namespace {
+
+struct LinearCpu : torch::autograd::Function<LinearCpu> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& w,
+                               const torch::Tensor& b) {
+    const std::int64_t K = w.size(1), N = w.size(0), M = x.numel() / K;
+    ctx->save_for_backward({x, w});
+    auto out_shape = x.sizes().vec();
+    out_shape.back() = N;
+    auto y = torch::empty(out_shape, x.options());  // (..., N)
+    float* yp = y.data_ptr<float>();
+    const float* bp = b.data_ptr<float>();  // every row of y starts as b; the sgemm adds x W^T onto it
+    for (std::int64_t r = 0; r < M; ++r) std::memcpy(yp + r * N, bp, sizeof(float) * N);
+    sgemm_onednn('N', 'T', M, N, K, x.data_ptr<float>(), K, w.data_ptr<float>(), K, 1.0f, yp, N);
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& w = saved[1];
+    const std::int64_t K = w.size(1), N = w.size(0), M = x.numel() / K;
+    const auto g = grads[0].to(torch::kFloat).contiguous();  // (..., N)
+    torch::Tensor gx, gw, gb;
+    if (ctx->needs_input_grad(0)) {
+      gx = torch::empty_like(x, torch::MemoryFormat::Contiguous);  // (..., K) = g (M, N) . w (N, K)
+      sgemm_onednn('N', 'N', M, K, N, g.data_ptr<float>(), N, w.data_ptr<float>(), K, 0.0f, gx.data_ptr<float>(), K);
+    }
+    if (ctx->needs_input_grad(1)) {
+      gw = torch::empty_like(w, torch::MemoryFormat::Contiguous);  // (N, K) = g^T (N, M) . x (M, K)
+      sgemm_onednn('T', 'N', N, K, M, g.data_ptr<float>(), N, x.data_ptr<float>(), K, 0.0f, gw.data_ptr<float>(), K);
+    }
+    if (ctx->needs_input_grad(2)) gb = g.reshape({M, N}).sum(0);  // (N)
+    return {gx, gw, gb};
+  }
+};
+
+}  // namespace
+
+bool linear_cpu_supports(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+  const auto ok = [](const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+  };
+  return ok(x) && ok(w) && w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1) && x.numel() > 0 &&
+         (!b.defined() || (ok(b) && b.dim() == 1 && b.size(0) == w.size(0)));
+}
+
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+  // LibTorch 1.13's custom functions take no undefined tensor: a missing bias
+  // is a zero one that needs no gradient (sweep's layers all have biases).
+  if (linear_cpu_supports(x, w, b)) return LinearCpu::apply(x, w, b.defined() ? b : torch::zeros({w.size(0)}));
+  return torch::nn::functional::linear(x, w, b);
+}
+
+}  // namespace sweep

@@ -1,0 +1,28 @@
+// Linear layers (y = x W^T + b) on CPU through oneDNN's sgemm. On this
+// project's CPUs the trainer's step is three-quarters matmul, and LibTorch's
+// CPU matmul (OpenBLAS 0.3.21 in Debian) runs the K = d_model shapes of a small
+// GPT at 0.8-0.9 of its own large-square rate; oneDNN's sgemm (libdnnl, the
+// library Debian's LibTorch already links) runs them 5-30% faster
+// (bench/RESULTS.md, "Linear layers through oneDNN"). Forward and backward are
+// one sgemm each (bias folded into the forward's C), so the autograd graph has
+// one node per layer instead of matmul + add. Anything that is not float32 on
+// CPU takes torch::nn::functional::linear.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace sweep {
+
+// True when linear() runs through oneDNN for these operands: float32 CPU
+// tensors, x (..., K) and w (N, K) contiguous, b (N) or undefined.
+bool linear_cpu_supports(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
+
+// x (..., K), w (N, K), b (N) or undefined -> (..., N); differentiable in all three.
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
+
+// Row-major C (m, n) = op(A) op(B) + beta C through oneDNN (ta, tb: 'N' or 'T');
+// throws with the call's shape if oneDNN refuses it. bench_trainer times it.
+void sgemm_onednn(char ta, char tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a, std::int64_t lda,
+                  const float* b, std::int64_t ldb, float beta, float* c, std::int64_t ldc);
+
+}  // namespace sweep
