@@ -199,4 +199,55 @@ torch::Tensor causal_attention_cpu(const torch::Tensor& qkv, int n_head) {
   return CausalAttention::apply(qkv, static_cast<std::int64_t>(n_head));
 }
 
+bool decode_attention_cpu_supports(const torch::Tensor& qkv, const torch::Tensor& k_cache,
+                                   const torch::Tensor& v_cache) {
+  const bool wants_grad = torch::GradMode::is_enabled() &&
+                          (qkv.requires_grad() || k_cache.requires_grad() || v_cache.requires_grad());
+  return !wants_grad && causal_attention_cpu_supports(qkv) && qkv.size(1) == 1 && qkv.stride(2) == 1 &&
+         k_cache.device().is_cpu() && k_cache.scalar_type() == torch::kFloat32 && k_cache.dim() == 4 &&
+         k_cache.is_contiguous() && v_cache.sizes() == k_cache.sizes() && v_cache.scalar_type() == torch::kFloat32 &&
+         v_cache.is_contiguous() && k_cache.size(0) == qkv.size(0) && k_cache.size(1) * k_cache.size(3) * 3 == qkv.size(2);
+}
+
+torch::Tensor decode_attention_cpu(const torch::Tensor& qkv, const torch::Tensor& k_cache,
+                                   const torch::Tensor& v_cache, const torch::Tensor& pos, int n_head) {
+  TORCH_CHECK(decode_attention_cpu_supports(qkv, k_cache, v_cache) && k_cache.size(1) == n_head,
+              "decode_attention_cpu: needs float32 CPU qkv (B, 1, 3C) and contiguous caches (B, ", n_head,
+              ", L, C / ", n_head, "), got ", qkv.sizes(), " and ", k_cache.sizes());
+  const std::int64_t B = k_cache.size(0), H = n_head, L = k_cache.size(2), hs = k_cache.size(3), C = H * hs;
+  const auto where = pos.to(torch::kInt64).contiguous().view({-1});  // (B)
+  TORCH_CHECK(where.size(0) == B, "decode_attention_cpu: ", where.size(0), " positions for ", B, " rows");
+  const std::int64_t* at_row = where.data_ptr<std::int64_t>();
+  for (std::int64_t b = 0; b < B; ++b)
+    TORCH_CHECK(at_row[b] >= 0 && at_row[b] < L, "decode_attention_cpu: position ", at_row[b], " of row ", b,
+                " is outside the cache's ", L, " slots");
+  auto y = torch::empty({B, 1, C}, qkv.options());  // (B, 1, C)
+  const float* q_all = qkv.data_ptr<float>();
+  const std::int64_t ld_q = qkv.stride(0);
+  const float* k_all = k_cache.data_ptr<float>();
+  const float* v_all = v_cache.data_ptr<float>();
+  float* y_all = y.data_ptr<float>();
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  at::parallel_for(0, B * H, 1, [&](std::int64_t first, std::int64_t last) {
+    std::vector<float> s(static_cast<std::size_t>(L));  // this (b, h)'s scores, then probabilities
+    for (std::int64_t i = first; i < last; ++i) {
+      const std::int64_t b = i / H, h = i % H, n = at_row[b] + 1;
+      const float* q = q_all + b * ld_q + h * hs;  // (hs)
+      const float* k = k_all + i * L * hs;         // (L, hs)
+      const float* v = v_all + i * L * hs;         // (L, hs)
+      float* out = y_all + b * C + h * hs;         // (hs)
+      for (std::int64_t j = 0; j < n; ++j) {
+        float dot = 0.0f;
+        for (std::int64_t d = 0; d < hs; ++d) dot += q[d] * k[j * hs + d];
+        s[j] = dot * scale;
+      }
+      softmax_row(s.data(), n, n);
+      std::fill(out, out + hs, 0.0f);
+      for (std::int64_t j = 0; j < n; ++j)
+        for (std::int64_t d = 0; d < hs; ++d) out[d] += s[j] * v[j * hs + d];
+    }
+  });
+  return y;
+}
+
 }  // namespace sweep

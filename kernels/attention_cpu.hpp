@@ -25,4 +25,16 @@ torch::Tensor causal_attention_cpu(const torch::Tensor& qkv, int n_head);
 // Whether causal_attention_cpu takes this input (float32, CPU, (B, T, 3C)).
 bool causal_attention_cpu_supports(const torch::Tensor& qkv);
 
+// One decode step against a key/value cache, inference only (no gradient):
+// qkv (B, 1, 3C) as above (only q is read), k_cache and v_cache (B, H, L, hs)
+// contiguous, pos (B) int64: row b's query attends to cache slots [0, pos[b]].
+// Returns y (B, 1, C). One pass per (batch, head), in place of ATen's
+// broadcast products, sums, mask and softmax (each a pass over (B, H, S, hs)).
+torch::Tensor decode_attention_cpu(const torch::Tensor& qkv, const torch::Tensor& k_cache,
+                                   const torch::Tensor& v_cache, const torch::Tensor& pos, int n_head);
+
+// Whether decode_attention_cpu takes these (float32 CPU, contiguous caches, no gradient wanted).
+bool decode_attention_cpu_supports(const torch::Tensor& qkv, const torch::Tensor& k_cache,
+                                   const torch::Tensor& v_cache);
+
 }  // namespace sweep

@@ -93,11 +93,13 @@ torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, co
   auto slot = pos.view({B, 1, t, 1}).expand({B, n_head_, t, hs});   // (B, H, t, hs)
   k_cache.scatter_(2, slot, k);
   v_cache.scatter_(2, slot, v);
+  if (t == 1 && decode_attention_cpu_supports(projected, k_cache, v_cache))
+    return apply_linear(proj, decode_attention_cpu(projected, k_cache, v_cache, pos, n_head_));  // (B, 1, C)
   const std::int64_t span = pos.max().item<std::int64_t>() + 1;
   auto keys = k_cache.narrow(2, 0, span);                           // (B, H, S, hs)
   auto values = v_cache.narrow(2, 0, span);                         // (B, H, S, hs)
-  // One new token per row (t 1, every decode step): products and sums, not
-  // matmul. keys and values are strided views into the cache, and LibTorch
+  // One new token per row (t 1, every decode step) where sweep's decode
+  // kernel does not apply (CUDA, gradients): products and sums, not matmul. keys and values are strided views into the cache, and LibTorch
   // 1.13's bmm over B*H such slices runs one select + mm per slice: that was
   // 60% of a batched few-shot eval (bench_trainer eval, BENCH_TRACE).
   const double scale = 1.0 / std::sqrt(static_cast<double>(hs));

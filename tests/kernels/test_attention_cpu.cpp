@@ -1,7 +1,7 @@
 // sweep's fused CPU attention (kernels/attention_cpu.hpp) computes causal
 // softmax attention and its gradient as the plain tensor formula does, at
 // sequence lengths on and off its row-block size, and independently of the
-// thread count.
+// thread count; its decode step matches the formula at each row's position.
 #include <gtest/gtest.h>
 
 #include <ATen/Parallel.h>
@@ -92,6 +92,47 @@ TEST(AttentionCpu, RefusesWhatItCannotRun) {
   EXPECT_FALSE(causal_attention_cpu_supports(torch::randn({2, 5, 12}, torch::kFloat64)));
   EXPECT_FALSE(causal_attention_cpu_supports(torch::randn({2, 5, 13})));
   EXPECT_THROW(causal_attention_cpu(torch::randn({2, 5, 12}), 5), c10::Error);  // 4 channels, 5 heads
+}
+
+// A decode step: each row's query, at its own position, against a cache
+// holding that row's keys and values, gives the causal formula's output at
+// that position; cache slots past the position (here garbage) are not read.
+TEST(DecodeAttentionCpu, EachRowMatchesTheCausalFormulaAtItsPosition) {
+  torch::manual_seed(6);
+  for (int H : {1, 4})
+    for (std::int64_t hs : {8, 24}) {
+      const std::int64_t B = 4, T = 37, L = 48, C = H * hs;
+      auto qkv = torch::randn({B, T, 3 * C});
+      const auto want = reference(qkv, H);                                          // (B, T, C)
+      auto parts = qkv.split(C, 2);
+      auto k_cache = torch::randn({B, H, L, hs}) * 100, v_cache = torch::randn({B, H, L, hs}) * 100;
+      k_cache.narrow(2, 0, T).copy_(parts[1].reshape({B, T, H, hs}).transpose(1, 2));  // (B, H, T, hs)
+      v_cache.narrow(2, 0, T).copy_(parts[2].reshape({B, T, H, hs}).transpose(1, 2));
+      auto pos = torch::tensor({std::int64_t{0}, std::int64_t{36}, std::int64_t{17}, std::int64_t{31}});  // (B)
+      auto step = torch::empty({B, 1, 3 * C});
+      for (std::int64_t b = 0; b < B; ++b) step[b] = qkv[b][pos[b].item<std::int64_t>()];
+      ASSERT_TRUE(decode_attention_cpu_supports(step, k_cache, v_cache));
+      const auto got = decode_attention_cpu(step, k_cache, v_cache, pos, H);      // (B, 1, C)
+      for (std::int64_t b = 0; b < B; ++b) {
+        const auto row = want[b][pos[b].item<std::int64_t>()];
+        EXPECT_TRUE(torch::allclose(got[b][0], row, 1e-5, 1e-5))
+            << "H " << H << " hs " << hs << " row " << b << ": |dy| " << (got[b][0] - row).abs().max().item<float>();
+      }
+    }
+}
+
+TEST(DecodeAttentionCpu, RefusesGradientsStridedCachesAndPositionsOutsideTheCache) {
+  auto step = torch::randn({2, 1, 3 * 8}), k = torch::randn({2, 2, 6, 4}), v = torch::randn({2, 2, 6, 4});
+  EXPECT_TRUE(decode_attention_cpu_supports(step, k, v));
+  EXPECT_FALSE(decode_attention_cpu_supports(step.clone().requires_grad_(true), k, v));
+  {
+    torch::NoGradGuard no_grad;  // inference: a parameter-derived qkv is fine
+    EXPECT_TRUE(decode_attention_cpu_supports(step.clone().requires_grad_(true), k, v));
+  }
+  EXPECT_FALSE(decode_attention_cpu_supports(step, k.transpose(2, 3), v));
+  EXPECT_FALSE(decode_attention_cpu_supports(torch::randn({2, 2, 3 * 8}), k, v));  // two new tokens
+  EXPECT_THROW(decode_attention_cpu(step, k, v, torch::tensor({std::int64_t{0}, std::int64_t{6}}), 2), c10::Error);
+  EXPECT_THROW(decode_attention_cpu(step, k, v, torch::tensor({std::int64_t{0}, std::int64_t{1}}), 4), c10::Error);
 }
 
 }  // namespace sweep
