@@ -7,6 +7,7 @@
 #include "kernels/attention_cpu.hpp"
 
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 #include <cblas.h>
 
 #include <algorithm>
@@ -140,6 +141,7 @@ Head head_at(const float* qkv, const Shape& sh, std::int64_t bh) {
 class CausalAttention : public torch::autograd::Function<CausalAttention> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& qkv_in, std::int64_t n_head) {
+    RECORD_FUNCTION("sweep::causal_attention", std::vector<c10::IValue>());  // the forward shows in BENCH_TRACE profiles
     const auto qkv = qkv_in.contiguous();  // (B, T, 3C)
     const Shape sh = shape_of(qkv, n_head);
     auto y = torch::empty({sh.B, sh.T, sh.C}, qkv.options());     // (B, T, C)

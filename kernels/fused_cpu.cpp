@@ -7,6 +7,7 @@
 #include "kernels/fused_cpu.hpp"
 
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 
 #include "kernels/simd_math.hpp"
 
@@ -73,6 +74,7 @@ void check_cpu_float_contiguous(const torch::Tensor& t, const char* what) {
 struct GeluTanh : torch::autograd::Function<GeluTanh> {
   // x: any shape, contiguous float32 CPU; returns gelu_tanh(x), x's shape.
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x) {
+    RECORD_FUNCTION("sweep::gelu_tanh", std::vector<c10::IValue>());  // the forward shows in BENCH_TRACE profiles
     check_cpu_float_contiguous(x, "gelu_tanh");
     ctx->save_for_backward({x});
     auto y = torch::empty_like(x, torch::MemoryFormat::Contiguous);

@@ -2,6 +2,7 @@
 // throughout: x is (M, K) with M = all leading dims, w (N, K), y (M, N).
 #include "kernels/linear_cpu.hpp"
 
+#include <ATen/record_function.h>
 #include <oneapi/dnnl/dnnl.h>
 
 #include <cstring>
@@ -27,6 +28,7 @@ namespace {
 struct LinearCpu : torch::autograd::Function<LinearCpu> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& b) {
+    RECORD_FUNCTION("sweep::linear", std::vector<c10::IValue>());  // the forward shows in BENCH_TRACE profiles
     const std::int64_t K = w.size(1), N = w.size(0), M = x.numel() / K;
     ctx->save_for_backward({x, w});
     auto out_shape = x.sizes().vec();
