@@ -3,24 +3,30 @@
 #include "kernels/linear_cpu.hpp"
 
 #include <ATen/record_function.h>
+#if SWEEP_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
+#endif
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace sweep {
-namespace {
 
-}  // namespace
+bool onednn_built() { return SWEEP_HAVE_ONEDNN != 0; }
 
 void sgemm_onednn(char ta, char tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a, std::int64_t lda,
-           const float* b, std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
+                  const float* b, std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
+#if SWEEP_HAVE_ONEDNN
   const dnnl_status_t s = dnnl_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
   if (s != dnnl_success)
     throw std::runtime_error("dnnl_sgemm(" + std::string{ta} + std::string{tb} + ", m=" + std::to_string(m) +
                              ", n=" + std::to_string(n) + ", k=" + std::to_string(k) +
                              ") failed with status " + std::to_string(static_cast<int>(s)));
+#else
+  (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb, (void)beta, (void)c, (void)ldc;
+  throw std::runtime_error("sgemm_onednn: sweep was built without oneDNN (SWEEP_ONEDNN=OFF)");
+#endif
 }
 
 namespace {
@@ -68,7 +74,7 @@ bool linear_cpu_supports(const torch::Tensor& x, const torch::Tensor& w, const t
   const auto ok = [](const torch::Tensor& t) {
     return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
   };
-  return ok(x) && ok(w) && w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1) && x.numel() > 0 &&
+  return onednn_built() && ok(x) && ok(w) && w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1) && x.numel() > 0 &&
          (!b.defined() || (ok(b) && b.dim() == 1 && b.size(0) == w.size(0)));
 }
 

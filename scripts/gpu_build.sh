@@ -28,7 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What sweep links besides torch and CUDA (the -dev packages bring headers, the
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
-              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread libdnnl-dev)
+              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread)
 
 fetch() {
   local dir=$1
@@ -83,7 +83,8 @@ build() {
   [ -x "$cuda/bin/nvcc" ] || { echo "gpu_build: no nvcc in $cuda/bin (set CUDA_HOME)" >&2; exit 1; }
   [ -n "$nccl" ] && [ -f "$nccl/include/nccl.h" ] || { echo "gpu_build: no nvidia-nccl wheel for $py" >&2; exit 1; }
 
-  local cmake_args=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$torch_cmake"
+  # SWEEP_ONEDNN=OFF: the pip torch carries its own oneDNN (kernels/linear_cpu.hpp).
+  local cmake_args=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$torch_cmake" -DSWEEP_ONEDNN=OFF
                     "-DCUDA_TOOLKIT_ROOT_DIR=$cuda" "-DCMAKE_CUDA_COMPILER=$cuda/bin/nvcc"
                     "-DNCCL_INCLUDE_DIR=$nccl/include" "-DNCCL_LIBRARY=$nccl/lib/libnccl.so.2")
   local libdirs="$nccl/lib:$("$py" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
@@ -102,7 +103,7 @@ build() {
                  "-DHDF5_hdf5_LIBRARY_RELEASE=$multi/hdf5/serial/libhdf5.so"
                  "-DBoost_INCLUDE_DIR=$prefix/usr/include" "-DBoost_DIR=$multi/cmake/Boost-1.74.0"
                  "-DGTest_DIR=$multi/cmake/GTest" "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
-                 "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3" "-DDNNL_LIBRARY=$multi/libdnnl.so.2"
+                 "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3"
                  "-DCMAKE_LIBRARY_PATH=$multi")
     export PKG_CONFIG_PATH=$multi/pkgconfig:$prefix/usr/share/pkgconfig
     export PKG_CONFIG_SYSROOT_DIR=$prefix  # toml++'s .pc names /usr/include

@@ -70,6 +70,7 @@ std::string blas_core() {
 enum class Gemm { LibTorch, OneDnn };
 
 double sgemm_rate(std::int64_t m, std::int64_t k, std::int64_t n, Gemm gemm = Gemm::LibTorch) {
+  if (gemm == Gemm::OneDnn && !onednn_built()) return 0.0;  // a SWEEP_ONEDNN=OFF build
   auto a = torch::randn({m, k}), b = torch::randn({k, n});
   auto c = torch::empty({m, n});
   const auto once = [&] {
