@@ -141,7 +141,7 @@ Head head_at(const float* qkv, const Shape& sh, std::int64_t bh) {
 class CausalAttention : public torch::autograd::Function<CausalAttention> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& qkv_in, std::int64_t n_head) {
-    RECORD_FUNCTION("sweep::causal_attention", std::vector<c10::IValue>());  // the forward shows in BENCH_TRACE profiles
+    RECORD_FUNCTION("sweep::causal_attention", std::vector<c10::IValue>());  // shows in BENCH_TRACE profiles
     const auto qkv = qkv_in.contiguous();  // (B, T, 3C)
     const Shape sh = shape_of(qkv, n_head);
     auto y = torch::empty({sh.B, sh.T, sh.C}, qkv.options());     // (B, T, C)
@@ -205,10 +205,12 @@ bool decode_attention_cpu_supports(const torch::Tensor& qkv, const torch::Tensor
                                    const torch::Tensor& v_cache) {
   const bool wants_grad = torch::GradMode::is_enabled() &&
                           (qkv.requires_grad() || k_cache.requires_grad() || v_cache.requires_grad());
+  const auto cache_ok = [](const torch::Tensor& c) {
+    return c.device().is_cpu() && c.scalar_type() == torch::kFloat32 && c.dim() == 4 && c.is_contiguous();
+  };
   return !wants_grad && causal_attention_cpu_supports(qkv) && qkv.size(1) == 1 && qkv.stride(2) == 1 &&
-         k_cache.device().is_cpu() && k_cache.scalar_type() == torch::kFloat32 && k_cache.dim() == 4 &&
-         k_cache.is_contiguous() && v_cache.sizes() == k_cache.sizes() && v_cache.scalar_type() == torch::kFloat32 &&
-         v_cache.is_contiguous() && k_cache.size(0) == qkv.size(0) && k_cache.size(1) * k_cache.size(3) * 3 == qkv.size(2);
+         cache_ok(k_cache) && cache_ok(v_cache) && v_cache.sizes() == k_cache.sizes() &&
+         k_cache.size(0) == qkv.size(0) && 3 * k_cache.size(1) * k_cache.size(3) == qkv.size(2);
 }
 
 torch::Tensor decode_attention_cpu(const torch::Tensor& qkv, const torch::Tensor& k_cache,

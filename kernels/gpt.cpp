@@ -99,9 +99,10 @@ torch::Tensor CausalSelfAttentionImpl::forward_cached(const torch::Tensor& x, co
   auto keys = k_cache.narrow(2, 0, span);                           // (B, H, S, hs)
   auto values = v_cache.narrow(2, 0, span);                         // (B, H, S, hs)
   // One new token per row (t 1, every decode step) where sweep's decode
-  // kernel does not apply (CUDA, gradients): products and sums, not matmul. keys and values are strided views into the cache, and LibTorch
-  // 1.13's bmm over B*H such slices runs one select + mm per slice: that was
-  // 60% of a batched few-shot eval (bench_trainer eval, BENCH_TRACE).
+  // kernel does not apply (CUDA, gradients): products and sums, not matmul.
+  // keys and values are strided views into the cache, and LibTorch 1.13's bmm
+  // over B*H such slices runs one select + mm per slice: that was 60% of a
+  // batched few-shot eval (bench_trainer eval, BENCH_TRACE).
   const double scale = 1.0 / std::sqrt(static_cast<double>(hs));
   auto att = t == 1 ? (q * keys).sum(-1).unsqueeze(2) * scale                                  // (B, H, 1, S)
                     : torch::matmul(q, keys.transpose(-2, -1)) * scale;                       // (B, H, t, S)

@@ -1,9 +1,9 @@
-// Linear layers (y = x W^T + b) on CPU through oneDNN's sgemm. On this
-// project's CPUs the trainer's step is three-quarters matmul, and LibTorch's
-// CPU matmul (OpenBLAS 0.3.21 in Debian) runs the K = d_model shapes of a small
-// GPT at 0.8-0.9 of its own large-square rate; oneDNN's sgemm (libdnnl, the
-// library Debian's LibTorch already links) runs them 5-30% faster
-// (bench/RESULTS.md, "Linear layers through oneDNN"). Forward and backward are
+// Linear layers (y = x W^T + b) on CPU through oneDNN's sgemm. The trainer's
+// step on CPU is three-quarters matmul, and at a small GPT's K = d_model shapes
+// oneDNN's sgemm (libdnnl, the library Debian's LibTorch already links) ran
+// most shapes up to 30% faster than LibTorch's mm (OpenBLAS 0.3.21 in Debian);
+// the trainer gained 11% at d_model 96, ~5% at 256, none at 512 (bench/RESULTS.md,
+// "Trainer speed with the linear layers through oneDNN"). Forward and backward are
 // one sgemm each (bias folded into the forward's C), so the autograd graph has
 // one node per layer instead of matmul + add. Anything that is not float32 on
 // CPU takes torch::nn::functional::linear, and so does everything in a build

@@ -64,13 +64,15 @@ std::string blas_core() {
   return "not OpenBLAS";
 }
 
-// FLOP/s of an (m, k) x (k, n) fp32 matmul, median of 7 timings.
 // The libraries sweep's CPU matmuls go through: LibTorch's mm (OpenBLAS in
 // Debian; the attention's sgemms) and oneDNN (the linear layers).
 enum class Gemm { LibTorch, OneDnn };
 
+// FLOP/s of an (m, k) x (k, n) fp32 matmul through `gemm`, median of 7 timings
+// (0 for oneDNN in a build without it).
+
 double sgemm_rate(std::int64_t m, std::int64_t k, std::int64_t n, Gemm gemm = Gemm::LibTorch) {
-  if (gemm == Gemm::OneDnn && !onednn_built()) return 0.0;  // a SWEEP_ONEDNN=OFF build
+  if (gemm == Gemm::OneDnn && !onednn_built()) return 0.0;
   auto a = torch::randn({m, k}), b = torch::randn({k, n});
   auto c = torch::empty({m, n});
   const auto once = [&] {
