@@ -14,7 +14,7 @@ def fields(line):
 
 
 def mmm(xs):
-    return f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"
+    return f"{min(xs):.3f} / {statistics.median(xs):.3f} / {max(xs):.3f}"
 
 
 def main(path):
