@@ -17,14 +17,21 @@ reference, store, binary, cmd = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv
 
 
 def rows_now():
-    return len(sweepstore.table(store, "metrics")) if store.exists() else 0
+    """Metrics rows in the store now; None while the sweep holds it closed to
+    readers (opening or resuming it, before its SWMR writes start)."""
+    if not store.exists():
+        return 0
+    try:
+        return len(sweepstore.table(store, "metrics"))
+    except BlockingIOError:
+        return None
 
 
 def stop_after(seconds, how):
     before = rows_now()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     deadline = time.time() + 60
-    while rows_now() == before and time.time() < deadline:
+    while rows_now() in (before, None) and time.time() < deadline:
         time.sleep(0.1)  # wait until this session has produced results, then let it run on
     time.sleep(seconds)
     if how == "TERM to ranks":
