@@ -16,7 +16,7 @@
 
 namespace sweep {
 
-// Whether this build has oneDNN (CMake option SWEEP_ONEDNN, ON by default).
+// Whether this build has oneDNN (CMake option SWEEP_ONEDNN, OFF by default: kernels/CMakeLists.txt).
 bool onednn_built();
 
 // True when linear() runs through oneDNN for these operands: float32 CPU
