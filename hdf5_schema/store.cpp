@@ -956,6 +956,21 @@ Store Store::create(const std::string& path, const Provenance& prov,
   return Store(impl.release());
 }
 
+void Store::recover(const std::string& path) {
+  quiet_hdf5(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return;
+  // A live writer must not have its flags cleared under it.
+  const WriterLock lock = WriterLock::take(path, "refusing to resume it");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id >= 0) {
+    if (H5Fclose(id) < 0) H5Eclear2(H5E_DEFAULT);
+    return;
+  }
+  const bool killed = status_flags_set(hdf5_error_stack());
+  if (killed) run_h5clear(path);
+}
+
 Store Store::resume(const std::string& path, const Session& session) {
   quiet_hdf5(path);
   std::error_code ec;

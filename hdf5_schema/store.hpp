@@ -162,6 +162,14 @@ class Store {
   // `session`, then starts SWMR.
   static Store resume(const std::string& path, const Session& session);
 
+  // Makes a store whose writer was killed readable again before a --resume
+  // reads its /points: a resume killed between opening the file and starting
+  // SWMR leaves status flags that refuse SWMR readers as well as plain ones.
+  // Clears them as resume() would (`h5clear -s --increment`), and only then;
+  // a closed store, a missing file and one that is not HDF5 are left as they
+  // are. Throws if a live writer holds the store.
+  static void recover(const std::string& path);
+
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
   Store(const Store&) = delete;

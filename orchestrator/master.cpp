@@ -163,6 +163,7 @@ class Master {
       throw std::runtime_error(opt_.out + ": is not a regular file; --out must name a store file");
     const bool exists = fs::exists(opt_.out);
     if (exists && opt_.resume) {
+      store::Store::recover(opt_.out);  // a killed resume's flags refuse even SWMR readers
       refuse_conflicts(store::Store::read_points(opt_.out));
       store::Session s{spec_.text, opt_.version, utc_now(), tx_.size(), opt_.slurm};
       return store::Store::resume(opt_.out, s);
@@ -233,7 +234,8 @@ class Master {
 
   // Refuses a store holding a job with this grid's axis values but another
   // config. Checked on a read-only view before the store is opened for writing,
-  // so a refused --resume leaves the file untouched.
+  // so a refused --resume leaves the rows untouched (a killed writer's status
+  // flags may have been cleared by Store::recover).
   void refuse_conflicts(const std::vector<store::PointRow>& stored) const {
     std::map<Labels, const store::PointRow*> by_labels;
     for (const auto& row : stored) by_labels[labels_of(row)] = &row;

@@ -954,6 +954,43 @@ TEST(Store, KilledWriterKeepsFlushedRowsAndResumes) {
   EXPECT_EQ(read_string_attr(file.id, "resume_1_started").value, "2024-05-02T08:00:00Z");
 }
 
+// A resume killed after H5Fopen but before SWMR started leaves flags that
+// refuse SWMR readers too; recover() makes the store readable and resumable.
+TEST(Store, RecoverClearsTheFlagsOfAResumeKilledBeforeSwmr) {
+  TempDir dir;
+  const std::string path = dir.file("half_resumed.h5");
+  { Store s = Store::create(path, sample_provenance(), point_rows(3)); }
+  const std::string clean = slurp(path);
+  Store::recover(path);
+  EXPECT_EQ(slurp(path), clean) << "recover() changed a cleanly closed store";
+
+  in_killed_writer([&] {
+    Id fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+    H5Pset_libver_bounds(fapl.id, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id);
+    if (id < 0) _exit(5);
+    _exit(0);  // dies with the store open for writing, not yet SWMR
+  });
+  EXPECT_THROW(Store::read_points(path), std::runtime_error) << "the killed open left no flags";
+
+  Store::recover(path);
+  EXPECT_EQ(Store::read_points(path).size(), 3u);
+  { Store s = Store::resume(path, sample_session()); }
+  EXPECT_TRUE(Store::validate(path).empty()) << joined(Store::validate(path));
+}
+
+TEST(Store, RecoverRefusesALiveWriter) {
+  TempDir dir;
+  const std::string path = dir.file("live.h5");
+  Store live = Store::create(path, sample_provenance(), {});
+  live.append(metric_rows(0, 4));
+  live.flush();
+  EXPECT_THROW(Store::recover(path), std::runtime_error);
+  live.append(metric_rows(4, 6));
+  EXPECT_EQ(live.metrics().size(), 6u);
+  EXPECT_NO_THROW(Store::recover(dir.file("missing.h5")));
+}
+
 TEST(Store, ResumeOfACleanlyClosedStoreCountsSessions) {
   TempDir dir;
   const std::string path = dir.file("twice.h5");

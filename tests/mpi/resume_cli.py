@@ -66,6 +66,23 @@ with tempfile.TemporaryDirectory() as tmp:
         sys.exit("resume_cli: the refused resume changed the store file")
     print("resume_cli: changed model refused, store byte-identical: " + next(l for l in out.splitlines() if "another config" in l))
 
+    # A resume killed after opening the store but before starting SWMR leaves
+    # status flags that refuse every reader; the next --resume must still recover it.
+    enlarged_rows = len(sweepstore.table(store, "metrics"))
+    killed = subprocess.run([sys.executable, "-c", "import h5py, os, sys\n"
+                             "f = h5py.File(sys.argv[1], 'r+', libver='latest')\nos._exit(0)", str(store)])
+    if killed.returncode != 0:
+        sys.exit(f"resume_cli: the h5py child that opens the store for writing exited {killed.returncode}")
+    try:
+        sweepstore.table(store, "metrics")
+        sys.exit("resume_cli: a store left open for writing (not SWMR) by a killed process was still readable")
+    except OSError:
+        pass
+    rc, out = sweep(enlarged)
+    if rc != 0 or "nothing to do" not in out or len(sweepstore.table(store, "metrics")) != enlarged_rows:
+        sys.exit(f"resume_cli: resume after a resume killed before SWMR: exit {rc}\n{out}")
+    print(f"resume_cli: a store a killed resume left unreadable resumed: exit 0, nothing to do, {enlarged_rows} rows")
+
 p = subprocess.run(prefix + [str(grid), "--out", str(store), "--force"], capture_output=True, text=True, timeout=300)
 rows = len(sweepstore.table(store, "metrics"))
 if p.returncode != 0 or rows != len(before):
