@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace sweep {
@@ -35,10 +36,18 @@ FlatAdamW::FlatAdamW(torch::nn::Module& module, const AdamWSettings& settings) :
     }
 }
 
+bool FlatAdamW::fused() const { return params_.device().is_cpu() && params_.scalar_type() == torch::kFloat; }
+
 torch::Tensor FlatAdamW::clip_grad_norm(double max_norm) {
   auto g = grads();
   auto norm = g.norm();  // (,)
-  if (max_norm > 0) g.mul_(torch::clamp_max(max_norm / (norm + 1e-6), 1.0));
+  grad_scale_ = 1.0f;
+  if (max_norm <= 0) return norm;
+  auto scale = torch::clamp_max(max_norm / (norm + 1e-6), 1.0);  // (,) in the gradients' dtype
+  // The fused step multiplies each gradient by the same float32 scale as it
+  // reads it (the same rounding as this mul_), saving a pass over P numbers.
+  if (fused()) grad_scale_ = scale.item<float>();
+  else g.mul_(scale);
   return norm;
 }
 
@@ -47,7 +56,7 @@ void FlatAdamW::step(double lr) {
   ++step_;
   const double bc1 = 1.0 - std::pow(s_.beta1, static_cast<double>(step_));
   const double bc2 = 1.0 - std::pow(s_.beta2, static_cast<double>(step_));
-  if (params_.device().is_cpu() && params_.scalar_type() == torch::kFloat) {
+  if (fused()) {
     // One pass over p, g, m, v (the buffers are contiguous by construction);
     // the decayed (matrix) parameters come first.
     AdamWCoefficients c{};
@@ -56,6 +65,7 @@ void FlatAdamW::step(double lr) {
     c.sqrt_bc2 = static_cast<float>(std::sqrt(bc2));
     c.eps = static_cast<float>(s_.eps);
     c.neg_step_size = static_cast<float>(-lr / bc1);
+    c.grad_scale = std::exchange(grad_scale_, 1.0f);
     float* p = params_.data_ptr<float>();
     const float* g = grads_.data_ptr<float>();
     float* m = m_.data_ptr<float>();

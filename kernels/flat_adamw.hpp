@@ -37,7 +37,9 @@ class FlatAdamW {
   void zero_grad() { grads_.zero_(); }
 
   // Scales gradients to L2 norm <= max_norm (max_norm <= 0: no clipping) and
-  // returns the norm before clipping as a (,) tensor, without a host sync.
+  // returns the norm before clipping as a (,) tensor, without a host sync on
+  // a GPU. On float32 CPU buffers the scale is applied by the next step()'s
+  // pass (grads() stays unscaled until then); elsewhere grads() is scaled here.
   torch::Tensor clip_grad_norm(double max_norm);
 
   // float32 CPU buffers: one fused pass; otherwise (CUDA, other dtypes) ATen ops.
@@ -53,6 +55,9 @@ class FlatAdamW {
  private:
   // The same update as a sequence of ATen ops (bc1, bc2: the bias corrections).
   void step_with_torch_ops(double lr, double bc1, double bc2);
+  bool fused() const;  // float32 CPU buffers: step() is one fused pass
+
+  float grad_scale_ = 1.0f;  // clip scale the next fused step applies
 
   AdamWSettings s_;
   std::int64_t n_ = 0, n_decay_ = 0, step_ = 0;

@@ -48,14 +48,14 @@ void gelu_backward_range(const float* __restrict x, const float* __restrict grad
   }
 }
 
-// FlatAdamW's ATen sequence per element, in its order and rounding: mul_(decay);
-// m.mul_(b1).add_(g, 1 - b1); v.mul_(b2).addcmul_(g, g, 1 - b2);
+// FlatAdamW's ATen sequence per element, in its order and rounding: g.mul_(clip
+// scale); mul_(decay); m.mul_(b1).add_(g, 1 - b1); v.mul_(b2).addcmul_(g, g, 1 - b2);
 // denom = sqrt(v) / sqrt_bc2 + eps; p.addcdiv_(m, denom, neg_step_size).
 SWEEP_VECTOR_CLONES
 void adamw_range(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v,
                  std::int64_t n, AdamWCoefficients c) {
   for (std::int64_t i = 0; i < n; ++i) {
-    const float gi = g[i];
+    const float gi = g[i] * c.grad_scale;
     const float mi = m[i] * c.beta1 + c.one_minus_beta1 * gi;
     const float vi = v[i] * c.beta2 + c.one_minus_beta2 * gi * gi;
     const float denom = __builtin_sqrtf(vi) / c.sqrt_bc2 + c.eps;

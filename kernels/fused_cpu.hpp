@@ -36,6 +36,7 @@ struct AdamWCoefficients {
   float sqrt_bc2;      // sqrt(1 - beta2^t): denominator = sqrt(v) / sqrt_bc2 + eps
   float eps;
   float neg_step_size;  // -lr / (1 - beta1^t)
+  float grad_scale = 1.0f;  // gradient clipping's scale, applied as each gradient is read
 };
 void adamw_step(float* p, const float* g, float* m, float* v, std::int64_t n, const AdamWCoefficients& c);
 

@@ -1,15 +1,16 @@
-// Linear layers (y = x W^T + b) on CPU through oneDNN's sgemm. The trainer's
-// step on CPU is three-quarters matmul, and at a small GPT's K = d_model shapes
-// oneDNN's sgemm (libdnnl, the library Debian's LibTorch already links) ran
-// most shapes up to 30% faster than LibTorch's mm (OpenBLAS 0.3.21 in Debian);
-// the trainer gained 11% at d_model 96, ~5% at 256, none at 512 (bench/RESULTS.md,
-// "Trainer speed with the linear layers through oneDNN"). Forward and backward are
-// one sgemm each (bias folded into the forward's C), so the autograd graph has
-// one node per layer instead of matmul + add. Anything that is not float32 on
-// CPU takes torch::nn::functional::linear, and so does everything in a build
-// with SWEEP_ONEDNN=OFF (scripts/gpu_build.sh: the pip torch it builds against
-// carries its own oneDNN and MKL, and two copies of a library's exported
-// symbols in one process can resolve into each other).
+// Linear layers (y = x W^T + b) on CPU as one autograd node each, whose
+// backward sums dW straight into the weight's gradient buffer (FlatAdamW's flat
+// buffer), as Megatron-LM's gradient-accumulation fusion does: autograd's
+// AccumulateGrad would otherwise read dW and the buffer and write the buffer
+// again, a pass over every weight per step. The GEMMs are LibTorch's (OpenBLAS
+// in Debian), or oneDNN's sgemm in a build with SWEEP_ONEDNN=ON: at a small GPT's
+// shapes oneDNN ran most shapes up to 30% faster and the trainer 11% faster at
+// d_model 96 (bench/RESULTS.md, "Trainer speed with the linear layers through
+// oneDNN"), but it is off by default: with it, workers stopping on a signal
+// aborted with heap corruption in tests/mpi/stop_resume.py (cause not found),
+// and the pip torch of scripts/gpu_build.sh carries its own oneDNN and MKL,
+// whose exported symbols could resolve into Debian's. Anything that is not
+// float32 on CPU takes torch::nn::functional::linear.
 #pragma once
 
 #include <torch/torch.h>
@@ -19,11 +20,13 @@ namespace sweep {
 // Whether this build has oneDNN (CMake option SWEEP_ONEDNN, OFF by default: kernels/CMakeLists.txt).
 bool onednn_built();
 
-// True when linear() runs through oneDNN for these operands: float32 CPU
+// True when linear() runs as sweep's node for these operands: float32 CPU
 // tensors, x (..., K) and w (N, K) contiguous, b (N) or undefined.
 bool linear_cpu_supports(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
 
-// x (..., K), w (N, K), b (N) or undefined -> (..., N); differentiable in all three.
+// x (..., K), w (N, K), b (N) or undefined -> (..., N); differentiable in all
+// three. w's gradient goes into w.grad() in place when that is a contiguous
+// float32 tensor (and no double backward is asked for), else is returned.
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
 
 // Row-major C (m, n) = op(A) op(B) + beta C through oneDNN (ta, tb: 'N' or 'T');

@@ -54,7 +54,45 @@ double max_diff_after(torch::Dtype dtype, int steps) {
   return worst;
 }
 
+// Parameters of net(float32) after `steps` steps clipped to max_norm: through
+// clip_grad_norm (`deferred`: the fused step applies the scale), or by scaling
+// grads() by hand with the same float32 formula before an unclipped step.
+std::vector<torch::Tensor> clipped_run(bool deferred, double max_norm, int steps, std::vector<double>& norms) {
+  auto s = net(torch::kFloat);
+  FlatAdamW flat(*s, {0.9, 0.95, 1e-8, 0.1});
+  for (int step = 0; step < steps; ++step) {
+    flat.zero_grad();
+    loss_of(s, step).backward();
+    if (deferred) {
+      norms.push_back(flat.clip_grad_norm(max_norm).item<double>());
+    } else {
+      auto norm = flat.clip_grad_norm(0.0);
+      norms.push_back(norm.item<double>());
+      flat.grads().mul_(torch::clamp_max(max_norm / (norm + 1e-6), 1.0));
+    }
+    flat.step(3e-3);
+  }
+  std::vector<torch::Tensor> out;
+  for (const auto& p : s->parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
 }  // namespace
+
+TEST(FlatAdamW, FusedClippingEqualsScalingTheGradientsFirst) {
+  std::vector<double> norms_deferred, norms_by_hand, norms_unclipped;
+  const auto deferred = clipped_run(true, 0.05, 5, norms_deferred);
+  const auto by_hand = clipped_run(false, 0.05, 5, norms_by_hand);
+  const auto unclipped = clipped_run(true, 0.0, 5, norms_unclipped);
+  EXPECT_EQ(norms_deferred, norms_by_hand);
+  EXPECT_GT(norms_deferred.front(), 0.05) << "the test's gradients are not large enough to be clipped";
+  bool clipping_changed_something = false;
+  for (std::size_t i = 0; i < deferred.size(); ++i) {
+    EXPECT_TRUE(torch::equal(deferred[i], by_hand[i])) << "parameter " << i;
+    clipping_changed_something = clipping_changed_something || !torch::equal(deferred[i], unclipped[i]);
+  }
+  EXPECT_TRUE(clipping_changed_something);
+}
 
 TEST(FlatAdamW, FusedStepMatchesTorchOps) {
   // float32 CPU: the fused one-pass kernel; float64: FlatAdamW's ATen path.
