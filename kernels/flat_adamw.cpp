@@ -51,7 +51,7 @@ torch::Tensor FlatAdamW::clip_grad_norm(double max_norm) {
   return norm;
 }
 
-void FlatAdamW::step(double lr) {
+void FlatAdamW::step(double lr, bool zero_grads) {
   torch::NoGradGuard no_grad;
   ++step_;
   const double bc1 = 1.0 - std::pow(s_.beta1, static_cast<double>(step_));
@@ -67,16 +67,18 @@ void FlatAdamW::step(double lr) {
     c.neg_step_size = static_cast<float>(-lr / bc1);
     c.grad_scale = std::exchange(grad_scale_, 1.0f);
     float* p = params_.data_ptr<float>();
-    const float* g = grads_.data_ptr<float>();
+    float* g = grads_.data_ptr<float>();
     float* m = m_.data_ptr<float>();
     float* v = v_.data_ptr<float>();
     c.decay = s_.weight_decay > 0 ? static_cast<float>(1.0 - lr * s_.weight_decay) : 1.0f;
-    adamw_step(p, g, m, v, n_decay_, c);
+    adamw_step(p, g, m, v, n_decay_, c, zero_grads);
     c.decay = 1.0f;
-    adamw_step(p + n_decay_, g + n_decay_, m + n_decay_, v + n_decay_, n_ - n_decay_, c);
+    adamw_step(p + n_decay_, g + n_decay_, m + n_decay_, v + n_decay_, n_ - n_decay_, c, zero_grads);
+    if (zero_grads) g[n_] = 0.0f;  // the loss slot
     return;
   }
   step_with_torch_ops(lr, bc1, bc2);
+  if (zero_grads) zero_grad();
 }
 
 void FlatAdamW::step_with_torch_ops(double lr, double bc1, double bc2) {

@@ -43,7 +43,9 @@ class FlatAdamW {
   torch::Tensor clip_grad_norm(double max_norm);
 
   // float32 CPU buffers: one fused pass; otherwise (CUDA, other dtypes) ATen ops.
-  void step(double lr);
+  // zero_grads: leave the gradients (and loss slot) zero for the next backward,
+  // as zero_grad() would, within the same pass on CPU (a pass fewer per step).
+  void step(double lr, bool zero_grads = false);
 
   std::int64_t numel() const { return n_; }
   std::int64_t steps_taken() const { return step_; }

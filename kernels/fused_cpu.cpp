@@ -51,17 +51,31 @@ void gelu_backward_range(const float* __restrict x, const float* __restrict grad
 // FlatAdamW's ATen sequence per element, in its order and rounding: g.mul_(clip
 // scale); mul_(decay); m.mul_(b1).add_(g, 1 - b1); v.mul_(b2).addcmul_(g, g, 1 - b2);
 // denom = sqrt(v) / sqrt_bc2 + eps; p.addcdiv_(m, denom, neg_step_size).
+__attribute__((always_inline)) inline void adamw_element(float& p, float g, float& m, float& v,
+                                                         const AdamWCoefficients& c) {
+  const float gi = g * c.grad_scale;
+  const float mi = m * c.beta1 + c.one_minus_beta1 * gi;
+  const float vi = v * c.beta2 + c.one_minus_beta2 * gi * gi;
+  const float denom = __builtin_sqrtf(vi) / c.sqrt_bc2 + c.eps;
+  p = p * c.decay + c.neg_step_size * mi / denom;
+  m = mi;
+  v = vi;
+}
+
 SWEEP_VECTOR_CLONES
 void adamw_range(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v,
                  std::int64_t n, AdamWCoefficients c) {
+  for (std::int64_t i = 0; i < n; ++i) adamw_element(p[i], g[i], m[i], v[i], c);
+}
+
+// The same, leaving each gradient zero once read: the next backward's
+// zero_grad without a pass of its own.
+SWEEP_VECTOR_CLONES
+void adamw_zero_range(float* __restrict p, float* __restrict g, float* __restrict m, float* __restrict v,
+                      std::int64_t n, AdamWCoefficients c) {
   for (std::int64_t i = 0; i < n; ++i) {
-    const float gi = g[i] * c.grad_scale;
-    const float mi = m[i] * c.beta1 + c.one_minus_beta1 * gi;
-    const float vi = v[i] * c.beta2 + c.one_minus_beta2 * gi * gi;
-    const float denom = __builtin_sqrtf(vi) / c.sqrt_bc2 + c.eps;
-    p[i] = p[i] * c.decay + c.neg_step_size * mi / denom;
-    m[i] = mi;
-    v[i] = vi;
+    adamw_element(p[i], g[i], m[i], v[i], c);
+    g[i] = 0.0f;
   }
 }
 
@@ -110,9 +124,11 @@ torch::Tensor gelu_tanh(const torch::Tensor& x) {
   return torch::gelu(x, "tanh");
 }
 
-void adamw_step(float* p, const float* g, float* m, float* v, std::int64_t n, const AdamWCoefficients& c) {
+void adamw_step(float* p, float* g, float* m, float* v, std::int64_t n, const AdamWCoefficients& c,
+                bool zero_grads) {
   at::parallel_for(0, n, kGrain, [&](std::int64_t b, std::int64_t e) {
-    adamw_range(p + b, g + b, m + b, v + b, e - b, c);
+    if (zero_grads) adamw_zero_range(p + b, g + b, m + b, v + b, e - b, c);
+    else adamw_range(p + b, g + b, m + b, v + b, e - b, c);
   });
 }
 

@@ -38,6 +38,8 @@ struct AdamWCoefficients {
   float neg_step_size;  // -lr / (1 - beta1^t)
   float grad_scale = 1.0f;  // gradient clipping's scale, applied as each gradient is read
 };
-void adamw_step(float* p, const float* g, float* m, float* v, std::int64_t n, const AdamWCoefficients& c);
+// zero_grads: also set g to zero as it is read.
+void adamw_step(float* p, float* g, float* m, float* v, std::int64_t n, const AdamWCoefficients& c,
+                bool zero_grads = false);
 
 }  // namespace sweep

@@ -231,6 +231,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     tail_read = upto;
   };
 
+  optimizer.zero_grad();  // once: after that each step's pass leaves them zero
   for (std::int64_t step = rp.next_step; step < steps; ++step) {
     const std::int64_t live = std::min(B * T, data_tokens - step * B * T);
     const std::int64_t rows = (live + T - 1) / T;
@@ -238,7 +239,6 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     const Shard mine = shard(rows, me, ranks);
     const double lr = lr_at(step, steps, peak, train);
 
-    optimizer.zero_grad();
     if (mine.count > 0) {
       auto x = b.x.narrow(0, mine.first, mine.count).to(where.device);  // (rows_r, T)
       auto y = b.y.narrow(0, mine.first, mine.count).to(where.device);  // (rows_r, T)
@@ -260,7 +260,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     step_losses.narrow(0, step, 1).copy_(optimizer.loss_slot());
     const bool logged = log && (step % log_every == 0 || step == steps - 1);
     auto grad_norm = optimizer.clip_grad_norm(train.grad_clip);
-    optimizer.step(lr);
+    optimizer.step(lr, /*zero_grads=*/true);
 
     if (step % 50 == 0 || logged || step == steps - 1) {
       const double l = read_loss(step);

@@ -185,14 +185,16 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
   gpt->train();
   FlatAdamW optimizer(*gpt, {train.beta1, train.beta2, 1e-8, train.weight_decay});
   Corpus corpus(grid_tasks(spec), train, spec.seed, Split::Train);
-  const char* names[] = {"data", "zero_grad", "forward", "backward", "clip", "adamw"};
-  constexpr int kPhases = 6;
+  // As train_model: the gradients are zeroed once, then by each step's pass ("adamw").
+  const char* names[] = {"data", "forward", "backward", "clip", "adamw"};
+  constexpr int kPhases = 5;
   std::vector<std::vector<double>> t(kPhases);
   std::vector<double> total;
   // BENCH_TRACE=FILE: LibTorch's profiler over the timed steps, as a Chrome
   // trace (per-op times; bench/trainer/ops.py sums them by op).
   const char* trace = std::getenv("BENCH_TRACE");
   std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+  optimizer.zero_grad();
   for (int s = 0; s < steps; ++s) {
     if (s == 5 && trace) profile = std::make_unique<torch::autograd::profiler::RecordProfile>(trace);
     double ph[kPhases];
@@ -200,16 +202,14 @@ int run_phases(const SweepSpec& spec, const ModelSpec& model, int threads, int s
     Batch b = make_batch(corpus.take(static_cast<std::size_t>(B * (T + 1))), B, T, B * T);
     const torch::Tensor &x = b.x, &y = b.y;  // (B, T) each
     ph[0] = seconds_since(t0), t0 = Clock::now();
-    optimizer.zero_grad();
-    ph[1] = seconds_since(t0), t0 = Clock::now();
     auto loss = lm_loss(gpt->forward(x), y);
-    ph[2] = seconds_since(t0), t0 = Clock::now();
+    ph[1] = seconds_since(t0), t0 = Clock::now();
     loss.backward();
-    ph[3] = seconds_since(t0), t0 = Clock::now();
+    ph[2] = seconds_since(t0), t0 = Clock::now();
     optimizer.clip_grad_norm(train.grad_clip);
-    ph[4] = seconds_since(t0), t0 = Clock::now();
-    optimizer.step(train.lr);
-    ph[5] = seconds_since(t0);
+    ph[3] = seconds_since(t0), t0 = Clock::now();
+    optimizer.step(train.lr, /*zero_grads=*/true);
+    ph[4] = seconds_since(t0);
     if (s < 5) continue;
     double sum = 0.0;
     for (int i = 0; i < kPhases; ++i) t[i].push_back(ph[i]), sum += ph[i];

@@ -94,6 +94,30 @@ TEST(FlatAdamW, FusedClippingEqualsScalingTheGradientsFirst) {
   EXPECT_TRUE(clipping_changed_something);
 }
 
+// step(lr, zero_grads) leaves every gradient and the loss slot zero, and the
+// update is the one zero_grad() + step(lr) gives, on the fused and ATen paths.
+TEST(FlatAdamW, StepThatZeroesTheGradientsGivesTheSameUpdate) {
+  for (auto dtype : {torch::kFloat, torch::kDouble}) {
+    auto a = net(dtype), b = net(dtype);
+    FlatAdamW fa(*a, {0.9, 0.95, 1e-8, 0.1}), fb(*b, {0.9, 0.95, 1e-8, 0.1});
+    fb.zero_grad();
+    for (int step = 0; step < 4; ++step) {
+      fa.zero_grad();
+      loss_of(a, step).backward();
+      fa.clip_grad_norm(0.05);
+      fa.step(3e-3);
+      loss_of(b, step).backward();
+      fb.loss_slot().fill_(1.5);
+      fb.clip_grad_norm(0.05);
+      EXPECT_GT(fb.grads().abs().sum().item<double>(), 0.0);
+      fb.step(3e-3, /*zero_grads=*/true);
+      EXPECT_EQ(fb.grads_with_loss().abs().max().item<double>(), 0.0) << "step " << step;
+    }
+    const auto pa = a->parameters(), pb = b->parameters();
+    for (std::size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
+  }
+}
+
 TEST(FlatAdamW, FusedStepMatchesTorchOps) {
   // float32 CPU: the fused one-pass kernel; float64: FlatAdamW's ATen path.
   const int threads = at::get_num_threads();
