@@ -141,32 +141,74 @@ std::vector<Task> grid_tasks(const SweepSpec& spec) {
   return tasks;
 }
 
+// The 1024^3 sgemm rate right now, for pairing with one training step: one
+// untimed call (the step left other data in the caches), then the median of 5
+// single timings; both libraries, the faster.
+double sgemm_rate_now() {
+  static const auto a = torch::randn({1024, 1024}), b = torch::randn({1024, 1024});
+  static auto c = torch::empty({1024, 1024});
+  double best = 0.0;
+  for (Gemm gemm : {Gemm::LibTorch, Gemm::OneDnn}) {
+    if (gemm == Gemm::OneDnn && !onednn_built()) continue;
+    const auto once = [&] {
+      if (gemm == Gemm::LibTorch) torch::mm_out(c, a, b);
+      else sgemm_onednn('N', 'N', 1024, 1024, 1024, a.data_ptr<float>(), 1024, b.data_ptr<float>(), 1024, 0.0f,
+                        c.data_ptr<float>(), 1024);
+    };
+    once();
+    std::vector<double> rates;
+    for (int rep = 0; rep < 5; ++rep) {
+      const auto t0 = Clock::now();
+      once();
+      rates.push_back(2.0 * 1024 * 1024 * 1024 / seconds_since(t0));
+    }
+    best = std::max(best, median(rates));
+  }
+  return best;
+}
+
 // train_model on steps * B * T tokens; the rate counts the steps after the
-// first `skip` (warm-up), from the step log's clock.
+// first `skip` (warm-up), from the step log's clock. Two references for FLOP/s:
+// the sgemm rate before and after the whole run (the highest of four: two
+// libraries, two moments), and, paired per step, the rate measured right
+// after each step (this VM's speed drifts by up to 1.5x within a run, so a
+// whole-run reference can come from a faster moment than the steps it is
+// compared with). The paired timings are taken out of the step times.
 int run_train(const SweepSpec& spec, const ModelSpec& model, int threads, int steps, TrainSpec train) {
   const int skip = std::min(10, steps / 4);
   const std::int64_t B = train.batch_size, T = train.seq_len;
   train.eval_loss_tokens = static_cast<int>(B * T);  // the held-out pass is not timed; keep it short
-  // The machine's sgemm rate right before and after the run, in the same
-  // process and threads, through both libraries; the highest of the four is
-  // the reference (the conservative ratio).
   const SgemmRates gemm_before = sgemm_rates();
   std::vector<StepLog> logs;
+  std::vector<double> paired_gemm, paired_seconds;  // per step: sgemm rate after it, time that took
   const TrainResult r = train_model(model, train, grid_tasks(spec), steps * B * T, spec.seed, "",
-                                    [&](const StepLog& s) { logs.push_back(s); }, 1);
-  const StepLog& from = logs[static_cast<std::size_t>(skip - 1)];
-  const StepLog& to = logs.back();
-  const double tok_s = static_cast<double>(to.tokens - from.tokens) / (to.seconds - from.seconds);
+                                    [&](const StepLog& s) {
+                                      logs.push_back(s);
+                                      const auto t0 = Clock::now();
+                                      paired_gemm.push_back(sgemm_rate_now());
+                                      paired_seconds.push_back(seconds_since(t0));
+                                    }, 1);
   const SgemmRates gemm_after = sgemm_rates();
   const FlopsPerToken f = flops_per_token(model, T);
+  // Step s ran from log s-1 to log s, less the paired sgemm timed after log s-1.
+  std::vector<double> ratios;
+  double step_seconds = 0.0;
+  for (std::size_t s = static_cast<std::size_t>(skip); s < logs.size(); ++s) {
+    const double dt = logs[s].seconds - logs[s - 1].seconds - paired_seconds[s - 1];
+    step_seconds += dt;
+    const double rate = (f.six_n + f.attention) * static_cast<double>(logs[s].tokens - logs[s - 1].tokens) / dt;
+    ratios.push_back(rate / paired_gemm[s]);
+  }
+  const double tok_s = static_cast<double>(logs.back().tokens - logs[static_cast<std::size_t>(skip - 1)].tokens) /
+                       step_seconds;
   print_model("cpp", model, B, T, threads);
   std::printf(" steps=%d skip=%d n_params=%lld loss=%.4f tokens_per_s=%.1f gflops_6n=%.3f gflops_6n_attn=%.3f "
-              "whole_run_tokens_per_s=%.1f sgemm_before=%.2f sgemm_after=%.2f onednn_before=%.2f onednn_after=%.2f "
-              "sgemm_gflops=%.2f\n",
-              steps, skip, static_cast<long long>(r.n_params), to.loss, tok_s, f.six_n * tok_s / 1e9,
-              (f.six_n + f.attention) * tok_s / 1e9, r.tokens_per_s, gemm_before.libtorch / 1e9,
-              gemm_after.libtorch / 1e9, gemm_before.onednn / 1e9, gemm_after.onednn / 1e9,
-              std::max(gemm_before.best(), gemm_after.best()) / 1e9);
+              "sgemm_before=%.2f sgemm_after=%.2f onednn_before=%.2f onednn_after=%.2f "
+              "sgemm_gflops=%.2f of_sgemm_paired=%.4f sgemm_paired_gflops=%.2f\n",
+              steps, skip, static_cast<long long>(r.n_params), logs.back().loss, tok_s, f.six_n * tok_s / 1e9,
+              (f.six_n + f.attention) * tok_s / 1e9, gemm_before.libtorch / 1e9, gemm_after.libtorch / 1e9,
+              gemm_before.onednn / 1e9, gemm_after.onednn / 1e9,
+              std::max(gemm_before.best(), gemm_after.best()) / 1e9, median(ratios), median(paired_gemm) / 1e9);
   return 0;
 }
 
