@@ -33,14 +33,19 @@ def main(path):
             key = (int(f["L"]), int(f["d"]), int(f["h"]), int(f["B"]), int(f["T"]), int(f["threads"]))
             runs[key][f["rep"]][kind] = f
     print("| model (L x d, heads) | n_params | B x T | threads | sgemm GFLOP/s | C++ tokens/s | Python tokens/s "
-          "| C++/Python min/med/max | C++ GFLOP/s 6N (6N+attn) | of sgemm, 6N+attn, min/med/max "
+          "| C++/Python min/med/max | C++/Python per paired sgemm, min/med/max | C++ GFLOP/s 6N (6N+attn) | of sgemm, 6N+attn, min/med/max "
           "| of sgemm paired per step, min/med/max |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (L, d, h, B, T, th), reps in runs.items():
         both = {r: v for r, v in reps.items() if "cpp" in v and "python" in v}
         cpp = [float(v["cpp"]["tokens_per_s"]) for v in both.values()]
         py = [float(v["python"]["tokens_per_s"]) for v in both.values()]
         ratio = [c / p for c, p in zip(cpp, py)]
+        # Each run's tokens/s per GFLOP/s of the sgemm timed beside its steps:
+        # the ratio with the machine's drift between the two runs taken out.
+        normed = [(float(v["cpp"]["tokens_per_s"]) / float(v["cpp"]["sgemm_paired_gflops"]))
+                  / (float(v["python"]["tokens_per_s"]) / float(v["python"]["sgemm_paired_gflops"]))
+                  for v in both.values() if "sgemm_paired_gflops" in v["cpp"] and "sgemm_paired_gflops" in v["python"]]
         g6 = [float(v["cpp"]["gflops_6n"]) for v in both.values()]
         ga = [float(v["cpp"]["gflops_6n_attn"]) for v in both.values()]
         sg = [float(v["cpp"]["sgemm_gflops"]) for v in both.values()]
@@ -48,7 +53,7 @@ def main(path):
         paired = [float(v["cpp"]["of_sgemm_paired"]) for v in both.values() if "of_sgemm_paired" in v["cpp"]]
         n = next(iter(both.values()))["cpp"]["n_params"]
         print(f"| {L} x {d}, {h} | {int(n):,} | {B} x {T} | {th} | {statistics.median(sg):.1f} "
-              f"| {statistics.median(cpp):,.0f} | {statistics.median(py):,.0f} | {mmm(ratio)} "
+              f"| {statistics.median(cpp):,.0f} | {statistics.median(py):,.0f} | {mmm(ratio)} | {mmm(normed) if normed else '-'} "
               f"| {statistics.median(g6):.1f} ({statistics.median(ga):.1f}) | {mmm(of)} "
               f"| {mmm(paired) if paired else '-'} |")
     print(f"\n{len(next(iter(runs.values())))} repetitions; sgemm = 1024^3 fp32 matmul, median of 7, same "

@@ -16,6 +16,7 @@ timed over the steps after the first `--skip` (warm-up) steps.
 import argparse
 import math
 import os
+import statistics
 import time
 
 import torch
@@ -118,10 +119,20 @@ def main():
                             lr=args.lr, betas=(0.9, 0.95))
     B, T = args.batch, args.seq
     gen = torch.Generator().manual_seed(1)
-    t_start = None
+    a, b, c = torch.randn(1024, 1024), torch.randn(1024, 1024), torch.empty(1024, 1024)
+
+    def sgemm_rate_now():  # as bench_trainer's: one untimed call, then the median of 5 timings
+        torch.mm(a, b, out=c)
+        rates = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            torch.mm(a, b, out=c)
+            rates.append(2 * 1024 ** 3 / (time.perf_counter() - t0))
+        return statistics.median(rates)
+
+    seconds, paired = 0.0, []
     for step in range(args.steps):
-        if step == args.skip:
-            t_start = time.perf_counter()
+        t0 = time.perf_counter()
         data = torch.randint(0, 256, (B, T + 1), generator=gen)  # (B, T+1)
         x, y = data[:, :T], data[:, 1:]
         for g in opt.param_groups:
@@ -132,10 +143,16 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-    seconds = time.perf_counter() - t_start
+        loss_value = loss.item()  # the C++ trainer reads each step's loss for its log too
+        if step >= args.skip:
+            seconds += time.perf_counter() - t0
+        rate = sgemm_rate_now()  # not timed with the step
+        if step >= args.skip:
+            paired.append(rate)
     tok_s = (args.steps - args.skip) * B * T / seconds
     print(f"python L={args.n_layer} d={args.d_model} h={args.n_head} B={B} T={T} threads={args.threads} "
-          f"steps={args.steps} skip={args.skip} loss={loss.item():.4f} tokens_per_s={tok_s:.1f}", flush=True)
+          f"steps={args.steps} skip={args.skip} loss={loss_value:.4f} tokens_per_s={tok_s:.1f} "
+          f"sgemm_paired_gflops={statistics.median(paired) / 1e9:.2f}", flush=True)
 
 
 if __name__ == "__main__":
