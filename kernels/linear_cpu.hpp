@@ -26,7 +26,9 @@ bool linear_cpu_supports(const torch::Tensor& x, const torch::Tensor& w, const t
 
 // x (..., K), w (N, K), b (N) or undefined -> (..., N); differentiable in all
 // three. w's gradient goes into w.grad() in place when that is a contiguous
-// float32 tensor (and no double backward is asked for), else is returned.
+// float32 tensor (and no double backward is asked for), else is returned; so
+// torch::autograd::grad() with w among its inputs sees no gradient for w while
+// w.grad() is defined (sweep calls backward() only).
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
 
 // Row-major C (m, n) = op(A) op(B) + beta C through oneDNN (ta, tb: 'N' or 'T');
