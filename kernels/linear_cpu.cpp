@@ -1,5 +1,5 @@
-// Linear layers through oneDNN's sgemm; see linear_cpu.hpp. Row-major
-// throughout: x is (M, K) with M = all leading dims, w (N, K), y (M, N).
+// Linear layers as one autograd node, on LibTorch's or oneDNN's GEMMs; see
+// linear_cpu.hpp. Row-major throughout: x is (M, K) with M = all leading dims, w (N, K), y (M, N).
 #include "kernels/linear_cpu.hpp"
 
 #include <ATen/record_function.h>
