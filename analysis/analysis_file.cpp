@@ -1,4 +1,5 @@
 #include "analysis/analysis_file.hpp"
+#include "common/clock.hpp"
 
 #include <hdf5.h>
 
@@ -72,14 +73,6 @@ void write_table(hid_t file, const char* name, std::size_t rows, const std::vect
   if (rows > 0) check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "H5Dwrite", where);
 }
 
-std::string stamp(std::time_t now) {
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 std::string default_analysis_path(const std::string& source, std::time_t now,
@@ -91,7 +84,7 @@ std::string default_analysis_path(const std::string& source, std::time_t now,
   }
   const std::string plain = stem + ".analysis.h5";
   if (!exists(plain)) return plain;
-  const std::string dated = stem + ".analysis." + stamp(now);
+  const std::string dated = stem + ".analysis." + utc_stamp(now);
   if (!exists(dated + ".h5")) return dated + ".h5";
   for (int i = 2;; ++i)
     if (!exists(dated + "-" + std::to_string(i) + ".h5")) return dated + "-" + std::to_string(i) + ".h5";

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/config.hpp"
-#include "orchestrator/plan_command.hpp"
+#include "spec/config.hpp"
+#include "cli/plan_command.hpp"
 #include "orchestrator/simulate.hpp"
 
 namespace {

@@ -29,7 +29,7 @@ struct MetricRow {
   double std_err = 0.0;   // column "stderr" (a macro name in C, hence std_err here)
   std::int64_t n_examples = 0;
   double train_flops = 0.0;
-  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/metrics.hpp)
+  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/eval/metrics.hpp)
 };
 
 // One row of /examples: the first eval example of an eval point, as the model

@@ -10,8 +10,8 @@
 
 #include <vector>
 
-#include "orchestrator/grid.hpp"
-#include "orchestrator/job.hpp"
+#include "spec/grid.hpp"
+#include "spec/job.hpp"
 
 namespace sweep {
 

@@ -19,25 +19,18 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/clock.hpp"
 #include "hdf5_schema/store.hpp"
-#include "orchestrator/grid.hpp"
+#include "spec/grid.hpp"
 #include "orchestrator/cost_model.hpp"
-#include "orchestrator/plan_command.hpp"
 #include "orchestrator/scheduler.hpp"
-#include "orchestrator/stop_signal.hpp"
+#include "wire/stop_signal.hpp"
 
 namespace sweep {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 // CPU time of this process (user + system), to show the master does not spin.
 double cpu_seconds() {
@@ -58,10 +51,6 @@ bool stdout_is_terminal() {
   if (n <= 0) return true;
   const std::string t(target, static_cast<std::size_t>(n));
   return t.rfind("/dev/pts/", 0) == 0 || t.rfind("/dev/tty", 0) == 0;
-}
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // What identifies a job to a person: the axis values.
@@ -193,7 +182,7 @@ class Master {
     p.created = utc_now();
     for (const auto& run : plan_.runs) p.resolved_config += run.config + "\n";
     p.torch_version = opt_.torch_version;
-    p.mpi_version = mpi_library_version();
+    p.mpi_version = opt_.mpi_version;
     p.nccl_version = opt_.nccl_version;
     for (const auto& h : opt_.hostnames) p.hostnames += h + "\n";
     p.slurm = opt_.slurm;

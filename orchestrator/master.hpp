@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/spec.hpp"
-#include "orchestrator/transport.hpp"
+#include "spec/spec.hpp"
+#include "wire/transport.hpp"
 
 namespace sweep {
 
@@ -24,6 +24,7 @@ struct MasterOptions {
   std::string version;        // sweep's own
   std::string torch_version;
   std::string nccl_version;
+  std::string mpi_version;
   std::vector<std::string> hostnames;  // per rank
   std::string slurm;                   // the Slurm job (slurm.hpp describe()), "" outside Slurm
 };

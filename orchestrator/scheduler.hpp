@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "orchestrator/cost_model.hpp"
-#include "orchestrator/grid.hpp"
-#include "orchestrator/job.hpp"
+#include "spec/grid.hpp"
+#include "spec/job.hpp"
 
 namespace sweep {
 

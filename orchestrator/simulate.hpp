@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "orchestrator/cost_model.hpp"
-#include "orchestrator/grid.hpp"
+#include "spec/grid.hpp"
 
 namespace sweep {
 

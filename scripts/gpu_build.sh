@@ -83,7 +83,7 @@ build() {
   [ -x "$cuda/bin/nvcc" ] || { echo "gpu_build: no nvcc in $cuda/bin (set CUDA_HOME)" >&2; exit 1; }
   [ -n "$nccl" ] && [ -f "$nccl/include/nccl.h" ] || { echo "gpu_build: no nvidia-nccl wheel for $py" >&2; exit 1; }
 
-  # SWEEP_ONEDNN=OFF: the pip torch carries its own oneDNN (kernels/linear_cpu.hpp).
+  # SWEEP_ONEDNN=OFF: the pip torch carries its own oneDNN (kernels/device/linear_cpu.hpp).
   local cmake_args=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$torch_cmake" -DSWEEP_ONEDNN=OFF
                     "-DCUDA_TOOLKIT_ROOT_DIR=$cuda" "-DCMAKE_CUDA_COMPILER=$cuda/bin/nvcc"
                     "-DNCCL_INCLUDE_DIR=$nccl/include" "-DNCCL_LIBRARY=$nccl/lib/libnccl.so.2")

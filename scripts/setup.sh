@@ -7,8 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packages=(
   build-essential cmake pkg-config git
   libtorch-dev libopenblas0-pthread        # LibTorch; OpenBLAS makes its matmuls ~30x faster than reference BLAS
-  libblas-dev                              # cblas.h: kernels/attention_cpu.cpp calls sgemm (OpenBLAS) directly
-  libdnnl-dev                              # oneDNN's sgemm: kernels/linear_cpu.cpp (the trainer's linear layers)
+  libblas-dev                              # cblas.h: kernels/device/attention_cpu.cpp calls sgemm (OpenBLAS) directly
+  libdnnl-dev                              # oneDNN's sgemm: kernels/device/linear_cpu.cpp (the trainer's linear layers)
   openmpi-bin libopenmpi-dev               # mpirun and MPI
   libhdf5-dev hdf5-tools                   # the store (serial HDF5: rank 0 alone writes)
   libboost-program-options-dev libtomlplusplus-dev libgtest-dev

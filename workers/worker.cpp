@@ -10,13 +10,13 @@
 #include <memory>
 #include <optional>
 
-#include "kernels/collectives.hpp"
-#include "kernels/device.hpp"
-#include "kernels/evaluate.hpp"
-#include "kernels/trainer.hpp"
-#include "orchestrator/grid.hpp"
+#include "kernels/device/collectives.hpp"
+#include "kernels/device/device.hpp"
+#include "kernels/eval/evaluate.hpp"
+#include "kernels/train/trainer.hpp"
+#include "spec/grid.hpp"
 #include "workers/resources.hpp"
-#include "orchestrator/stop_signal.hpp"
+#include "wire/stop_signal.hpp"
 
 namespace sweep {
 namespace {
@@ -27,8 +27,6 @@ std::vector<Task> grid_tasks(const SweepSpec& spec) {
   return tasks;
 }
 
-// Random baseline of a loss: a uniform byte model, ln 256 nats/token.
-const double kUniformLoss = std::log(256.0);
 
 std::int64_t peak_rss_bytes() {
   rusage u{};
@@ -139,7 +137,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group);
       r.n_params = model.n_params;
       r.peak_rss_bytes = peak_rss_bytes();
-      r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, kUniformLoss}};
+      r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, uniform_loss()}};
     } else {
       CurveStream curves(tx, job.job.index, job.attempt);
       const TrainResult t = train_model(
@@ -154,8 +152,8 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       r.steps = t.steps;
       r.tokens_per_s = t.tokens_per_s;
       r.peak_rss_bytes = peak_rss_bytes();
-      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, kUniformLoss},
-                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, kUniformLoss}};
+      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, uniform_loss()},
+                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, uniform_loss()}};
     }
   } else {
     const EvalPoint& point = plan.points.at(static_cast<std::size_t>(job.job.index));
@@ -187,7 +185,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
 
 }  // namespace
 
-void run_worker(const Transport& transport, const SweepSpec& spec, int threads) {
+void run_worker(const MpiTransport& transport, const SweepSpec& spec, int threads) {
   set_compute_threads(threads);
   keep_freed_memory_in_heap();
   const torch::Device device = rank_device(transport.local_rank());

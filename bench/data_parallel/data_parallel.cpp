@@ -1,5 +1,5 @@
 // Training tokens/s of one job on 1 rank versus a 2-rank data-parallel group
-// (kernels/collectives.hpp, MPI backend), same model and same global batch, in
+// (kernels/device/collectives.hpp, MPI backend), same model and same global batch, in
 // one run under `mpirun -np 2`, configurations alternating, medians reported.
 //
 //   1 rank x 1 thread   rank 0 trains alone, rank 1 sleeps
@@ -18,12 +18,12 @@
 #include <thread>
 #include <vector>
 
-#include "kernels/collectives.hpp"
-#include "kernels/model_size.hpp"
-#include "kernels/tokenizer.hpp"
-#include "kernels/trainer.hpp"
-#include "orchestrator/config.hpp"
-#include "orchestrator/transport.hpp"
+#include "kernels/device/collectives.hpp"
+#include "spec/model_size.hpp"
+#include "kernels/data/tokenizer.hpp"
+#include "kernels/train/trainer.hpp"
+#include "spec/config.hpp"
+#include "wire/mpi_transport.hpp"
 #include "workers/resources.hpp"
 
 namespace {

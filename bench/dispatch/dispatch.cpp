@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <deque>
 
-#include "orchestrator/protocol.hpp"
-#include "orchestrator/transport.hpp"
+#include "wire/protocol.hpp"
+#include "wire/mpi_transport.hpp"
 
 int main(int argc, char** argv) {
   sweep::MpiSession mpi(argc, argv);
-  sweep::Transport tx;
+  sweep::MpiTransport tx;
   const long jobs = argc > 1 ? std::atol(argv[1]) : 20000;
   if (tx.rank() != 0) {
     tx.send(0, sweep::Tag::Ready);

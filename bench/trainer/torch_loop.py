@@ -3,7 +3,7 @@
 PyTorch loop (Debian python3-torch), so the C++ trainer's tokens/s can be
 compared with what the same framework reaches from Python.
 
-Same model as kernels/gpt.cpp (pre-norm GPT, learned positions, tied head,
+Same model as kernels/model/gpt.cpp (pre-norm GPT, learned positions, tied head,
 tanh GELU, GPT-2 init with residual projections at 0.02/sqrt(2L)), same
 AdamW (decay on >=2-dim parameters only, betas 0.9/0.95, weight decay 0.1),
 linear warmup then cosine schedule, gradient clipping at 1.0, same batch,

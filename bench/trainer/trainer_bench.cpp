@@ -32,17 +32,17 @@
 #include <thread>
 #include <vector>
 
-#include "kernels/corpus.hpp"
-#include "kernels/evaluate.hpp"
-#include "kernels/flat_adamw.hpp"
-#include "kernels/fused_cpu.hpp"
-#include "kernels/linear_cpu.hpp"
-#include "kernels/model_size.hpp"
-#include "kernels/prompts.hpp"
-#include "kernels/rng.hpp"
-#include "kernels/tokenizer.hpp"
-#include "kernels/trainer.hpp"
-#include "orchestrator/config.hpp"
+#include "kernels/data/corpus.hpp"
+#include "kernels/eval/evaluate.hpp"
+#include "kernels/train/flat_adamw.hpp"
+#include "kernels/device/fused_cpu.hpp"
+#include "kernels/device/linear_cpu.hpp"
+#include "spec/model_size.hpp"
+#include "kernels/data/prompts.hpp"
+#include "spec/rng.hpp"
+#include "kernels/data/tokenizer.hpp"
+#include "kernels/train/trainer.hpp"
+#include "spec/config.hpp"
 #include "workers/resources.hpp"
 
 namespace sweep {
@@ -299,7 +299,7 @@ int run_attention(int threads, std::int64_t B, std::int64_t T, std::int64_t d, s
 }
 
 // tanh-GELU of one MLP activation, (B, T, C) with C = 4 d_model: ATen's
-// torch::gelu vs gelu_tanh (kernels/fused_cpu.hpp), forward and backward timed
+// torch::gelu vs gelu_tanh (kernels/device/fused_cpu.hpp), forward and backward timed
 // apart, alternating; medians over REPS after 2 warm-ups.
 int run_gelu(int threads, std::int64_t B, std::int64_t T, std::int64_t C, int reps) {
   torch::manual_seed(0);

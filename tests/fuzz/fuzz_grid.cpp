@@ -1,5 +1,5 @@
 // libFuzzer target: grid-file text -> typed SweepSpec (every key, type and
-// semantic check of orchestrator/config.cpp), then the grid expansion of any
+// semantic check of spec/config.cpp), then the grid expansion of any
 // spec the loader accepts. A ConfigError is the expected answer to bad input;
 // anything else (a crash, a sanitizer report, another exception, a hang, an
 // allocation past -rss_limit_mb) is a finding.
@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "orchestrator/config.hpp"
-#include "orchestrator/grid.hpp"
+#include "spec/config.hpp"
+#include "spec/grid.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

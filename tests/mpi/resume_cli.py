@@ -50,7 +50,7 @@ with tempfile.TemporaryDirectory() as tmp:
     if int(ran.group(1)) != runs + points or len(new_ids) != runs + points:
         sys.exit(f"resume_cli: enlarged grid ran {ran.group(1)} jobs and added {len(new_ids)} ids, want {runs + points}")
     evals = before[before.prompt != ""]
-    per_point = len(evals) // evals.point_id.nunique()  # every metric of a point (kernels/evaluate.hpp)
+    per_point = len(evals) // evals.point_id.nunique()  # every metric of a point (kernels/eval/evaluate.hpp)
     if not (after[after.data_tokens == 12_288].shape[0] == 2 * runs + per_point * points):
         sys.exit("resume_cli: the new data size lacks rows")
     print(f"resume_cli: enlarged grid (data_tokens + 12288): ran {ran.group(1)} new jobs "

@@ -1,5 +1,5 @@
 // Data-parallel training and sharded eval against one rank alone, over real MPI
-// ranks (ctest runs this under mpirun -np 4; kernels/collectives.hpp, MPI
+// ranks (ctest runs this under mpirun -np 4; kernels/device/collectives.hpp, MPI
 // backend). Every rank runs every test; rank 0 checks and reports, and mpirun
 // fails when it does.
 #include <gtest/gtest.h>
@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <string>
 
-#include "kernels/checkpoint_io.hpp"
-#include "kernels/collectives.hpp"
-#include "kernels/evaluate.hpp"
-#include "kernels/trainer.hpp"
-#include "orchestrator/transport.hpp"
+#include "kernels/model/checkpoint_io.hpp"
+#include "kernels/device/collectives.hpp"
+#include "kernels/eval/evaluate.hpp"
+#include "kernels/train/trainer.hpp"
+#include "wire/mpi_transport.hpp"
 
 namespace sweep {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "orchestrator/grid.hpp"
-#include "orchestrator/spec.hpp"
+#include "spec/grid.hpp"
+#include "spec/spec.hpp"
 
 namespace sweep::testing {
 

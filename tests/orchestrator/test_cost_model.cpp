@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "job_table.hpp"
-#include "orchestrator/config.hpp"
+#include "spec/config.hpp"
 #include "orchestrator/cost_model.hpp"
 
 namespace sweep {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "job_table.hpp"
-#include "orchestrator/config.hpp"
+#include "spec/config.hpp"
 #include "orchestrator/scheduler.hpp"
 
 namespace sweep {

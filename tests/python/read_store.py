@@ -32,7 +32,7 @@ EXPECTED_DTYPES = {
     "random_baseline": "float64",
 }
 # Every eval point has these; then either the generation metrics or the
-# multiple-choice ones (kernels/evaluate.hpp).
+# multiple-choice ones (kernels/eval/evaluate.hpp).
 EVAL_METRICS = {"logprob", "seq_logprob", "ece"}
 GENERATION_METRICS = {"exact_match", "edit_distance"}
 CHOICE_METRICS = {"mc_accuracy", "mc_accuracy_norm", "brier"}

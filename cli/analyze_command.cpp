@@ -1,0 +1,128 @@
+// `sweep analyze`; see analyze_command.hpp and analysis/README.md.
+#include "cli/analyze_command.hpp"
+#include "common/clock.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis_file.hpp"
+#include "analysis/report.hpp"
+#include "analysis/tidy.hpp"
+
+namespace po = boost::program_options;
+
+namespace sweep {
+namespace {
+
+po::options_description analyze_options() {
+  po::options_description opts("sweep analyze STORE.h5 | --csv TIDY.csv");
+  opts.add_options()
+      ("help,h", "print this help and exit")
+      ("csv", po::value<std::string>(),
+       "read a tidy CSV instead of a store: columns model, n_params, data_tokens, flops, task, prompt, metric, "
+       "value (optional stderr, n_examples, random_baseline)")
+      ("json", "print the findings as JSON (the Chinchilla fit at top level) instead of the report")
+      ("out,o", po::value<std::string>(),
+       "findings file to create (HDF5; refused if it exists). Default: SOURCE.analysis.h5 beside the source, "
+       "or a dated name if that exists")
+      ("bootstrap", po::value<int>()->default_value(200),
+       "bootstrap resamples for the Chinchilla fit's 95% intervals (0: none)")
+      ("baseline", po::value<std::vector<std::string>>()->composing(),
+       "TASK=P: random baseline P of TASK's accuracy-like metrics, when the source has none (repeatable)")
+      ("loss-metric", po::value<std::string>(),
+       "metric of the loss fits (default eval_loss, or loss when there is no eval_loss)")
+      ("min-effect", po::value<double>()->default_value(0.02),
+       "smallest change in a metric that a verdict counts (metric units)");
+  return opts;
+}
+
+void usage(std::ostream& os, const po::options_description& opts) {
+  os << "usage: sweep analyze STORE.h5 [options]\n"
+     << "       sweep analyze --csv TIDY.csv [options]\n"
+     << "Fits L(N), L(D), L(C) and the Chinchilla L(N, D) (compute-optimal N and D), judges every\n"
+     << "(task, prompt, metric) curve over model size and compute (flat, smooth_positive, emergent,\n"
+     << "inverse, u_shaped, inverted_u), finds prompt-style crossovers and likely metric artefacts.\n"
+     << "The store is opened read-only (also while a sweep writes it). Definitions: analysis/README.md.\n\n"
+     << opts;
+}
+
+}  // namespace
+
+int analyze_command(int argc, char** argv, const char* version) {
+  const auto opts = analyze_options();
+  po::options_description all;
+  all.add(opts).add_options()("store", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("store", 1);
+  po::variables_map vm;
+  analysis::AnalyzeOptions ao;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      usage(std::cout, opts);
+      return 0;
+    }
+    if (vm.count("store") == vm.count("csv"))
+      throw po::error(vm.count("store") ? "give a STORE.h5 or --csv, not both" : "missing STORE.h5 (or --csv TIDY.csv)");
+    ao.bootstrap = vm["bootstrap"].as<int>();
+    if (ao.bootstrap < 0) throw po::error("--bootstrap must be >= 0");
+    ao.verdict.min_effect = vm["min-effect"].as<double>();
+    if (!(ao.verdict.min_effect > 0)) throw po::error("--min-effect must be > 0");
+    if (vm.count("loss-metric")) ao.loss_metric = vm["loss-metric"].as<std::string>();
+    if (vm.count("baseline"))
+      for (const auto& b : vm["baseline"].as<std::vector<std::string>>()) {
+        const auto eq = b.find('=');
+        std::size_t used = 0;
+        double p = -1;
+        try {
+          if (eq != std::string::npos) p = std::stod(b.substr(eq + 1), &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (eq == 0 || eq == std::string::npos || used != b.size() - eq - 1 || p < 0 || p > 1)
+          throw po::error("--baseline expects TASK=P with P in [0, 1], got '" + b + "'");
+        ao.baselines[b.substr(0, eq)] = p;
+      }
+  } catch (const po::error& e) {
+    std::cerr << "sweep analyze: " << e.what() << " (see sweep analyze --help)\n";
+    return 2;
+  }
+  const bool from_csv = vm.count("csv") > 0;
+  const std::string source = from_csv ? vm["csv"].as<std::string>() : vm["store"].as<std::string>();
+  std::string out;
+  const auto exists = [](const std::string& p) {
+    std::error_code ec;
+    return std::filesystem::exists(std::filesystem::symlink_status(p, ec));
+  };
+  if (vm.count("out")) {
+    out = vm["out"].as<std::string>();
+    if (exists(out)) {
+      std::cerr << "sweep analyze: " << out << ": already exists; refusing to overwrite it (choose another --out)\n";
+      return 2;
+    }
+  } else {
+    out = analysis::default_analysis_path(source, std::time(nullptr), exists);
+  }
+  try {
+    const auto rows = from_csv ? analysis::read_tidy_csv(source) : analysis::read_store_metrics(source);
+    const analysis::Analysis a = analysis::analyze(rows, source, ao);
+    analysis::write_analysis_file(out, a, version, utc_now());
+    if (vm.count("json")) {
+      std::cout << analysis::to_json(a);
+    } else {
+      std::cout << analysis::to_text(a) << "\nfindings written to " << out << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "sweep analyze: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace sweep

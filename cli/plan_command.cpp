@@ -1,0 +1,114 @@
+// `sweep plan`; see plan_command.hpp.
+#include "cli/plan_command.hpp"
+#include "common/clock.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "spec/config.hpp"
+#include "orchestrator/cost_model.hpp"
+#include "spec/grid.hpp"
+#include "orchestrator/simulate.hpp"
+
+namespace po = boost::program_options;
+
+namespace sweep {
+namespace {
+
+po::options_description plan_options() {
+  po::options_description opts("sweep plan GRID.toml --ranks P");
+  opts.add_options()
+      ("help,h", "print this help and exit")
+      ("ranks,n", po::value<int>(), "MPI ranks (mpirun -np P): rank 0 schedules, P-1 ranks run jobs; P >= 2")
+      ("throughput", po::value<double>()->default_value(kDefaultThroughput),
+       "FLOP/s per rank. The default is a CPU figure (one thread, bench/RESULTS.md); on GPUs pass your own, "
+       "e.g. 4e14 for an H100 at ~40% of its 990 TFLOP/s bf16")
+      ("deadline", po::value<double>()->default_value(0.0),
+       "seconds from the start after which no job may end (a job that would not fit is not started); 0: none");
+  return opts;
+}
+
+void usage(std::ostream& os, const po::options_description& opts) {
+  os << "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS]\n"
+     << "Predicts the makespan of a grid on P ranks (no MPI): the scheduler's policy (longest remaining\n"
+     << "path first) is simulated with each job taking FLOPs / throughput seconds, and compared with a\n"
+     << "static round-robin split of the train runs and a random order.\n\n"
+     << opts;
+}
+
+
+}  // namespace
+
+
+int plan_command(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto opts = plan_options();
+  po::options_description all;
+  all.add(opts).add_options()("grid", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("grid", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      usage(std::cout, opts);
+      return 0;
+    }
+    if (!vm.count("grid")) throw po::error("missing GRID.toml");
+    if (!vm.count("ranks")) throw po::error("missing --ranks P");
+    if (vm["ranks"].as<int>() < 2) throw po::error("--ranks must be at least 2 (rank 0 schedules)");
+    if (!(vm["throughput"].as<double>() > 0)) throw po::error("--throughput must be > 0");
+    if (!(vm["deadline"].as<double>() >= 0)) throw po::error("--deadline must be >= 0");
+  } catch (const po::error& e) {
+    std::cerr << "sweep plan: " << e.what() << " (see sweep plan --help)\n";
+    return 2;
+  }
+  const std::string path = vm["grid"].as<std::string>();
+  const int ranks = vm["ranks"].as<int>();
+  const double throughput = vm["throughput"].as<double>();
+  const double deadline = vm["deadline"].as<double>();
+  SweepSpec spec;
+  try {
+    spec = load_spec_file(path);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+
+  const Plan plan = expand(spec, ExpandOptions{false});
+  const CostModel cost(plan, spec, throughput);
+  const SimResult s = simulate(plan, spec, cost, ranks, deadline);
+  const SimResult rr = simulate_round_robin(plan, spec, cost, ranks);
+  const SimResult rnd = simulate_random(plan, spec, cost, ranks, spec.seed);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  auto ratio = [&](const SimResult& r) { return s.lower_bound_s > 0 ? r.makespan_s / s.lower_bound_s : 1.0; };
+  std::printf("plan %s: %d ranks (rank 0 schedules, %d workers)\n", path.c_str(), ranks, ranks - 1);
+  std::printf("  jobs            %d (%d train, %d eval)\n", s.jobs, s.train_jobs, s.eval_jobs);
+  std::printf("  total FLOPs     %.3g\n", s.total_flops);
+  std::printf("  throughput      %.3g FLOP/s per rank%s\n", throughput,
+              vm["throughput"].defaulted() ? " (default: a 1-thread CPU figure; GPUs: pass --throughput)" : "");
+  if (deadline > 0)
+    std::printf("  deadline        %s: %d of %d jobs fit, %d not started\n", human_seconds(deadline).c_str(),
+                s.started, s.jobs, s.jobs - s.started);
+  else if (s.started < s.jobs)
+    std::printf("  not started     %d jobs (they need more ranks than there are workers)\n", s.jobs - s.started);
+  std::printf("  makespan        %s (policy: longest remaining path first)\n", human_seconds(s.makespan_s).c_str());
+  std::printf("  lower bound     %s (max of total/workers %s, critical path %s)\n",
+              human_seconds(s.lower_bound_s).c_str(), human_seconds(s.total_seconds / (ranks - 1)).c_str(),
+              human_seconds(s.critical_path_s).c_str());
+  std::printf("  makespan/bound  %.3f\n", ratio(s));
+  std::printf("  utilisation     %.1f%%\n", 100.0 * s.utilisation);
+  std::printf("  round robin     %s (%.3f x bound; train runs split statically over workers)\n",
+              human_seconds(rr.makespan_s).c_str(), ratio(rr));
+  std::printf("  random order    %s (%.3f x bound; a random ready job to each free worker)\n",
+              human_seconds(rnd.makespan_s).c_str(), ratio(rnd));
+  std::printf("  planned in %.2f s\n", secs);
+  return 0;
+}
+
+}  // namespace sweep

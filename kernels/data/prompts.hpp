@@ -1,0 +1,52 @@
+// Renders task examples as training lines and as eval prompts in each prompt
+// style, following lm-evaluation-harness's layout: description, then k
+// exemplars each followed by the few-shot delimiter, then the query; the target
+// follows the target delimiter. Here the target delimiter is "=" (":" before
+// worked steps) and the few-shot delimiter "\n", because the training corpus is
+// made of lines and a prompt should look like a stretch of it:
+//   direct:      "47+85=132"
+//   cot:         "47+85: 7+5=12, 4+8+1=13. The answer is 132."
+//   instruction: "Add the two numbers.\n47+85=132"
+// Multiple-choice tasks scored by log-likelihood compare the options as
+// continuations of the same context ("largest of 42 17 93 5=" + "93", ...), as
+// the harness's multiple_choice output type does. A cot prompt is always
+// graded on its generation: the answer is read after the marker.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kernels/data/tasks.hpp"
+
+namespace sweep {
+
+constexpr const char* kAnswerMarker = "The answer is ";
+
+std::string direct_line(const Example& ex);
+std::string cot_line(const Example& ex);
+// The task's description on its own line, then the direct line.
+std::string instruction_line(const Task& task, const Example& ex);
+
+struct Prompt {
+  std::string context;  // what the model is given
+  std::string target;   // the gold continuation (scored by logprob)
+  std::string answer;   // what exact match compares against
+  // Scored by option log-likelihood: the options as continuations of context,
+  // and the gold index (target == choices[gold]). Empty: graded on generation.
+  std::vector<std::string> choices;
+  int gold = -1;
+  int exemplars = 0;    // exemplars kept after fitting the context window
+};
+
+// The eval prompt for `query`. Exemplars (few_shot, cot) come from the training
+// split, so never the query; zero_shot and instruction ignore them. Leading
+// exemplars are dropped until context + longest continuation + 1 fits in
+// `max_tokens`; throws if even zero exemplars do not fit.
+Prompt render_prompt(const Task& task, PromptStyle style, const Example& query,
+                     const std::vector<Example>& exemplars, int max_tokens);
+
+// The answer a model's generated continuation gives: direct styles read up to the
+// first newline; cot reads what follows the last answer marker, up to "." or newline.
+std::string extract_answer(PromptStyle style, const std::string& generated);
+
+}  // namespace sweep

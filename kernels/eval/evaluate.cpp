@@ -1,0 +1,355 @@
+// Batched eval; see evaluate.hpp. Batches right-pad sequences: with causal
+// attention, padding after a sequence's end cannot affect its logits, so no
+// mask or position shift is needed.
+#include "kernels/eval/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/data/prompts.hpp"
+#include "kernels/data/tokenizer.hpp"
+
+namespace sweep {
+namespace {
+
+// Right-padded (B, T) tensor of the given sequences.
+torch::Tensor pad_batch(const std::vector<std::vector<std::int64_t>>& seqs, std::int64_t T) {
+  auto out = torch::full({static_cast<std::int64_t>(seqs.size()), T}, static_cast<std::int64_t>('\n'), torch::kInt64);
+  auto a = out.accessor<std::int64_t, 2>();
+  for (std::size_t i = 0; i < seqs.size(); ++i)
+    for (std::size_t t = 0; t < seqs[i].size() && static_cast<std::int64_t>(t) < T; ++t) a[i][t] = seqs[i][t];
+  return out;
+}
+
+// A batch of greedy generations: the right-padded tokens (B, width) and each
+// row's progress. A row stops at a newline, after its own max_new tokens, or
+// at the block size: exactly where it would stop generated alone, so a row's
+// result does not depend on the rows it shares a batch with (nor on the eval
+// batch size).
+struct GreedyRows {
+  torch::Tensor tokens;  // (B, width)
+  std::vector<std::int64_t> len, limit;
+  std::vector<bool> done;
+  std::vector<Generation> out;
+  std::int64_t width = 0;
+  int steps = 0;  // the largest max_new
+
+  GreedyRows(const std::vector<std::string>& contexts, const std::vector<int>& max_new, std::int64_t block_size) {
+    if (max_new.size() != contexts.size())
+      throw std::invalid_argument("generation: " + std::to_string(max_new.size()) + " max_new values for " +
+                                  std::to_string(contexts.size()) + " contexts");
+    std::vector<std::vector<std::int64_t>> seqs;
+    for (std::size_t i = 0; i < contexts.size(); ++i) {
+      seqs.push_back(encode(contexts[i]));
+      len.push_back(static_cast<std::int64_t>(seqs.back().size()));
+      limit.push_back(std::min<std::int64_t>(block_size, len.back() + std::max(0, max_new[i])));
+      width = std::max(width, limit.back());
+      steps = std::max(steps, max_new[i]);
+      done.push_back(len.back() == 0);  // nothing to condition on: no generation
+    }
+    tokens = pad_batch(seqs, width);
+    out.resize(contexts.size());
+  }
+
+  // Retires the rows at their limit; the longest live row's length (0: none).
+  std::int64_t longest_live() {
+    std::int64_t cur = 0;
+    for (std::size_t i = 0; i < len.size(); ++i) {
+      if (!done[i] && len[i] >= limit[i]) done[i] = true;
+      if (!done[i]) cur = std::max(cur, len[i]);
+    }
+    return cur;
+  }
+
+  // Each live row takes its argmax token `next` (B,) with log-prob `chosen`
+  // (B,); a newline ends the row (its log-prob counted). Whether any row grew.
+  bool take(const torch::Tensor& next, const torch::Tensor& chosen) {
+    auto na = next.accessor<std::int64_t, 1>();
+    auto ca = chosen.accessor<float, 1>();
+    auto ta = tokens.accessor<std::int64_t, 2>();
+    bool any = false;
+    for (std::size_t i = 0; i < len.size(); ++i) {
+      if (done[i]) continue;
+      out[i].logprob += ca[i];
+      const char c = static_cast<char>(na[i]);
+      if (c == '\n') {
+        done[i] = true;
+        continue;
+      }
+      out[i].text += c;
+      ta[i][len[i]] = na[i];
+      ++len[i];
+      any = true;
+    }
+    return any;
+  }
+};
+
+const double kLnVocab = uniform_loss();
+
+}  // namespace
+
+const EvalMetric& EvalResult::metric(const std::string& name) const {
+  for (const auto& m : metrics)
+    if (m.name == name) return m;
+  throw std::out_of_range("no metric " + name);
+}
+
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts,
+                                                       const std::vector<int>& max_new) {
+  torch::NoGradGuard no_grad;
+  GreedyRows rows(contexts, max_new, model.block_size);
+  for (int step = 0; step < rows.steps; ++step) {
+    const std::int64_t cur = rows.longest_live();
+    if (cur == 0) break;
+    auto logits = model.forward(rows.tokens.narrow(1, 0, cur));                                  // (B, cur, V)
+    auto idx = torch::tensor(rows.len).clamp_max(cur) - 1;                                       // (B,)
+    auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);     // (B, V)
+    auto next = last.argmax(-1);                                                                 // (B,)
+    auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                  // (B,)
+    if (!rows.take(next, chosen)) break;
+  }
+  return rows.out;
+}
+
+std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
+                                                       const std::vector<std::string>& contexts, int max_new) {
+  return generate_greedy_full_recompute(model, contexts, std::vector<int>(contexts.size(), max_new));
+}
+
+namespace {
+
+// Greedy decoding from a filled cache: `last` (B, V) holds each row's logits
+// at its last context position (len - 1) and the cache (capacity rows.width)
+// every context position's keys and values; whatever it holds beyond a row's
+// position (padding, or the target tokens of a scoring pass) is masked out and
+// then overwritten. Step for step the full recompute's tokens: each step feeds
+// each row's newest token at that row's own position, so rows of different
+// context lengths need no realignment.
+std::vector<Generation> decode_from_cache(const LanguageModel& model, KVCache& cache, torch::Tensor last,
+                                          GreedyRows& rows) {
+  for (int step = 0; step < rows.steps; ++step) {
+    if (rows.longest_live() == 0) break;
+    auto logp = torch::log_softmax(last, -1);                     // (B, V)
+    auto next = logp.argmax(-1);                                  // (B,)
+    auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
+    if (!rows.take(next, chosen) || step + 1 == rows.steps) break;
+    // Each row's newest token (finished rows repeat their last one, harmlessly).
+    auto pos = torch::tensor(rows.len) - 1;                                  // (B,)
+    auto fresh = rows.tokens.gather(1, pos.unsqueeze(1));                    // (B, 1)
+    last = model.incremental.forward(fresh, pos, cache).squeeze(1);         // (B, V)
+  }
+  return rows.out;
+}
+
+// Sum over each target's tokens of log p, from (B, L, V) logits of the
+// right-padded context+target rows `tokens` (B, >= L+1).
+std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const torch::Tensor& tokens,
+                                        const std::vector<std::string>& contexts,
+                                        const std::vector<std::string>& targets) {
+  const std::int64_t L = logits.size(1);
+  auto logp = torch::log_softmax(logits, -1);                                      // (B, L, V)
+  auto next = logp.gather(2, tokens.narrow(1, 1, L).unsqueeze(2)).squeeze(2);      // (B, L)
+  auto a = next.accessor<float, 2>();
+  std::vector<double> out;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    // Position t predicts token t+1: the target's tokens are predicted at
+    // positions [context_len - 1, context_len + target_len - 1).
+    const std::int64_t from = static_cast<std::int64_t>(contexts[i].size()) - 1;
+    double sum = 0.0;
+    for (std::size_t k = 0; k < targets[i].size(); ++k) sum += a[i][from + static_cast<std::int64_t>(k)];
+    out.push_back(sum);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        const std::vector<int>& max_new) {
+  GreedyRows rows(contexts, max_new, model.block_size);
+  const std::int64_t shortest = *std::min_element(rows.len.begin(), rows.len.end());
+  const std::int64_t longest = *std::max_element(rows.len.begin(), rows.len.end());
+  if (!model.incremental || shortest == 0 || longest >= model.block_size)
+    return generate_greedy_full_recompute(model, contexts, max_new);
+  torch::NoGradGuard no_grad;
+  const std::int64_t B = static_cast<std::int64_t>(contexts.size());
+  KVCache cache = model.incremental.new_cache(B, rows.width);
+  auto logits = model.incremental.forward(rows.tokens.narrow(1, 0, longest), torch::zeros({B}, torch::kInt64),
+                                          cache);  // (B, longest, V)
+  auto idx = torch::tensor(rows.len) - 1;            // (B,)
+  return decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
+}
+
+std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                        int max_new) {
+  return generate_greedy(model, contexts, std::vector<int>(contexts.size(), max_new));
+}
+
+ScoredGenerations score_and_generate(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                     const std::vector<std::string>& targets, const std::vector<int>& max_new) {
+  GreedyRows rows(contexts, max_new, model.block_size);
+  std::vector<std::vector<std::int64_t>> pairs;
+  std::int64_t longest_pair = 0;
+  bool empty = false;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    pairs.push_back(encode(contexts[i] + targets[i]));
+    longest_pair = std::max<std::int64_t>(longest_pair, static_cast<std::int64_t>(pairs.back().size()));
+    empty = empty || contexts[i].empty() || targets[i].empty();
+  }
+  const std::int64_t scored = longest_pair - 1;  // positions the scoring pass runs over
+  if (!model.incremental || empty || scored > model.block_size)
+    return {target_logprob(model, contexts, targets), generate_greedy(model, contexts, max_new)};
+  torch::NoGradGuard no_grad;
+  // One pass over context + target (all but the last token) scores the
+  // targets and fills the cache: by causality its keys and values at a row's
+  // context positions are exactly the generation prefill's.
+  const std::int64_t B = static_cast<std::int64_t>(contexts.size());
+  auto tokens = pad_batch(pairs, longest_pair);  // (B, L + 1)
+  KVCache cache = model.incremental.new_cache(B, std::max(rows.width, scored));
+  auto logits = model.incremental.forward(tokens.narrow(1, 0, scored), torch::zeros({B}, torch::kInt64),
+                                          cache);  // (B, L, V)
+  ScoredGenerations out;
+  out.target_logprob = sum_target_logprobs(logits, tokens, contexts, targets);
+  auto idx = torch::tensor(rows.len) - 1;  // (B,)
+  out.generations = decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
+  return out;
+}
+
+std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,
+                                   const std::vector<std::string>& targets) {
+  torch::NoGradGuard no_grad;
+  std::vector<std::vector<std::int64_t>> seqs;
+  std::int64_t longest = 0;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    seqs.push_back(encode(contexts[i] + targets[i]));
+    longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(seqs.back().size()));
+  }
+  auto tokens = pad_batch(seqs, longest);  // (B, T)
+  return sum_target_logprobs(model.forward(tokens.narrow(1, 0, longest - 1)), tokens, contexts, targets);
+}
+
+EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
+                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check,
+                    const Collectives* group) {
+  const auto queries = task.eval_examples(eval.examples);
+  const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
+  const int k = shots ? eval.few_shot_k : 0;
+  std::vector<Prompt> prompts;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    // Exemplars per query from the training split, seeded by the query's index.
+    Rng rng(derive_seed(sweep_seed, "exemplars/" + task.spec().name + "/" + std::to_string(i)));
+    std::vector<Example> exemplars;
+    for (int j = 0; j < k; ++j) exemplars.push_back(task.sample(Split::Train, rng));
+    prompts.push_back(render_prompt(task, style, queries[i], exemplars, seq_len));
+  }
+  const bool choices = !prompts.front().choices.empty();
+  const std::size_t n_ex = prompts.size();
+  const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
+
+  // Per-example values, one slot per example, filled by the rank that ran its
+  // batch (batches are dealt round-robin over the group; each batch is computed
+  // exactly as one rank alone computes it), then summed over the group: every
+  // other rank's slot is 0, so the sums are exact and the metrics identical.
+  enum Column { Correct, CorrectNorm, Edit, Logprob, SeqLogprob, Brier, Confidence, Chance, InverseOptions,
+                TargetTokens, kColumns };
+  std::vector<double> values(kColumns * n_ex, 0.0);
+  auto at = [&](Column c, std::size_t i) -> double& { return values[c * n_ex + i]; };
+  auto column = [&](Column c) {
+    return std::vector<double>(values.begin() + static_cast<std::ptrdiff_t>(c * n_ex),
+                               values.begin() + static_cast<std::ptrdiff_t>((c + 1) * n_ex));
+  };
+
+  EvalResult result;
+  const std::size_t batch = static_cast<std::size_t>(eval.batch_size);
+  for (std::size_t from = 0, b = 0; from < n_ex; from += batch, ++b) {
+    if (check) check();  // on every rank for every batch: a group agrees on stopping
+    if (static_cast<int>(b % static_cast<std::size_t>(ranks)) != me) continue;
+    const std::size_t to = std::min(n_ex, from + batch);
+    std::vector<std::string> contexts, targets;
+    for (std::size_t i = from; i < to; ++i) {
+      contexts.push_back(prompts[i].context);
+      targets.push_back(prompts[i].target);
+    }
+    std::vector<double> lp;
+    if (!choices) {
+      std::vector<int> max_new;  // room for the target and the newline after it
+      for (const auto& t : targets) max_new.push_back(static_cast<int>(t.size()) + 1);
+      auto scored = score_and_generate(model, contexts, targets, max_new);
+      lp = std::move(scored.target_logprob);
+      const auto& generated = scored.generations;
+      for (std::size_t i = from; i < to; ++i) {
+        const Prompt& p = prompts[i];
+        const std::string answer = extract_answer(style, generated[i - from].text);
+        at(Correct, i) = answer == p.answer ? 1.0 : 0.0;
+        at(Edit, i) = normalised_edit_distance(answer, p.answer);
+        at(Confidence, i) = std::exp(generated[i - from].logprob);
+        at(Chance, i) = task.chance(queries[i]);
+        if (i == 0) result.example_output = generated[0].text;
+      }
+    } else {
+      lp = target_logprob(model, contexts, targets);
+      // Every option of every prompt in one forward batch: (sum of options) rows.
+      std::vector<std::string> option_contexts, options;
+      for (std::size_t i = from; i < to; ++i)
+        for (const auto& c : prompts[i].choices) {
+          option_contexts.push_back(prompts[i].context);
+          options.push_back(c);
+        }
+      const auto ll = target_logprob(model, option_contexts, options);
+      std::size_t first = 0;
+      for (std::size_t i = from; i < to; ++i) {
+        const Prompt& p = prompts[i];
+        const std::size_t K = p.choices.size();
+        std::vector<double> mine(ll.begin() + static_cast<std::ptrdiff_t>(first),
+                                 ll.begin() + static_cast<std::ptrdiff_t>(first + K));
+        std::vector<std::size_t> lengths;
+        for (const auto& c : p.choices) lengths.push_back(c.size());
+        first += K;
+        const ChoiceScore s = score_choices(mine, lengths, p.gold);
+        at(Correct, i) = s.correct;
+        at(CorrectNorm, i) = s.correct_norm;
+        at(Brier, i) = s.brier;
+        at(Confidence, i) = s.confidence;
+        at(InverseOptions, i) = 1.0 / static_cast<double>(K);
+        if (i == 0)
+          result.example_output =
+              p.choices[static_cast<std::size_t>(std::max_element(mine.begin(), mine.end()) - mine.begin())];
+      }
+    }
+    for (std::size_t i = from; i < to; ++i) {
+      const double n_tok = static_cast<double>(prompts[i].target.size());
+      at(Logprob, i) = lp[i - from] / n_tok;
+      at(SeqLogprob, i) = lp[i - from];
+      at(TargetTokens, i) = n_tok;
+    }
+  }
+  if (group) group->sum(values);
+
+  auto total = [&](Column c) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n_ex; ++i) sum += at(c, i);
+    return sum;
+  };
+  const double n = static_cast<double>(n_ex);
+  result.example_context = prompts.front().context;
+  result.example_target = prompts.front().target;
+  const auto correct = column(Correct);
+  if (!choices) {
+    result.metrics.push_back({"exact_match", mean_stat(correct), total(Chance) / n});
+    result.metrics.push_back({"edit_distance", mean_stat(column(Edit)), 1.0});
+  } else {
+    const double inverse_options = total(InverseOptions);
+    result.metrics.push_back({"mc_accuracy", mean_stat(correct), inverse_options / n});
+    result.metrics.push_back({"mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n});
+    result.metrics.push_back({"brier", mean_stat(column(Brier)), 1.0 - inverse_options / n});
+  }
+  result.metrics.push_back({"logprob", mean_stat(column(Logprob)), -kLnVocab});
+  result.metrics.push_back({"seq_logprob", mean_stat(column(SeqLogprob)), -kLnVocab * total(TargetTokens) / n});
+  result.metrics.push_back({"ece", expected_calibration_error(column(Confidence), correct), 0.0});
+  return result;
+}
+
+}  // namespace sweep

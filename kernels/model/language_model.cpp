@@ -1,0 +1,60 @@
+// Model adapters; see language_model.hpp.
+#include "kernels/model/language_model.hpp"
+
+#include "kernels/model/checkpoint_io.hpp"
+
+#include <torch/script.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace sweep {
+
+LanguageModel as_language_model(GPT model) {
+  model->eval();
+  LanguageModel lm;
+  lm.forward = [model](const torch::Tensor& idx) mutable { return model->forward(idx); };
+  lm.block_size = model->config().block_size;
+  lm.n_params = model->n_params();
+  IncrementalDecoder dec;
+  dec.new_cache = [model](std::int64_t batch, std::int64_t capacity) mutable { return model->new_cache(batch, capacity); };
+  dec.forward = [model](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) mutable {
+    return model->forward_cached(idx, start, cache);
+  };
+  lm.incremental = std::move(dec);
+  return lm;
+}
+
+LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params) {
+  std::shared_ptr<torch::jit::Module> module;
+  try {
+    module = std::make_shared<torch::jit::Module>(torch::jit::load(path));
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path + ": not a TorchScript model (torch.jit.save output expected): " +
+                             first_line(e.what()));
+  }
+  module->eval();
+  LanguageModel lm;
+  lm.forward = [module, path](const torch::Tensor& idx) {
+    torch::Tensor logits;
+    try {
+      logits = module->forward({idx}).toTensor();
+    } catch (const c10::Error& e) {
+      throw std::runtime_error(path + ": TorchScript forward failed on (B, T) int64 byte ids: " + first_line(e.what()));
+    }
+    // (B, T, V) float logits over at least the byte vocabulary
+    if (logits.dim() != 3 || logits.size(0) != idx.size(0) || logits.size(1) != idx.size(1) || logits.size(2) < 256) {
+      std::string shape;
+      for (std::int64_t d : logits.sizes()) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+      throw std::runtime_error(path + ": TorchScript forward must map (B, T) ids to (B, T, V>=256) logits over the "
+                               "byte vocabulary, got (" + shape + ") for (" + std::to_string(idx.size(0)) + ", " +
+                               std::to_string(idx.size(1)) + ") ids");
+    }
+    return logits.narrow(2, 0, 256).to(torch::kFloat32);  // bytes only: nothing else decodes
+  };
+  lm.block_size = block_size;
+  lm.n_params = n_params;
+  return lm;
+}
+
+}  // namespace sweep

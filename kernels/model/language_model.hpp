@@ -1,0 +1,49 @@
+// What eval needs from a model, whoever built it: a forward pass from token ids
+// to next-token logits, its context length and its parameter count. A GPT that
+// sweep trained and a TorchScript file that a user brings both become one.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "kernels/model/gpt.hpp"
+
+namespace sweep {
+
+// Decoding with a key/value cache (a model that has one): generation feeds each
+// new token once instead of recomputing the whole prefix.
+struct IncrementalDecoder {
+  // An empty cache for `batch` rows of up to `capacity` <= block_size positions.
+  std::function<KVCache(std::int64_t batch, std::int64_t capacity)> new_cache;
+  // idx (B, t) int64 at positions start_b .. start_b + t - 1 of row b (start:
+  // (B,) int64) -> (B, t, V) logits; the tokens' keys and values enter the cache.
+  std::function<torch::Tensor(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache)> forward;
+
+  explicit operator bool() const { return static_cast<bool>(forward); }
+};
+
+struct LanguageModel {
+  // (B, T) int64 token ids, T <= block_size -> (B, T, V) logits. Called under
+  // NoGradGuard; the model is already in eval mode.
+  std::function<torch::Tensor(const torch::Tensor&)> forward;
+  std::int64_t block_size = 0;
+  std::int64_t n_params = 0;
+  // Set for sweep's GPT; empty for TorchScript models, whose generation
+  // recomputes the prefix at every token.
+  IncrementalDecoder incremental;
+};
+
+// A trained GPT (a shared handle: the LanguageModel keeps it alive), switched to eval mode.
+LanguageModel as_language_model(GPT model);
+
+// Loads a TorchScript module whose forward maps (B, T) int64 byte ids to (B, T,
+// V) logits (V >= 256), as exported by torch.jit.script or torch.jit.trace.
+// block_size: the longest context eval gives it (train.seq_len); n_params: as
+// declared in the grid file (a script module's parameter count is reported too,
+// but a traced one may hold constants instead).
+LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params);
+
+}  // namespace sweep

@@ -1,0 +1,622 @@
+// Grid-file loader: parses a sweeps/*.toml file with toml++ into a SweepSpec,
+// checking every table, key, type and value, and reports the first problem as
+// one line "FILE:LINE:COL: key.path: what". Tables and keys are visited in file
+// order, so the reported problem is the first one in its table.
+#include "spec/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace sweep {
+namespace {
+
+// One list of allowed keys per table: used by the unknown-key check and its message.
+using Keys = std::vector<std::string_view>;
+const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
+const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
+const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
+const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "ranks_per_job", "torchscript", "n_params", "tokenizer"};
+const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
+const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer", "ranks_per_job"};
+// Every key some task kind takes; a key here that the table's kind does not take
+// is "not allowed for kind", anything else an unknown key.
+const Keys kAnyTaskKeys = {"kind",       "digits",  "digits_b", "modulus",       "min_length",
+                           "max_length", "options", "symbols",  "fact_fraction", "scoring"};
+Keys task_keys(TaskKind k) {
+  switch (k) {
+    case TaskKind::Addition: return {"kind", "digits"};
+    case TaskKind::Multiplication: return {"kind", "digits", "digits_b"};
+    case TaskKind::Modular: return {"kind", "digits", "modulus"};
+    case TaskKind::Unscramble: return {"kind", "min_length", "max_length"};
+    case TaskKind::Largest: return {"kind", "digits", "options", "scoring"};
+    case TaskKind::Redefine: return {"kind", "symbols", "fact_fraction"};
+    case TaskKind::Negation: return {"kind", "symbols", "options", "fact_fraction", "scoring"};
+  }
+  return {};
+}
+const Keys kTrainKeys = {"seq_len",      "batch_size",   "lr",           "min_lr_ratio",
+                         "warmup_steps", "weight_decay", "beta1",        "beta2",
+                         "grad_clip",    "cot_fraction", "filler_fraction", "instruction_fraction",
+                         "eval_loss_tokens", "checkpoint_every"};
+const Keys kEvalKeys = {"examples", "few_shot_k", "batch_size"};
+
+constexpr const auto& kPrompts = kAllPrompts;
+constexpr const auto& kKinds = kAllTaskKinds;
+
+constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+// Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
+// a grid is bounded (~1 GB at this size); see "Limits" in README.md.
+constexpr std::int64_t kMaxGridPoints = 1'000'000;
+constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
+constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
+constexpr std::size_t kMaxNameLength = 31;
+constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
+
+// Allowed range of a float key; every float must also be finite.
+struct Interval {
+  double lo, hi;
+  bool lo_open, hi_open;
+};
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr Interval kPositive{0, kInf, true, true};
+constexpr Interval kNonNegative{0, kInf, false, true};
+constexpr Interval kUnit{0, 1, false, false};
+constexpr Interval kUnitHalfOpen{0, 1, false, true};
+
+template <class Range, class Spell>
+std::string join(const Range& items, Spell spell) {
+  std::string s;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) s += ", ";
+    s += spell(item);
+    first = false;
+  }
+  return s;
+}
+
+std::string join(const Keys& keys) {
+  return join(keys, [](std::string_view k) { return std::string(k); });
+}
+
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+// A TOML basic string with control characters escaped, so messages stay on one line.
+// Messages show at most this many bytes of a user's string or key path, then
+// the length: a 1 MB value in a grid file must not become a 1 MB error line.
+constexpr std::size_t kShownBytes = 80;
+
+// The first kShownBytes of s (cut at a UTF-8 character boundary) and its size.
+std::string shortened(std::string_view s) {
+  if (s.size() <= kShownBytes) return std::string(s);
+  std::size_t n = kShownBytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
+}
+
+std::string toml_quoted(std::string_view full) {
+  const std::string s = shortened(full);
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool is_bare_key(std::string_view k) {
+  return !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+bool is_name(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxNameLength && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
+// Dotted key path as TOML would spell it: keys that are not bare are quoted.
+std::string key_path(const std::string& parent, std::string_view key) {
+  std::string k = is_bare_key(key) ? std::string(key) : toml_quoted(key);
+  return parent.empty() ? k : parent + "." + k;
+}
+
+std::string element_path(const std::string& array_path, std::size_t i) {
+  return array_path + "[" + std::to_string(i) + "]";
+}
+
+std::string position(const toml::source_position& at) {
+  return std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+std::string number(double x) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+// Upper bounds at the type's limit are left out of the message unless exceeded.
+std::string int_expectation(std::int64_t lo, std::int64_t hi, std::int64_t got) {
+  const bool show_hi = hi < kIntMax || got > hi;
+  if (lo > 1 && show_hi) return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  std::string s = lo == 1 ? "a positive integer"
+                  : lo == 0 ? "a non-negative integer"
+                            : "an integer >= " + std::to_string(lo);
+  return show_hi ? s + " <= " + std::to_string(hi) : s;
+}
+
+std::string float_expectation(const Interval& in) {
+  if (in.hi == kInf && in.lo == 0) return in.lo_open ? "a finite positive number" : "a finite non-negative number";
+  return std::string("a number in ") + (in.lo_open ? "(" : "[") + number(in.lo) + ", " + number(in.hi) +
+         (in.hi_open ? ")" : "]");
+}
+
+bool inside(double x, const Interval& in) {
+  return std::isfinite(x) && (in.lo_open ? x > in.lo : x >= in.lo) && (in.hi_open ? x < in.hi : x <= in.hi);
+}
+
+using Entry = std::pair<const toml::key*, const toml::node*>;
+
+// toml++ keeps tables sorted by key; this restores the order of the file.
+std::vector<Entry> in_file_order(const toml::table& t) {
+  std::vector<Entry> entries;
+  for (auto&& [k, v] : t) entries.emplace_back(&k, &v);
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const auto& pa = a.first->source().begin;
+    const auto& pb = b.first->source().begin;
+    return std::make_pair(pa.line, pa.column) < std::make_pair(pb.line, pb.column);
+  });
+  return entries;
+}
+
+class Loader {
+ public:
+  explicit Loader(const std::string& file) : file_(file) {}
+
+  void load(const toml::table& root, SweepSpec& spec) const {
+    check_keys(root, "", kTopKeys);
+    if (const toml::node* n = root.get("sweep")) read_sweep(table(*n, "sweep"), spec);
+    if (spec.out.empty()) spec.out = "results/" + spec.name + ".h5";
+    if (const toml::node* n = root.get("model")) read_models(table(*n, "model"), spec.models);
+    if (const toml::node* n = root.get("task")) read_tasks(table(*n, "task"), spec.tasks);
+    if (const toml::node* n = root.get("train")) read_train(table(*n, "train"), spec.train);
+    if (const toml::node* n = root.get("eval")) read_eval(table(*n, "eval"), spec.eval);
+    const toml::node* grid = root.get("grid");
+    if (!grid) fail(root.source(), "grid", "missing required table [grid]");
+    read_grid(table(*grid, "grid"), spec);
+  }
+
+ private:
+  [[noreturn]] void fail(const toml::source_region& at, const std::string& path, const std::string& what) const {
+    throw ConfigError(one_line(file_ + ":" + position(at.begin) + ": " + shortened(path) + ": " + what));
+  }
+
+  const toml::table& table(const toml::node& n, const std::string& path) const {
+    if (const toml::table* t = n.as_table()) return *t;
+    fail(n.source(), path, "expected a table, got " + type_name(n));
+  }
+
+  const toml::array& array(const toml::node& n, const std::string& path) const {
+    if (const toml::array* a = n.as_array()) return *a;
+    fail(n.source(), path, "expected an array, got " + type_name(n));
+  }
+
+  void check_keys(const toml::table& t, const std::string& path, const Keys& allowed) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      if (std::find(allowed.begin(), allowed.end(), key->str()) != allowed.end()) continue;
+      const char* what = path.empty() && node->is_table() ? "unknown table" : "unknown key";
+      fail(key->source(), key_path(path, key->str()), std::string(what) + " (expected one of: " + join(allowed) + ")");
+    }
+  }
+
+  const toml::node& need(const toml::table& t, const std::string& path, std::string_view key) const {
+    if (const toml::node* n = t.get(key)) return *n;
+    fail(t.source(), key_path(path, key), "missing required key");
+  }
+
+  std::int64_t to_int(const toml::node& n, const std::string& path, std::int64_t lo, std::int64_t hi) const {
+    const auto* v = n.as_integer();
+    if (!v) fail(n.source(), path, "expected an integer, got " + type_name(n));
+    const std::int64_t x = v->get();
+    if (x < lo || x > hi) fail(n.source(), path, "expected " + int_expectation(lo, hi, x) + ", got " + std::to_string(x));
+    return x;
+  }
+
+  double to_float(const toml::node& n, const std::string& path, const Interval& in) const {
+    double x = 0;
+    if (const auto* f = n.as_floating_point()) {
+      x = f->get();
+    } else if (const auto* i = n.as_integer()) {
+      x = static_cast<double>(i->get());
+    } else {
+      fail(n.source(), path, "expected a number, got " + type_name(n));
+    }
+    if (!inside(x, in)) fail(n.source(), path, "expected " + float_expectation(in) + ", got " + number(x));
+    return x;
+  }
+
+  const std::string& to_str(const toml::node& n, const std::string& path) const {
+    if (const auto* s = n.as_string()) return s->get();
+    fail(n.source(), path, "expected a string, got " + type_name(n));
+  }
+
+  void check_name(std::string_view name, const toml::source_region& at, const std::string& path) const {
+    if (!is_name(name))
+      fail(at, path, "expected a name of 1.." + std::to_string(kMaxNameLength) + " characters from [A-Za-z0-9_.-], got " +
+                         toml_quoted(name));
+  }
+
+  // Optional keys: `out` keeps its default when the key is absent; returns the node if present.
+  template <class T>
+  const toml::node* get_int(const toml::table& t, const std::string& path, std::string_view key, std::int64_t lo,
+                            std::int64_t hi, T& out) const {
+    const toml::node* n = t.get(key);
+    if (n) out = static_cast<T>(to_int(*n, key_path(path, key), lo, hi));
+    return n;
+  }
+
+  const toml::node* get_float(const toml::table& t, const std::string& path, std::string_view key, const Interval& in,
+                              double& out) const {
+    const toml::node* n = t.get(key);
+    if (n) out = to_float(*n, key_path(path, key), in);
+    return n;
+  }
+
+  void read_sweep(const toml::table& t, SweepSpec& spec) const {
+    const std::string p = "sweep";
+    check_keys(t, p, kSweepKeys);
+    if (const toml::node* n = t.get("name")) {
+      spec.name = to_str(*n, key_path(p, "name"));
+      check_name(spec.name, n->source(), key_path(p, "name"));
+    }
+    get_int(t, p, "seed", 0, kNoMax, spec.seed);
+    get_float(t, p, "job_timeout", kNonNegative, spec.job_timeout);
+    get_int(t, p, "max_retries", 0, 100, spec.max_retries);
+    if (const toml::node* n = t.get("out")) {
+      spec.out = to_str(*n, key_path(p, "out"));
+      if (spec.out.empty() || spec.out.size() > kMaxPathLength || spec.out.find('\0') != std::string::npos)
+        fail(n->source(), key_path(p, "out"),
+             "expected a path of 1.." + std::to_string(kMaxPathLength) + " bytes without NUL, got " +
+                 std::to_string(spec.out.size()) + " bytes");
+      // Relative to the grid file's folder, so a grid names the same store
+      // from whatever directory it is run.
+      spec.out = relative_to_file(file_, spec.out);
+    }
+  }
+
+  void read_models(const toml::table& t, std::vector<ModelSpec>& models) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      const std::string p = key_path("model", key->str());
+      check_name(key->str(), key->source(), p);
+      models.push_back(read_model(table(*node, p), p, std::string(key->str())));
+    }
+  }
+
+  ModelSpec read_model(const toml::table& t, const std::string& p, std::string name) const {
+    check_keys(t, p, kModelKeys);
+    ModelSpec m;
+    m.name = std::move(name);
+    if (const toml::node* r = t.get("ranks_per_job"))
+      m.ranks_per_job = static_cast<int>(to_int(*r, key_path(p, "ranks_per_job"), 1, kMaxRanksPerJob));
+    if (const toml::node* ts = t.get("torchscript")) {
+      // A model sweep did not train: its shape keys make no sense here.
+      for (const auto& [key, node] : in_file_order(t))
+        if (std::find(kGptModelKeys.begin(), kGptModelKeys.end(), key->str()) != kGptModelKeys.end())
+          fail(key->source(), key_path(p, key->str()),
+               "not allowed with torchscript (expected one of: " + join(kTorchscriptModelKeys) + ")");
+      const std::string& file = to_str(*ts, key_path(p, "torchscript"));
+      if (file.empty()) fail(ts->source(), key_path(p, "torchscript"), "expected a non-empty path");
+      m.torchscript = relative_to_file(file_, file);
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(m.torchscript, ec))
+        fail(ts->source(), key_path(p, "torchscript"), "expected an existing TorchScript file, got " + toml_quoted(file) +
+                                                          " (" + m.torchscript + " not found)");
+      m.n_params = to_int(need(t, p, "n_params"), key_path(p, "n_params"), 1, kNoMax);
+      if (const toml::node* tok = t.get("tokenizer")) m.tokenizer = to_enum(*tok, key_path(p, "tokenizer"), kAllTokenizers);
+      return m;
+    }
+    for (std::string_view key : {"n_params", "tokenizer"})
+      if (auto it = t.find(key); it != t.end())
+        fail(it->first.source(), key_path(p, key), "allowed only with torchscript (expected one of: " +
+                                                        join(kGptModelKeys) + ", or torchscript, n_params, tokenizer)");
+    const toml::node& n_layer = need(t, p, "n_layer");
+    const toml::node& d_model = need(t, p, "d_model");
+    const toml::node& n_head = need(t, p, "n_head");
+    m.n_layer = static_cast<int>(to_int(n_layer, key_path(p, "n_layer"), 1, 64));
+    m.d_model = static_cast<int>(to_int(d_model, key_path(p, "d_model"), 1, 8192));
+    m.n_head = static_cast<int>(to_int(n_head, key_path(p, "n_head"), 1, kIntMax));
+    if (m.d_model % m.n_head != 0)
+      fail(d_model.source(), key_path(p, "d_model"),
+           "expected a positive integer divisible by n_head (" + std::to_string(m.n_head) + "), got " +
+               std::to_string(m.d_model));
+    get_float(t, p, "lr", kPositive, m.lr);
+    return m;
+  }
+
+  // A path in the grid file is relative to the grid file's folder.
+
+  void read_tasks(const toml::table& t, std::vector<TaskSpec>& tasks) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      const std::string p = key_path("task", key->str());
+      check_name(key->str(), key->source(), p);
+      tasks.push_back(read_task(table(*node, p), p, std::string(key->str())));
+    }
+  }
+
+  TaskKind to_kind(const toml::node& n, const std::string& path) const {
+    const std::string& s = to_str(n, path);
+    for (TaskKind k : kKinds)
+      if (s == to_string(k)) return k;
+    fail(n.source(), path,
+         "expected one of: " + join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ", got " +
+             toml_quoted(s));
+  }
+
+  template <class E, std::size_t N>
+  E to_enum(const toml::node& n, const std::string& path, const E (&values)[N]) const {
+    const std::string& s = to_str(n, path);
+    for (E v : values)
+      if (s == to_string(v)) return v;
+    fail(n.source(), path,
+         "expected one of: " + join(values, [](E v) { return std::string(to_string(v)); }) + ", got " + toml_quoted(s));
+  }
+
+  TaskSpec read_task(const toml::table& t, const std::string& p, std::string name) const {
+    TaskSpec task;
+    task.name = std::move(name);
+    task.kind = to_kind(need(t, p, "kind"), key_path(p, "kind"));
+    const Keys allowed = task_keys(task.kind);
+    for (const auto& [key, node] : in_file_order(t)) {
+      if (std::find(allowed.begin(), allowed.end(), key->str()) != allowed.end()) continue;
+      if (std::find(kAnyTaskKeys.begin(), kAnyTaskKeys.end(), key->str()) != kAnyTaskKeys.end())
+        fail(key->source(), key_path(p, key->str()),
+             std::string("not allowed for kind ") + toml_quoted(to_string(task.kind)) + " (expected one of: " +
+                 join(allowed) + ")");
+      fail(key->source(), key_path(p, key->str()), "unknown key (expected one of: " + join(allowed) + ")");
+    }
+    get_int(t, p, "digits", 1, 9, task.digits);
+    get_int(t, p, "digits_b", 1, 9, task.digits_b);
+    get_int(t, p, "modulus", 2, 1000000, task.modulus);
+    get_int(t, p, "min_length", 2, 15, task.min_length);
+    if (const toml::node* n = t.get("max_length")) {
+      task.max_length = static_cast<int>(to_int(*n, key_path(p, "max_length"), task.min_length, 15));
+    } else if (task.max_length < task.min_length) {
+      fail(t.get("min_length")->source(), key_path(p, "min_length"),
+           "expected an integer <= max_length (" + std::to_string(task.max_length) + "), got " +
+               std::to_string(task.min_length));
+    }
+    if (task.kind == TaskKind::Largest) {
+      const std::int64_t space = static_cast<std::int64_t>(pow10_int(task.digits));
+      get_int(t, p, "options", 2, std::min<std::int64_t>(10, space), task.options);
+    } else {
+      get_int(t, p, "options", 2, 8, task.options);  // negation: colours
+    }
+    get_int(t, p, "symbols", 2, 980, task.symbols);
+    get_float(t, p, "fact_fraction", kUnitHalfOpen, task.fact_fraction);
+    if (const toml::node* n = t.get("scoring")) task.scoring = to_enum(*n, key_path(p, "scoring"), kAllScorings);
+    return task;
+  }
+
+  static std::int64_t pow10_int(int n) {
+    std::int64_t x = 1;
+    for (int i = 0; i < n; ++i) x *= 10;
+    return x;
+  }
+
+  void read_train(const toml::table& t, TrainSpec& s) const {
+    const std::string p = "train";
+    check_keys(t, p, kTrainKeys);
+    get_int(t, p, "seq_len", 8, 4096, s.seq_len);
+    get_int(t, p, "batch_size", 1, 4096, s.batch_size);
+    get_float(t, p, "lr", kPositive, s.lr);
+    get_float(t, p, "min_lr_ratio", kUnit, s.min_lr_ratio);
+    get_int(t, p, "warmup_steps", 0, kIntMax, s.warmup_steps);
+    get_int(t, p, "checkpoint_every", 0, kIntMax, s.checkpoint_every);
+    get_float(t, p, "weight_decay", kNonNegative, s.weight_decay);
+    get_float(t, p, "beta1", kUnitHalfOpen, s.beta1);
+    get_float(t, p, "beta2", kUnitHalfOpen, s.beta2);
+    get_float(t, p, "grad_clip", kNonNegative, s.grad_clip);
+    get_float(t, p, "cot_fraction", kUnit, s.cot_fraction);
+    get_float(t, p, "filler_fraction", kUnitHalfOpen, s.filler_fraction);
+    get_float(t, p, "instruction_fraction", kUnit, s.instruction_fraction);
+    const toml::node* eval_tokens = get_int(t, p, "eval_loss_tokens", 1, kIntMax, s.eval_loss_tokens);
+    if (eval_tokens && s.eval_loss_tokens < s.seq_len)
+      fail(eval_tokens->source(), key_path(p, "eval_loss_tokens"),
+           "expected an integer >= seq_len (" + std::to_string(s.seq_len) + "), got " +
+               std::to_string(s.eval_loss_tokens));
+  }
+
+  void read_eval(const toml::table& t, EvalSpec& s) const {
+    const std::string p = "eval";
+    check_keys(t, p, kEvalKeys);
+    get_int(t, p, "examples", 1, 100000, s.examples);
+    get_int(t, p, "few_shot_k", 0, 64, s.few_shot_k);
+    get_int(t, p, "batch_size", 1, 4096, s.batch_size);
+  }
+
+  const toml::array& axis(const toml::table& t, std::string_view key) const {
+    const std::string path = key_path("grid", key);
+    const toml::node& n = need(t, "grid", key);
+    const toml::array& a = array(n, path);
+    if (a.empty()) fail(n.source(), path, "expected a non-empty array");
+    return a;
+  }
+
+  // Axis values are resolved in array order, so values[j] came from axis[j].
+  template <class T>
+  void add_unique(std::vector<T>& values, T v, const toml::array& axis, std::size_t i, const std::string& path,
+                  const std::string& shown) const {
+    const auto it = std::find(values.begin(), values.end(), v);
+    if (it != values.end())
+      fail(axis[i].source(), path,
+           "duplicate value " + shown + " (already listed at " + position(axis[it - values.begin()].source().begin) +
+               ")");
+    values.push_back(v);
+  }
+
+  void read_grid(const toml::table& t, SweepSpec& spec) const {
+    check_keys(t, "grid", kGridKeys);
+    const toml::array& models = axis(t, "model");
+    const toml::array& tokens = axis(t, "data_tokens");
+    const toml::array& prompts = axis(t, "prompt");
+    const toml::array& tasks = axis(t, "task");
+    GridAxes& g = spec.grid;
+
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      const std::string path = element_path("grid.model", i);
+      const std::string& name = to_str(models[i], path);
+      const auto it = std::find_if(spec.models.begin(), spec.models.end(),
+                                   [&](const ModelSpec& m) { return m.name == name; });
+      if (it == spec.models.end()) {
+        const std::string defined =
+            spec.models.empty() ? "no [model.NAME] tables are defined"
+                                : "defined models: " + join(spec.models, [](const ModelSpec& m) { return m.name; });
+        fail(models[i].source(), path, "unknown model " + toml_quoted(name) + " (" + defined + ")");
+      }
+      add_unique(g.model, static_cast<int>(it - spec.models.begin()), models, i, path, toml_quoted(name));
+    }
+
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const std::string path = element_path("grid.data_tokens", i);
+      const std::int64_t n = to_int(tokens[i], path, 1, kNoMax);
+      add_unique(g.data_tokens, n, tokens, i, path, std::to_string(n));
+    }
+
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      const std::string path = element_path("grid.prompt", i);
+      const std::string& name = to_str(prompts[i], path);
+      const auto* it = std::find_if(std::begin(kPrompts), std::end(kPrompts),
+                                    [&](PromptStyle p) { return name == to_string(p); });
+      if (it == std::end(kPrompts))
+        fail(prompts[i].source(), path,
+             "unknown prompt " + toml_quoted(name) + " (expected one of: " +
+                 join(kPrompts, [](PromptStyle p) { return std::string(to_string(p)); }) + ")");
+      add_unique(g.prompt, *it, prompts, i, path, toml_quoted(name));
+    }
+
+    const std::size_t n_defined = spec.tasks.size();
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      const std::string path = element_path("grid.task", i);
+      const std::string& name = to_str(tasks[i], path);
+      const auto it = std::find_if(spec.tasks.begin(), spec.tasks.end(),
+                                   [&](const TaskSpec& task) { return task.name == name; });
+      std::size_t index = static_cast<std::size_t>(it - spec.tasks.begin());
+      if (it == spec.tasks.end()) {
+        const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                        [&](TaskKind k) { return name == to_string(k); });
+        if (kind == std::end(kKinds)) {
+          const std::string defined =
+              n_defined == 0 ? "none"
+                             : join(std::vector<TaskSpec>(spec.tasks.begin(), spec.tasks.begin() + n_defined),
+                                    [](const TaskSpec& task) { return task.name; });
+          fail(tasks[i].source(), path,
+               "unknown task " + toml_quoted(name) + " (defined tasks: " + defined + "; built-in kinds: " +
+                   join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ")");
+        }
+        TaskSpec builtin;
+        builtin.name = name;
+        builtin.kind = *kind;
+        spec.tasks.push_back(builtin);
+      }
+      add_unique(g.task, static_cast<int>(index), tasks, i, path, toml_quoted(name));
+    }
+
+    const double points = static_cast<double>(g.model.size()) * static_cast<double>(g.data_tokens.size()) *
+                          static_cast<double>(g.prompt.size()) * static_cast<double>(g.task.size());
+    if (points > static_cast<double>(kMaxGridPoints))
+      fail(t.source(), "grid",
+           "expected at most " + std::to_string(kMaxGridPoints) + " eval points (model x data_tokens x prompt x "
+           "task), got " + std::to_string(g.model.size()) + " x " + std::to_string(g.data_tokens.size()) + " x " +
+               std::to_string(g.prompt.size()) + " x " + std::to_string(g.task.size()) +
+               "; split the study into several grid files");
+  }
+
+  const std::string& file_;
+};
+
+}  // namespace
+
+SweepSpec load_spec_text(std::string_view text, const std::string& path) {
+  if (text.size() > kMaxGridBytes)
+    throw ConfigError(one_line(path + ": grid file is " + std::to_string(text.size()) + " bytes, expected at most " +
+                               std::to_string(kMaxGridBytes) + " (4 MiB)"));
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& err) {
+    throw ConfigError(
+        one_line(path + ":" + position(err.source().begin) + ": syntax error: " + std::string(err.description())));
+  }
+  SweepSpec spec;
+  spec.path = path;
+  spec.text = std::string(text);
+  Loader(path).load(root, spec);
+  return spec;
+}
+
+SweepSpec load_spec_file(const std::string& path) {
+  const auto cannot_read = [&](int err) {
+    return ConfigError(one_line(path + ": cannot read grid file: " + std::strerror(err)));
+  };
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw cannot_read(errno);
+  std::string text;
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
+  if (std::ferror(f.get())) throw cannot_read(errno);
+  return load_spec_text(text, path);
+}
+
+}  // namespace sweep

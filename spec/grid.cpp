@@ -1,0 +1,113 @@
+// Grid expansion; see grid.hpp.
+#include "spec/grid.hpp"
+
+#include "spec/model_size.hpp"
+#include "spec/rng.hpp"
+
+#include <sstream>
+
+namespace sweep {
+namespace {
+
+std::string task_config(const TaskSpec& t) {
+  std::ostringstream os;
+  os.precision(17);
+  os << t.name << "(" << to_string(t.kind);
+  switch (t.kind) {
+    case TaskKind::Addition: os << ",digits=" << t.digits; break;
+    case TaskKind::Multiplication: os << ",digits=" << t.digits << ",digits_b=" << t.digits_b; break;
+    case TaskKind::Modular: os << ",digits=" << t.digits << ",modulus=" << t.modulus; break;
+    case TaskKind::Unscramble: os << ",min_length=" << t.min_length << ",max_length=" << t.max_length; break;
+    case TaskKind::Largest:
+      os << ",digits=" << t.digits << ",options=" << t.options << ",scoring=" << to_string(t.scoring);
+      break;
+    case TaskKind::Redefine: os << ",symbols=" << t.symbols << ",fact_fraction=" << t.fact_fraction; break;
+    case TaskKind::Negation:
+      os << ",symbols=" << t.symbols << ",options=" << t.options << ",fact_fraction=" << t.fact_fraction
+         << ",scoring=" << to_string(t.scoring);
+      break;
+  }
+  return os.str() + ")";
+}
+
+}  // namespace
+
+std::int64_t config_id(const std::string& config) { return static_cast<std::int64_t>(mix64(fnv1a(config)) >> 1); }
+
+std::string run_config(const SweepSpec& spec, int model, std::int64_t data_tokens) {
+  const ModelSpec& m = spec.models[model];
+  const TrainSpec& t = spec.train;
+  std::ostringstream os;
+  os.precision(17);
+  if (m.external()) {
+    // Nothing is trained: the run only scores the held-out corpus.
+    os << "seed=" << spec.seed << ";model=" << m.name << ";torchscript=" << m.torchscript << ";n_params=" << m.n_params
+       << ";tokenizer=" << to_string(m.tokenizer) << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len
+       << ";filler_fraction=" << t.filler_fraction << ";cot_fraction=" << t.cot_fraction
+       << ";instruction_fraction=" << t.instruction_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens
+       << ";corpus=";
+    for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
+      os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
+    return os.str();
+  }
+  os << "seed=" << spec.seed << ";model=" << m.name << ";n_layer=" << m.n_layer << ";d_model=" << m.d_model
+     << ";n_head=" << m.n_head << ";lr=" << (m.lr > 0 ? m.lr : t.lr) << ";data_tokens=" << data_tokens
+     << ";seq_len=" << t.seq_len << ";batch_size=" << t.batch_size << ";min_lr_ratio=" << t.min_lr_ratio
+     << ";warmup_steps=" << t.warmup_steps << ";weight_decay=" << t.weight_decay << ";beta1=" << t.beta1
+     << ";beta2=" << t.beta2 << ";grad_clip=" << t.grad_clip << ";cot_fraction=" << t.cot_fraction
+     << ";filler_fraction=" << t.filler_fraction << ";instruction_fraction=" << t.instruction_fraction
+     << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
+  for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
+    os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
+  return os.str();
+}
+
+std::string point_config(const SweepSpec& spec, const std::string& run_config, PromptStyle prompt, int task) {
+  std::ostringstream os;
+  os << run_config << ";prompt=" << to_string(prompt) << ";task=" << task_config(spec.tasks[task])
+     << ";examples=" << spec.eval.examples << ";few_shot_k=" << spec.eval.few_shot_k
+     << ";eval_batch_size=" << spec.eval.batch_size;
+  return os.str();
+}
+
+Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
+  Plan plan;
+  const std::size_t runs = spec.grid.model.size() * spec.grid.data_tokens.size();
+  plan.runs.reserve(runs);
+  plan.points.reserve(runs * spec.grid.prompt.size() * spec.grid.task.size());
+  for (int m : spec.grid.model) {
+    const ModelSpec& model = spec.models[m];
+    // A TorchScript model was trained elsewhere: one eval-only run, data_tokens 0.
+    const std::vector<std::int64_t> data =
+        model.external() ? std::vector<std::int64_t>{0} : spec.grid.data_tokens;
+    for (std::int64_t d : data) {
+      TrainRun run;
+      if (options.configs) {
+        run.config = run_config(spec, m, d);
+        run.run_id = config_id(run.config);
+      }
+      run.model = m;
+      run.data_tokens = d;
+      run.n_params = model.external() ? model.n_params
+                                      : gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
+      run.train_flops = 6.0 * static_cast<double>(run.n_params) * static_cast<double>(d);
+      const int r = static_cast<int>(plan.runs.size());
+      plan.runs.push_back(run);
+      for (PromptStyle p : spec.grid.prompt)
+        for (int t : spec.grid.task) {
+          EvalPoint point;
+          if (options.configs) {
+            point.config = point_config(spec, run.config, p, t);
+            point.point_id = config_id(point.config);
+          }
+          point.run = r;
+          point.prompt = p;
+          point.task = t;
+          plan.points.push_back(point);
+        }
+    }
+  }
+  return plan;
+}
+
+}  // namespace sweep

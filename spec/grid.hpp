@@ -1,0 +1,54 @@
+// Expands a SweepSpec into the jobs of a sweep: one train run per (model,
+// data_tokens) and one eval point per (run, prompt, task). Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spec/spec.hpp"
+
+namespace sweep {
+
+struct TrainRun {
+  std::int64_t run_id = 0;  // stable: hash of the run's resolved config
+  std::string config;       // resolved config: every setting the run's result depends on
+  int model = 0;            // index into SweepSpec::models
+  std::int64_t data_tokens = 0;
+  std::int64_t n_params = 0;  // from the model's shape (spec/model_size.hpp)
+  double train_flops = 0.0;   // 6 * n_params * data_tokens
+};
+
+struct EvalPoint {
+  std::int64_t point_id = 0;  // stable: hash of the point's resolved config
+  std::string config;         // its run's config plus the eval settings
+  int run = 0;                // index into Plan::runs
+  PromptStyle prompt = PromptStyle::ZeroShot;
+  int task = 0;               // index into SweepSpec::tasks
+};
+
+struct Plan {
+  std::vector<TrainRun> runs;
+  std::vector<EvalPoint> points;
+};
+
+struct ExpandOptions {
+  // false: leave TrainRun/EvalPoint config empty and ids 0 (planning only; a
+  // point's config is ~450 bytes, so a 1,000,000-point grid saves ~500 MB).
+  bool configs = true;
+};
+
+// Runs in axis order (model-major), points in (run, prompt, task) order.
+Plan expand(const SweepSpec& spec, const ExpandOptions& options = {});
+
+// Canonical "key=value;" texts of everything a result depends on: the seed, the
+// model's shape and learning rate, the training settings, the corpus's tasks
+// (every grid task), data_tokens; for a point also the prompt, its task and the
+// eval settings. Changing any of them changes the id.
+std::string run_config(const SweepSpec& spec, int model, std::int64_t data_tokens);
+std::string point_config(const SweepSpec& spec, const std::string& run_config, PromptStyle prompt, int task);
+
+// Non-negative int64 id of a config text, the same in every run and language.
+std::int64_t config_id(const std::string& config);
+
+}  // namespace sweep

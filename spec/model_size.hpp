@@ -1,0 +1,25 @@
+// Parameter count of the GPT in kernels/model/gpt.hpp, as a pure formula, so the
+// orchestrator's cost model knows model sizes without building a model.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace sweep {
+
+// The byte-level vocabulary of sweep's own models (kernels/data/tokenizer.hpp).
+constexpr int kVocabSize = 256;
+
+// Random baseline of a loss: a model guessing uniformly over that vocabulary,
+// ln 256 nats/token (train_loss, eval_loss; -logprob per target token).
+inline double uniform_loss() { return std::log(static_cast<double>(kVocabSize)); }
+
+// Tied input/output embedding; per block: two LayerNorms (4d), qkv (3d^2+3d),
+// attention projection (d^2+d), MLP (8d^2+5d); final LayerNorm (2d).
+inline std::int64_t gpt_param_count(std::int64_t n_layer, std::int64_t d_model, std::int64_t vocab,
+                                    std::int64_t block_size) {
+  const std::int64_t d = d_model;
+  return vocab * d + block_size * d + n_layer * (12 * d * d + 13 * d) + 2 * d;
+}
+
+}  // namespace sweep

@@ -1,0 +1,152 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kernels/eval/evaluate.hpp"
+#include "kernels/data/tokenizer.hpp"
+#include "kernels/train/trainer.hpp"
+
+namespace sweep {
+namespace {
+
+GPT untrained() {
+  torch::manual_seed(5);
+  GPTConfig c;
+  c.block_size = 48;
+  c.n_layer = 1;
+  c.n_head = 2;
+  c.d_model = 16;
+  return GPT(c);
+}
+
+}  // namespace
+
+TEST(Evaluate, TargetLogprobMatchesSingleSequenceForward) {
+  GPT model = untrained();
+  const std::vector<std::string> ctx{"12+3=", "7+70=", "1+1="}, tgt{"15", "77", "2"};
+  const auto batched = target_logprob(as_language_model(model), ctx, tgt);
+  for (std::size_t i = 0; i < ctx.size(); ++i) {
+    torch::NoGradGuard no_grad;
+    const auto ids = encode(ctx[i] + tgt[i]);
+    auto x = torch::tensor(ids).unsqueeze(0);
+    auto logp = torch::log_softmax(model->forward(x), -1);  // (1, T, V)
+    double want = 0.0;
+    for (std::size_t k = 0; k < tgt[i].size(); ++k) {
+      const auto pos = static_cast<std::int64_t>(ctx[i].size() + k - 1);
+      want += logp.index({0, pos, ids[ctx[i].size() + k]}).item<double>();
+    }
+    EXPECT_NEAR(batched[i], want, 1e-4) << i;
+  }
+}
+
+TEST(Evaluate, BatchedGenerationEqualsOneAtATime) {
+  GPT gpt = untrained();
+  const LanguageModel model = as_language_model(gpt);
+  const std::vector<std::string> ctx{"12+3=", "700+70=", "1="};
+  const auto batched = generate_greedy(model, ctx, 6);
+  for (std::size_t i = 0; i < ctx.size(); ++i) {
+    const auto one = generate_greedy(model, {ctx[i]}, 6)[0];
+    EXPECT_EQ(one.text, batched[i].text);
+    EXPECT_NEAR(one.logprob, batched[i].logprob, 1e-4);
+  }
+}
+
+TEST(Evaluate, GenerationLogprobIsTheScoreOfTheGeneratedText) {
+  GPT gpt = untrained();
+  const LanguageModel model = as_language_model(gpt);
+  const auto g = generate_greedy(model, {"12+3="}, 5)[0];
+  ASSERT_EQ(g.text.size(), 5u);  // an untrained model rarely emits a newline; 5 tokens, no stop
+  EXPECT_NEAR(g.logprob, target_logprob(model, {"12+3="}, {g.text})[0], 1e-4);
+}
+
+TEST(Evaluate, GenerationGradedPointsReportGenerationMetricsInRange) {
+  GPT gpt = untrained();
+  TaskSpec t;
+  t.name = "add2";
+  EvalSpec e;
+  e.examples = 10;
+  e.batch_size = 4;
+  for (PromptStyle s : kAllPrompts) {
+    const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), s, e, 48, 1);
+    std::vector<std::string> names;
+    for (const auto& m : r.metrics) {
+      names.push_back(m.name);
+      EXPECT_EQ(m.stat.n, 10) << m.name;
+      EXPECT_TRUE(std::isfinite(m.stat.mean) && std::isfinite(m.stat.std_err)) << m.name;
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"exact_match", "edit_distance", "logprob", "seq_logprob", "ece"}));
+    EXPECT_GE(r.metric("exact_match").stat.mean, 0.0);
+    EXPECT_LE(r.metric("exact_match").stat.mean, 1.0);
+    EXPECT_LT(r.metric("logprob").stat.mean, 0.0);
+    EXPECT_DOUBLE_EQ(r.metric("exact_match").random_baseline, 1.0 / 199);
+    EXPECT_NEAR(r.metric("logprob").random_baseline, -std::log(256.0), 1e-12);
+    EXPECT_FALSE(r.example_context.empty());
+    EXPECT_EQ(r.example_context.back(), s == PromptStyle::Cot ? ':' : '=');
+  }
+}
+
+// An untrained model rarely writes a newline, so every row generates up to its
+// cap: a row whose target is shorter than its batch's longest must still stop
+// at its own cap, or the metrics would depend on the eval batch size.
+TEST(Evaluate, MetricsDoNotDependOnTheEvalBatchSize) {
+  GPT gpt = untrained();
+  TaskSpec t;
+  t.name = "add3";  // sums of 3 or 4 digits: targets of unequal length
+  for (PromptStyle s : {PromptStyle::ZeroShot, PromptStyle::FewShot}) {
+    EvalSpec one, many;
+    one.examples = many.examples = 24;
+    one.batch_size = 1;
+    many.batch_size = 7;
+    for (const LanguageModel& lm : {as_language_model(gpt), [&] {
+           LanguageModel plain = as_language_model(gpt);
+           plain.incremental = {};
+           return plain;
+         }()}) {
+      const EvalResult a = evaluate(lm, Task(t, 1), s, one, 48, 1);
+      const EvalResult b = evaluate(lm, Task(t, 1), s, many, 48, 1);
+      ASSERT_EQ(a.metrics.size(), b.metrics.size());
+      for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+        if (a.metrics[i].name == "exact_match" || a.metrics[i].name == "edit_distance")
+          EXPECT_EQ(a.metrics[i].stat.mean, b.metrics[i].stat.mean) << a.metrics[i].name;
+        else
+          EXPECT_NEAR(a.metrics[i].stat.mean, b.metrics[i].stat.mean, 1e-5) << a.metrics[i].name;
+      }
+      EXPECT_EQ(a.example_output, b.example_output);
+    }
+  }
+}
+
+TEST(Evaluate, ChoiceScoredPointsReportMultipleChoiceMetrics) {
+  GPT gpt = untrained();
+  TaskSpec t;
+  t.name = "largest";
+  t.kind = TaskKind::Largest;
+  EvalSpec e;
+  e.examples = 12;
+  e.batch_size = 5;
+  const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), PromptStyle::FewShot, e, 48, 1);
+  std::vector<std::string> names;
+  for (const auto& m : r.metrics) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"mc_accuracy", "mc_accuracy_norm", "brier", "logprob", "seq_logprob", "ece"}));
+  EXPECT_DOUBLE_EQ(r.metric("mc_accuracy").random_baseline, 0.25);
+  EXPECT_DOUBLE_EQ(r.metric("brier").random_baseline, 0.75);
+  EXPECT_GE(r.metric("brier").stat.mean, 0.0);
+  EXPECT_LE(r.metric("brier").stat.mean, 2.0);
+  // The stored answer of the first example is one of its options.
+  EXPECT_NE(r.example_context.find(" " + r.example_output), std::string::npos);
+}
+
+TEST(Evaluate, GenerationScoringTurnsAMultipleChoiceTaskIntoExactMatch) {
+  GPT gpt = untrained();
+  TaskSpec t;
+  t.name = "neg";
+  t.kind = TaskKind::Negation;
+  t.scoring = Scoring::Generation;
+  EvalSpec e;
+  e.examples = 6;
+  const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), PromptStyle::ZeroShot, e, 48, 1);
+  EXPECT_DOUBLE_EQ(r.metric("exact_match").random_baseline, 0.5);
+  EXPECT_THROW(r.metric("mc_accuracy"), std::out_of_range);
+}
+
+}  // namespace sweep
