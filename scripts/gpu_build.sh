@@ -8,7 +8,7 @@
 #   scripts/gpu_build.sh fetch DEBS_DIR
 #       On a Debian bookworm machine with network: downloads the .deb files of
 #       sweep's non-torch dependencies (Open MPI, HDF5, Boost.Program_options,
-#       toml++, GoogleTest, NLopt) and of the libraries they load, without what
+#       toml++, nlohmann-json, GoogleTest, NLopt) and of the libraries they load, without what
 #       every Debian system has. Copy DEBS_DIR to the GPU machine.
 #   scripts/gpu_build.sh build [DEBS_DIR]
 #       On the GPU machine: unpacks DEBS_DIR (if given) into build-gpu/prefix,
@@ -28,7 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What sweep links besides torch and CUDA (the -dev packages bring headers, the
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
-              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread)
+              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread nlohmann-json3-dev)
 
 fetch() {
   local dir=$1

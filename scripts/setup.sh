@@ -12,6 +12,7 @@ packages=(
   openmpi-bin libopenmpi-dev               # mpirun and MPI
   libhdf5-dev hdf5-tools                   # the store (serial HDF5: rank 0 alone writes)
   libboost-program-options-dev libtomlplusplus-dev libgtest-dev
+  nlohmann-json3-dev                       # JSON: every JSON sweep writes or reads (store export, analyze --json)
   python3 python3-h5py python3-pandas python3-numpy   # reading stores (tests, summaries)
   python3-mpi4py                           # bench/dispatch: the peer sweep's dispatch is measured against
   slurm-wlm munge                          # tests/slurm: a real one-node Slurm cluster
