@@ -104,7 +104,9 @@ build() {
                  "-DBoost_INCLUDE_DIR=$prefix/usr/include" "-DBoost_DIR=$multi/cmake/Boost-1.74.0"
                  "-DGTest_DIR=$multi/cmake/GTest" "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
                  "-DSWEEP_BLAS_LIBRARIES=$multi/openblas-pthread/libblas.so.3"
-                 "-DCMAKE_LIBRARY_PATH=$multi")
+                 "-DCMAKE_LIBRARY_PATH=$multi"
+                 # tomlplusplus, nlohmann_json and NLopt through their CMake config files.
+                 "-DCMAKE_PREFIX_PATH=$torch_cmake;$prefix/usr")
     export PKG_CONFIG_PATH=$multi/pkgconfig:$prefix/usr/share/pkgconfig
     export PKG_CONFIG_SYSROOT_DIR=$prefix  # toml++'s .pc names /usr/include
     libdirs="$libdirs:$multi:$multi/openmpi/lib:$multi/hdf5/serial:$multi/openblas-pthread"
