@@ -3,7 +3,7 @@
 # whose NCCL is the nvidia-nccl wheel, and which may have no MPI, HDF5 or Boost
 # installed and no network (the build then takes them from Debian packages
 # fetched elsewhere and unpacked into a prefix). The result links the NCCL
-# backend of kernels/collectives (cmake prints "NCCL collectives: built and linked").
+# backend of kernels/device/collectives (cmake prints "NCCL collectives: built and linked").
 #
 #   scripts/gpu_build.sh fetch DEBS_DIR
 #       On a Debian bookworm machine with network: downloads the .deb files of

@@ -4,9 +4,7 @@
 // mostly not matmul: the (B, H, T, T) scores go through memory several times
 // (mask, softmax forward and backward, transposes to contiguous, per-slice
 // copies inside bmm), and its score matmuls run the full square although half
-// is masked. bench_trainer measured the attention core at ~18 ms per layer
-// for d_model 256, B 8, T 128 against 2.8 ms of counted FLOPs at the sgemm rate.
-// Here each (batch, head) runs in a per-thread scratch that stays in cache,
+// is masked (bench/RESULTS.md has the measurements). Here each (batch, head) runs in a per-thread scratch that stays in cache,
 // skips the masked blocks, reads q, k, v straight out of the qkv projection
 // (B, T, 3C) and writes y straight into (B, T, C), with no transposes. The
 // backward recomputes the probabilities from each row's saved max and sum (as

@@ -2,7 +2,7 @@
 // command goes through (validate, export, the reads of a --resume, read-only
 // plotting views). A std::exception with a message is the expected answer to a
 // file that is not a sweep store; a crash, hang or sanitizer report is a
-// finding. Seeds are real stores (tests/fuzz/make_corpus.sh) so mutations
+// finding. Seeds are real stores (tests/fuzz/store_seeds.cpp) so mutations
 // reach HDF5's object headers and sweep's own checks, not only the signature.
 #include <unistd.h>
 
