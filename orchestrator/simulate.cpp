@@ -78,7 +78,8 @@ void finish_stats(SimResult& s, double ran_seconds, int workers) {
 
 }  // namespace
 
-SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s) {
+SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s,
+                   const SimTrace& trace) {
   const int workers = workers_of(ranks);
   const RunPoints rp(plan);
   SimResult s = totals(plan, spec, cost, rp, workers);
@@ -98,6 +99,7 @@ SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cos
     if (stopped) return;
     const DispatchRound round = dispatch(sched, cost, rules, now, idle);
     for (const Assignment& a : round.assignments) {
+      if (trace) trace(now, a);
       double end = now + cost.seconds(a.job);
       const bool cut = deadline_s > 0 && end > deadline_s;  // a train run with restart points
       if (cut) end = deadline_s;

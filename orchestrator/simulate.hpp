@@ -17,8 +17,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "orchestrator/cost_model.hpp"
+#include "orchestrator/dispatch.hpp"
 #include "spec/grid.hpp"
 
 namespace sweep {
@@ -39,9 +41,10 @@ struct SimResult {
 // none), which acts as the master's --time-limit: a job that would end after
 // it is not started, except a train run when spec.train.checkpoint_every > 0,
 // which runs until the deadline stops it; at the deadline the sweep stops.
-// ranks >= 2.
+// ranks >= 2. `trace`, if given, sees every job start: when, and on which ranks.
+using SimTrace = std::function<void(double start_s, const Assignment& started)>;
 SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
-                   double deadline_s = 0.0);
+                   double deadline_s = 0.0, const SimTrace& trace = {});
 SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks);
 SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
                           std::uint64_t seed = 1);
