@@ -142,6 +142,17 @@ TEST(Master, RunsEveryJobAndStopsEveryWorkerAtTheEnd) {
   EXPECT_EQ(tx.sent().front().dest, 1);
   EXPECT_EQ(stops_sent(tx), (std::vector<int>{1, 2}));
   EXPECT_EQ(tx.sent().back().tag, Tag::Stop);
+  // Each job once, with its id, alone (ranks_per_job = 1); a train run with where its weights go.
+  int jobs = 0;
+  for (const auto& s : tx.sent()) {
+    if (s.tag != Tag::Job) continue;
+    ++jobs;
+    EXPECT_EQ(s.job.id, sweep.id(s.job.job));
+    EXPECT_EQ(s.job.attempt, 1);
+    EXPECT_TRUE(s.job.group.empty());
+    EXPECT_FALSE(s.job.checkpoint.empty());
+  }
+  EXPECT_EQ(jobs, 6);
 }
 
 TEST(Master, RetriesAFailedJobThenSkipsItsEvals) {
