@@ -27,15 +27,16 @@ po::options_description plan_options() {
        "FLOP/s per rank. The default is a CPU figure (one thread, bench/RESULTS.md); on GPUs pass your own, "
        "e.g. 4e14 for an H100 at ~40% of its 990 TFLOP/s bf16")
       ("deadline", po::value<double>()->default_value(0.0),
-       "seconds from the start after which no job may end (a job that would not fit is not started); 0: none");
+       "seconds from the start, as sweep's --time-limit: a job that would end after it is not started, except a "
+       "train run with restart points (train.checkpoint_every > 0), which runs until it; 0: none");
   return opts;
 }
 
 void usage(std::ostream& os, const po::options_description& opts) {
   os << "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS]\n"
-     << "Predicts the makespan of a grid on P ranks (no MPI): the scheduler's policy (longest remaining\n"
-     << "path first) is simulated with each job taking FLOPs / throughput seconds, and compared with a\n"
-     << "static round-robin split of the train runs and a random order.\n\n"
+     << "Predicts the makespan of a grid on P ranks (no MPI): the master's dispatch (longest remaining\n"
+     << "path first, ranks_per_job groups, the deadline) is simulated with each job taking FLOPs / throughput\n"
+     << "seconds, and compared with a static round-robin split of the train runs and a random order.\n\n"
      << opts;
 }
 
@@ -92,7 +93,10 @@ int plan_command(int argc, char** argv) {
   std::printf("  total FLOPs     %.3g\n", s.total_flops);
   std::printf("  throughput      %.3g FLOP/s per rank%s\n", throughput,
               vm["throughput"].defaulted() ? " (default: a 1-thread CPU figure; GPUs: pass --throughput)" : "");
-  if (deadline > 0)
+  if (deadline > 0 && s.cut_off > 0)
+    std::printf("  deadline        %s: %d of %d jobs fit, %d not started, %d train runs run into it (restart points)\n",
+                human_seconds(deadline).c_str(), s.started - s.cut_off, s.jobs, s.jobs - s.started, s.cut_off);
+  else if (deadline > 0)
     std::printf("  deadline        %s: %d of %d jobs fit, %d not started\n", human_seconds(deadline).c_str(),
                 s.started, s.jobs, s.jobs - s.started);
   else if (s.started < s.jobs)

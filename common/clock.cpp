@@ -31,6 +31,10 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 std::string human_seconds(double s) {
   if (s < 120) return fmt("%.1f s", s);
   if (s < 2 * 3600) return fmt("%.1f min", s / 60);

@@ -17,6 +17,10 @@ std::string utc_stamp(std::time_t t);
 // Seconds since the Unix epoch, with sub-second resolution.
 double unix_now();
 
+// Seconds on the monotonic clock (std::chrono::steady_clock), any origin: for
+// intervals, which a change of the wall clock must not bend.
+double steady_seconds();
+
 // "42.0 s", "3.5 min", "2.25 h", "3.0 d (72 h)".
 std::string human_seconds(double s);
 

@@ -1,7 +1,11 @@
 // Rank 0: expands the grid, reconciles it with the store (new or resumed),
 // hands jobs to idle workers, and writes every result and curve to the store.
+// It talks to the workers only through a Transport (MPI in a sweep, memory in
+// a test) and reads time only from its clock, so a test runs it in virtual time.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +31,10 @@ struct MasterOptions {
   std::string mpi_version;
   std::vector<std::string> hostnames;  // per rank
   std::string slurm;                   // the Slurm job (slurm.hpp describe()), "" outside Slurm
+  // Seconds on a monotonic clock, any origin: the loop's time limit, grace
+  // period, flush and status intervals. Empty: std::chrono::steady_clock. The
+  // transport's receive timeouts are meant in the same clock's time.
+  std::function<double()> clock;
 };
 
 // Where a train run's weights go: beside the store, "<out stem>.ckpt/<model>-<tokens>-<run id>.pt".

@@ -2,11 +2,13 @@
 #include "orchestrator/simulate.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <queue>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
+#include "orchestrator/dispatch.hpp"
 #include "orchestrator/scheduler.hpp"
 
 namespace sweep {
@@ -55,19 +57,20 @@ SimResult totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost,
   return s;
 }
 
-struct Event {
+// A job in flight of simulate(); jobs ending together end in (kind, index) order.
+struct Running {
   double end;
   JobRef job;
-  int ranks;
+  std::vector<int> ranks;  // group rank 0 first: its Result, then the others' Ready
+  bool cut;                // stopped at the deadline (a train run keeping its restart point)
 };
 struct Later {
-  bool operator()(const Event& a, const Event& b) const {
+  bool operator()(const Running& a, const Running& b) const {
     if (a.end != b.end) return a.end > b.end;
     if (a.job.kind != b.job.kind) return a.job.kind > b.job.kind;
     return a.job.index > b.job.index;
   }
 };
-using Events = std::priority_queue<Event, std::vector<Event>, Later>;
 
 void finish_stats(SimResult& s, double ran_seconds, int workers) {
   s.utilisation = s.makespan_s > 0 ? ran_seconds / (static_cast<double>(workers) * s.makespan_s) : 0.0;
@@ -75,32 +78,47 @@ void finish_stats(SimResult& s, double ran_seconds, int workers) {
 
 }  // namespace
 
-SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s) {
+SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s,
+                   const SimTrace& trace) {
   const int workers = workers_of(ranks);
   const RunPoints rp(plan);
   SimResult s = totals(plan, spec, cost, rp, workers);
   Scheduler sched(plan, spec);
-  Events events;
-  int free = workers;
+  DispatchRules rules;
+  rules.workers = workers;
+  rules.time_limit_s = deadline_s;
+  rules.restart_points = spec.train.checkpoint_every > 0;
+  std::priority_queue<Running, std::vector<Running>, Later> running;
+  std::deque<int> idle;
   double now = 0.0, ran = 0.0;
-  for (;;) {
-    while (free > 0) {
-      const auto job = sched.next_fitting(free, now, deadline_s, cost);
-      if (!job) break;
-      const int k = sched.ranks(*job);
-      const double sec = cost.seconds(*job);
-      free -= k;
-      ran += k * sec;
+  bool stopped = false;
+  // As on the master, every rank that turns idle (a Ready or a Result
+  // message) is followed by a dispatch round.
+  auto turn_idle = [&](int rank) {
+    idle.push_back(rank);
+    if (stopped) return;
+    const DispatchRound round = dispatch(sched, cost, rules, now, idle);
+    for (const Assignment& a : round.assignments) {
+      if (trace) trace(now, a);
+      double end = now + cost.seconds(a.job);
+      const bool cut = deadline_s > 0 && end > deadline_s;  // a train run with restart points
+      if (cut) end = deadline_s;
+      ran += static_cast<double>(a.ranks.size()) * (end - now);
       ++s.started;
-      events.push({now + sec, *job, k});
+      s.cut_off += cut;
+      running.push({end, a.job, a.ranks, cut});
     }
-    if (events.empty()) break;  // all done, or nothing left that fits
-    now = events.top().end;
-    while (!events.empty() && events.top().end == now) {
-      sched.finish(events.top().job, true);
-      free += events.top().ranks;
-      events.pop();
-    }
+    stopped = round.stop;
+  };
+  for (int w = 1; w <= workers; ++w) turn_idle(w);
+  while (!running.empty()) {
+    const Running r = running.top();
+    running.pop();
+    now = r.end;
+    // The time limit stops the sweep: jobs in flight end, none start.
+    if (deadline_s > 0 && now >= deadline_s) stopped = true;
+    if (!r.cut) sched.finish(r.job, true);
+    for (int rank : r.ranks) turn_idle(rank);
   }
   s.makespan_s = now;
   finish_stats(s, ran, workers);
@@ -136,7 +154,7 @@ SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostMod
   std::vector<JobRef> ready;
   ready.reserve(plan.runs.size());
   for (std::size_t r = 0; r < plan.runs.size(); ++r) ready.push_back({JobKind::Train, static_cast<int>(r)});
-  Events events;
+  std::priority_queue<Running, std::vector<Running>, Later> events;
   int free = workers;
   double now = 0.0, ran = 0.0;
   for (;;) {
@@ -149,7 +167,7 @@ SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostMod
       --free;
       ran += sec;
       ++s.started;
-      events.push({now + sec, job, 1});
+      events.push({now + sec, job, {}, false});
     }
     if (events.empty()) break;
     now = events.top().end;

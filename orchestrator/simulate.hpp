@@ -3,8 +3,12 @@
 // workers run jobs; each job takes CostModel::seconds and needs its model's
 // ranks_per_job workers at once. Dispatch and messaging cost nothing.
 //
-// simulate() drives the real Scheduler (the policy the master uses); the two
-// baselines are what a job array or a hand-written script does:
+// simulate() runs the master's own dispatch (dispatch.hpp: the Scheduler's
+// picks, ranks_per_job groups, host affinity, the time limit and the restart
+// point rule) with ranks turning idle one message at a time as on the master:
+// at start workers 1..P-1 in order; when jobs end together, in (kind, index)
+// order, each job's group rank 0 first. The two baselines are what a job
+// array or a hand-written script does:
 //  - round robin: train run i goes to worker i % (P-1) before the sweep
 //    starts; each worker runs its runs, then their evals, in order;
 //  - random: whenever a worker is free it takes a uniformly random ready job.
@@ -13,8 +17,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "orchestrator/cost_model.hpp"
+#include "orchestrator/dispatch.hpp"
 #include "spec/grid.hpp"
 
 namespace sweep {
@@ -23,6 +29,7 @@ struct SimResult {
   double makespan_s = 0.0;         // time the last started job ends
   int jobs = 0, train_jobs = 0, eval_jobs = 0;  // in the plan
   int started = 0;                 // jobs run (all, unless a deadline or too few ranks stops some)
+  int cut_off = 0;                 // of those, train runs started for their restart points and stopped at the deadline
   double total_flops = 0.0;        // of every job in the plan
   double total_seconds = 0.0;      // rank-seconds of every job in the plan (seconds x ranks)
   double critical_path_s = 0.0;    // longest train + eval chain
@@ -30,10 +37,14 @@ struct SimResult {
   double utilisation = 0.0;        // rank-seconds run / ((P-1) * makespan)
 };
 
-// The policy (Scheduler), optionally with a deadline in seconds from the start
-// (<= 0: none): jobs that would end after it are not started. ranks >= 2.
+// The policy, optionally with a deadline in seconds from the start (<= 0:
+// none), which acts as the master's --time-limit: a job that would end after
+// it is not started, except a train run when spec.train.checkpoint_every > 0,
+// which runs until the deadline stops it; at the deadline the sweep stops.
+// ranks >= 2. `trace`, if given, sees every job start: when, and on which ranks.
+using SimTrace = std::function<void(double start_s, const Assignment& started)>;
 SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
-                   double deadline_s = 0.0);
+                   double deadline_s = 0.0, const SimTrace& trace = {});
 SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks);
 SimResult simulate_random(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks,
                           std::uint64_t seed = 1);

@@ -1,0 +1,54 @@
+// What the master prints while a sweep runs: a status line (jobs, FLOPs, rate,
+// ETA) and one line per finished job. On a terminal the status line is one
+// line updated in place (at most 4 times a second); in a batch log, a plain
+// line every --progress-every seconds, so a log stays readable.
+#pragma once
+
+#include <string>
+
+#include "wire/protocol.hpp"
+
+namespace sweep {
+
+// The sweep's counts at one moment.
+struct ProgressCounts {
+  double elapsed_s = 0.0;  // since the master started
+  int finished = 0, total = 0, running = 0, failed = 0;
+  int finished_this_session = 0;  // for the jobs-per-minute rate
+  double flops_done = 0.0, flops_total = 0.0;  // of the jobs this session runs; the ETA extrapolates their rate
+};
+
+// "[1.5 min] 3/10 jobs done, 2 running, 0 failed | ... | ETA 4.0 min".
+std::string status_text(const ProgressCounts& c);
+
+// What identifies a job on its line.
+struct JobLabel {
+  bool train = true;
+  std::string model;
+  std::int64_t data_tokens = 0;
+  std::string prompt, task;  // empty for a train job
+};
+// "[4/10] eval  m d=1000 zero_shot add acc=0.5 (1.2 s, rank 3)", or the outcome and error for a job that did not end Ok.
+std::string job_text(int finished, int total, const JobLabel& job, const ResultMsg& r, int rank);
+
+// Whether a person watches stdout (under mpirun, whether mpirun's stdout is a terminal).
+bool stdout_is_terminal();
+
+// CPU seconds of this process (user + system), to show the master does not spin.
+double cpu_seconds();
+
+// Prints status and job lines; `live`: a terminal, the status line redrawn in place.
+class ProgressPrinter {
+ public:
+  ProgressPrinter(bool quiet, bool live, double every_s) : quiet_(quiet), live_(live), every_s_(every_s) {}
+  // Prints `c`'s line if it is time to (`now_s`: the master's clock), or always when `final`.
+  void status(const ProgressCounts& c, double now_s, bool final);
+  void job(const std::string& line);
+
+ private:
+  bool quiet_, live_;
+  double every_s_;
+  double last_s_ = -1e300;  // when the last status line was printed
+};
+
+}  // namespace sweep
