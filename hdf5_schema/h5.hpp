@@ -1,4 +1,4 @@
-// Checked HDF5 calls and RAII over HDF5 ids, shared by the store (store.cpp)
+// Checked HDF5 calls and RAII over HDF5 ids, shared by the store (hdf5_schema/*.cpp)
 // and the analysis file writer/reader (analysis/). Every HDF5 id is owned by a
 // Handle (move-only, never throws on close) and every HDF5 C call goes through
 // check(), which turns a failure into a std::runtime_error naming the call, the

@@ -6,6 +6,7 @@
 // h5py.File(path, "r", swmr=True).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -68,9 +69,8 @@ const char* to_string(Status s);
 // Call first in main(), before any other store function. Stops HDF5 from
 // closing still-open files at process exit: a file whose last flush failed
 // (a full disk) stays open after its H5Fclose fails, and HDF5's exit-time
-// cleanup then crashes on it (SIGSEGV in H5F__close_cb, seen on a 64 KB
-// tmpfs). sweep closes every store it opens through RAII, so nothing is left
-// for that cleanup to do otherwise.
+// cleanup would crash on it. sweep closes every store it opens through RAII,
+// so nothing is left for that cleanup to do otherwise.
 void skip_hdf5_exit_cleanup();
 
 // One row of /points: one job of the sweep (a train run or an eval point).
@@ -147,6 +147,21 @@ struct Session {
   std::int32_t ranks = 0;
   std::string slurm;    // as Provenance::slurm
 };
+
+// The layout of one dataset, as SCHEMA.md documents it: the tables of
+// hdf5_schema/schema.cpp, in creation order (tests compare SCHEMA.md with it).
+struct ColumnInfo {
+  std::string name;
+  std::string type;  // int32, int64, float64, string[N] or enum uint8
+  std::string doc;   // SCHEMA.md's "meaning" cell
+};
+struct TableInfo {
+  std::string name;
+  std::size_t row_bytes = 0;   // packed, as in the file
+  std::size_t chunk_rows = 0;
+  std::vector<ColumnInfo> columns;
+};
+std::vector<TableInfo> describe_schema();
 
 class Store {
  public:

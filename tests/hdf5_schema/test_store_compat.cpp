@@ -2,6 +2,7 @@
 // descriptions (commit d736f42): fixtures/store_v3_d736f42.h5.gz was written by
 // that code (see fixtures/README.md); today's code must read, validate and
 // resume it, and must write the same file layout and data for the same rows.
+// Also checks SCHEMA.md's column tables against the descriptions.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,4 +179,52 @@ TEST(OldStore, ResumesAndKeepsWriting) {
   ASSERT_EQ(points.size(), 4u);
   EXPECT_EQ(points[1].status, Status::Failed);
   EXPECT_EQ(points[0].status, Status::Done);
+}
+
+// SCHEMA.md's table under ## `/NAME` lists the columns of the description:
+// names, types and meanings, in order, and its row size and chunk rows.
+TEST(StoreSchema, DocumentMatchesTheDescription) {
+  std::ifstream in(SWEEP_SCHEMA_MD);
+  ASSERT_TRUE(in) << SWEEP_SCHEMA_MD;
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::string cell;
+    std::istringstream s(line.substr(line.find('|') + 1));
+    while (std::getline(s, cell, '|')) {
+      const auto a = cell.find_first_not_of(' ');
+      const auto b = cell.find_last_not_of(' ');
+      cell = a == std::string::npos ? "" : cell.substr(a, b - a + 1);
+      if (cell.size() >= 2 && cell.front() == '`' && cell.back() == '`') cell = cell.substr(1, cell.size() - 2);
+      out.push_back(cell);
+    }
+    return out;
+  };
+  for (const TableInfo& t : describe_schema()) {
+    SCOPED_TRACE("/" + t.name);
+    const auto at = doc.find("## `/" + t.name + "`");
+    ASSERT_NE(at, std::string::npos);
+    const auto end = doc.find("\n## ", at + 1);
+    const std::string section = doc.substr(at, end - at);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(section, m, std::regex(R"(A row is\s+(\d+)\s+bytes;\s+chunks\s+of\s+(\d+)\s+rows)")));
+    EXPECT_EQ(std::stoul(m[1]), t.row_bytes);
+    EXPECT_EQ(std::stoul(m[2]), t.chunk_rows);
+    std::istringstream lines(section);
+    std::string line;
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(lines, line)) {
+      if (line.rfind("|", 0) == 0) rows.push_back(cells(line));
+      else if (!rows.empty()) break;
+    }
+    ASSERT_GE(rows.size(), 2u);
+    ASSERT_EQ(rows.size() - 2, t.columns.size());  // header and separator lines
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      const auto& r = rows[i + 2];
+      ASSERT_GE(r.size(), 5u);
+      EXPECT_EQ(r[1], t.columns[i].name);
+      EXPECT_EQ(r[2], t.columns[i].type);
+      EXPECT_EQ(r[4], t.columns[i].doc);
+    }
+  }
 }
