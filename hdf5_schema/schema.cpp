@@ -8,6 +8,7 @@
 namespace sweep::store::schema {
 
 const Table<MetricRow>& metrics_table() {
+  const ColumnsOf<MetricRow> column;
   static const Table<MetricRow> t{
       "metrics", 1024,
       "point_id: int64 grid-point id (train rows: run id); "
@@ -49,6 +50,7 @@ const Table<MetricRow>& metrics_table() {
 }
 
 const Table<ErrorRow>& errors_table() {
+  const ColumnsOf<ErrorRow> column;
   static const Table<ErrorRow> t{
       "errors", 128,
       "point_id: int64 grid-point id (train jobs: run id); job: train | eval; model; data_tokens; "
@@ -76,6 +78,7 @@ const Table<ErrorRow>& errors_table() {
 }
 
 const Table<PointRow>& points_table() {
+  const ColumnsOf<PointRow> column;
   static const Table<PointRow> t{
       "points", 64,
       "One row per job of the sweep (train run or eval point), rewritten in place as it runs. "
@@ -121,6 +124,7 @@ const Table<PointRow>& points_table() {
 }
 
 const Table<RunRow>& runs_table() {
+  const ColumnsOf<RunRow> column;
   static const Table<RunRow> t{
       "runs", 128,
       "One row per finished train run. run_id; model; n_layer, d_model, n_head; n_params; "
@@ -163,6 +167,7 @@ const Table<RunRow>& runs_table() {
 }
 
 const Table<CurveRow>& curves_table() {
+  const ColumnsOf<CurveRow> column;
   static const Table<CurveRow> t{
       "curves", 4096,
       "One row per logged training step, streamed while runs train. run_id; attempt (a restarted "
@@ -191,6 +196,7 @@ const Table<CurveRow>& curves_table() {
 }
 
 const Table<ExampleRow>& examples_table() {
+  const ColumnsOf<ExampleRow> column;
   static const Table<ExampleRow> t{
       "examples", 16,
       "One row per finished eval point: its first eval example as the model saw it. point_id; model; "

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -45,18 +46,26 @@ struct Column {
   }
 };
 
-// A numeric or status column.
-template <typename Row, typename T>
-Column<Row> column(const char* name, T Row::*member, const char* doc) {
-  static_assert(!std::is_same_v<T, std::string>, "a string column needs its size");
-  return Column<Row>{name, member, 0, doc};
-}
-
-// A fixed-length string column of `size` bytes (at most size - 1 bytes of text).
+// Makes the columns of a Row table; a member may be declared in a base of Row
+// (MetricRow's value fields are MetricValue's). In a table's definition:
+//   const ColumnsOf<PointRow> column;
+//   column("point_id", &PointRow::point_id, "doc"), column("model", &PointRow::model, 32, "doc")
 template <typename Row>
-Column<Row> column(const char* name, std::string Row::*member, std::size_t size, const char* doc) {
-  return Column<Row>{name, member, size, doc};
-}
+struct ColumnsOf {
+  // A numeric or status column.
+  template <typename T, typename Owner>
+  Column<Row> operator()(const char* name, T Owner::*member, const char* doc) const {
+    static_assert(std::is_base_of_v<Owner, Row>, "a member of the row type or of its base");
+    static_assert(!std::is_same_v<T, std::string>, "a string column needs its size");
+    return Column<Row>{name, static_cast<T Row::*>(member), 0, doc};
+  }
+  // A fixed-length string column of `size` bytes (at most size - 1 bytes of text).
+  template <typename Owner>
+  Column<Row> operator()(const char* name, std::string Owner::*member, std::size_t size, const char* doc) const {
+    static_assert(std::is_base_of_v<Owner, Row>, "a member of the row type or of its base");
+    return Column<Row>{name, static_cast<std::string Row::*>(member), size, doc};
+  }
+};
 
 // One dataset: a 1-D chunked table of Row.
 template <typename Row>

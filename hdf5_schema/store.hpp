@@ -12,25 +12,24 @@
 #include <string>
 #include <vector>
 
+#include "common/metric.hpp"
+
 namespace sweep::store {
 
 constexpr int kSchemaVersion = 3;
 
-// One row of /metrics: one (grid point, metric) pair. Train-run metrics have
-// empty prompt and task and point_id = the run id.
-struct MetricRow {
+// One row of /metrics: one (grid point, metric) pair: the grid point's axis
+// columns and the metric's value (MetricValue, common/metric.hpp, as the worker
+// computed it). Train-run metrics have empty prompt and task and point_id = the
+// run id. Column "stderr" is the member std_err (stderr is a macro name in C).
+struct MetricRow : MetricValue {
   std::int64_t point_id = 0;
   std::string model;
   std::int64_t n_params = 0;
   std::int64_t data_tokens = 0;
   std::string prompt;
   std::string task;
-  std::string metric;
-  double value = 0.0;
-  double std_err = 0.0;   // column "stderr" (a macro name in C, hence std_err here)
-  std::int64_t n_examples = 0;
   double train_flops = 0.0;
-  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/eval/metrics.hpp)
 };
 
 // One row of /examples: the first eval example of an eval point, as the model

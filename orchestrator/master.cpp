@@ -464,10 +464,10 @@ class Master {
           std::vector<store::MetricRow> rows;
           for (const auto& m : r.metrics) {
             store::MetricRow row = base;
-            row.metric = m.name;
+            row.metric = m.metric;
             row.value = m.value;
             row.std_err = m.std_err;
-            row.n_examples = m.n;
+            row.n_examples = m.n_examples;
             row.random_baseline = m.random_baseline;
             rows.push_back(row);
           }
@@ -535,7 +535,7 @@ class Master {
     row.steps = r.steps;
     // A TorchScript model trains nothing here: no train_loss (NaN).
     if (m.external()) row.train_loss = std::numeric_limits<double>::quiet_NaN();
-    for (const auto& v : r.metrics) (v.name == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
+    for (const auto& v : r.metrics) (v.metric == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
     row.tokens_per_s = r.tokens_per_s;
     row.peak_rss_bytes = r.peak_rss_bytes;
     row.wall_seconds = r.seconds;
@@ -558,7 +558,7 @@ class Master {
     if (!b.prompt.empty()) line << " " << b.prompt << " " << b.task;
     static const char* const kOutcome[] = {"", "FAILED", "DIVERGED", "TIMED OUT", "STOPPED"};
     if (r.outcome == Outcome::Ok) {
-      for (const auto& m : r.metrics) line << " " << m.name << "=" << m.value;
+      for (const auto& m : r.metrics) line << " " << m.metric << "=" << m.value;
     } else {
       line << " " << kOutcome[static_cast<int>(r.outcome)] << ": " << r.error;
     }
