@@ -223,18 +223,44 @@ const Table<ExampleRow>& examples_table() {
   return t;
 }
 
-const std::array<RootAttr, 16> kRootAttrs = {{
-    {"schema_version", AttrKind::I32}, {"sessions", AttrKind::I32},       {"hdf5_version", AttrKind::Str},
-    {"grid_text", AttrKind::Str},      {"grid_path", AttrKind::Str},      {"sweep_name", AttrKind::Str},
-    {"sweep_version", AttrKind::Str},  {"seed", AttrKind::U64},           {"ranks", AttrKind::I32},
-    {"created", AttrKind::Str},        {"resolved_config", AttrKind::Str}, {"torch_version", AttrKind::Str},
-    {"mpi_version", AttrKind::Str},    {"nccl_version", AttrKind::Str},   {"hostnames", AttrKind::Str},
-    {"slurm", AttrKind::Str},
+const std::array<Attr<Provenance>, 13> kProvenanceAttrs = {{
+    {"grid_text", &Provenance::grid_text},
+    {"grid_path", &Provenance::grid_path},
+    {"sweep_name", &Provenance::sweep_name},
+    {"sweep_version", &Provenance::sweep_version},
+    {"seed", &Provenance::seed},
+    {"ranks", &Provenance::ranks},
+    {"created", &Provenance::created},
+    {"resolved_config", &Provenance::resolved_config},
+    {"torch_version", &Provenance::torch_version},
+    {"mpi_version", &Provenance::mpi_version},
+    {"nccl_version", &Provenance::nccl_version},
+    {"hostnames", &Provenance::hostnames},
+    {"slurm", &Provenance::slurm},
 }};
 
+const std::array<Attr<Session>, 5> kSessionAttrs = {{
+    {"grid_text", &Session::grid_text},
+    {"sweep_version", &Session::sweep_version},
+    {"started", &Session::started},
+    {"ranks", &Session::ranks},
+    {"slurm", &Session::slurm},
+}};
+
+std::vector<RootAttr> root_attrs() {
+  std::vector<RootAttr> out = {
+      {"schema_version", AttrKind::I32}, {"sessions", AttrKind::I32}, {"hdf5_version", AttrKind::Str}};
+  for (const auto& a : kProvenanceAttrs) out.push_back({a.name, a.kind()});
+  return out;
+}
+
 bool is_resume_attr(const std::string& name) {
-  static const std::regex kResumeAttr("resume_[1-9][0-9]*_(grid_text|sweep_version|started|ranks|slurm)");
-  return std::regex_match(name, kResumeAttr);
+  static const std::regex pattern = [] {
+    std::string names;
+    for (const auto& a : kSessionAttrs) names += (names.empty() ? "" : "|") + std::string(a.name);
+    return std::regex("resume_[1-9][0-9]*_(" + names + ")");
+  }();
+  return std::regex_match(name, pattern);
 }
 
 std::string type_name(Kind kind, std::size_t size) {

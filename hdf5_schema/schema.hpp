@@ -125,14 +125,33 @@ void for_each_table(F&& f) {
 constexpr std::array<std::pair<const char*, std::uint8_t>, 7> kStatusNames = {{
     {"pending", 0}, {"running", 1}, {"done", 2}, {"failed", 3}, {"skipped", 4}, {"diverged", 5}, {"timeout", 6}}};
 
-// Root attributes (besides resume_<k>_*), in creation order. Strings are
-// fixed-length, sized to their value; seed is uint64.
-enum class AttrKind { I32, U64, Str };
-struct RootAttr {
+// An attribute's kind, in the order of Attr::Member's alternatives.
+enum class AttrKind { Str, U64, I32 };
+
+// A root attribute bound to a member of Owner: Provenance (written at
+// creation) or Session (written by the k-th resume as resume_<k>_NAME).
+// Strings are fixed-length, sized to their value.
+template <typename Owner>
+struct Attr {
+  using Member = std::variant<std::string Owner::*, std::uint64_t Owner::*, std::int32_t Owner::*>;
   const char* name;
+  Member member;
+  AttrKind kind() const { return static_cast<AttrKind>(member.index()); }
+};
+
+// Root attributes from the Provenance, in creation order. Before them the
+// store writes its own: schema_version (int32), sessions (int32, +1 per
+// resume) and hdf5_version (string).
+extern const std::array<Attr<Provenance>, 13> kProvenanceAttrs;
+// What the k-th resume records, as resume_<k>_NAME, in creation order.
+extern const std::array<Attr<Session>, 5> kSessionAttrs;
+
+// Every root attribute a store has from its creation (besides resume_<k>_*).
+struct RootAttr {
+  std::string name;
   AttrKind kind;
 };
-extern const std::array<RootAttr, 16> kRootAttrs;
+std::vector<RootAttr> root_attrs();
 // Matches the attributes the k-th resume writes.
 bool is_resume_attr(const std::string& name);
 

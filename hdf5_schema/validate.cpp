@@ -216,30 +216,31 @@ std::vector<std::string> Store::validate(const std::string& path) {
       problems.push_back(path + ": not a sweep store (an HDF5 file without the root attribute schema_version)");
       return problems;
     }
-    for (const schema::RootAttr& a : schema::kRootAttrs) {
+    const std::vector<schema::RootAttr> expected = schema::root_attrs();
+    for (const schema::RootAttr& a : expected) {
       if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end()) {
-        problems.push_back(path + ": root attribute '" + std::string(a.name) + "' is missing");
+        problems.push_back(path + ": root attribute '" + a.name + "' is missing");
         continue;
       }
-      Handle attr(H5Aopen(root, a.name, H5P_DEFAULT), H5Aclose);
+      Handle attr(H5Aopen(root, a.name.c_str(), H5P_DEFAULT), H5Aclose);
       Handle type(attr ? H5Aget_type(attr.get()) : H5I_INVALID_HID, H5Tclose);
       if (!type) {
         H5Eclear2(H5E_DEFAULT);
-        problems.push_back(path + ": root attribute '" + std::string(a.name) + "' is unreadable");
+        problems.push_back(path + ": root attribute '" + a.name + "' is unreadable");
         continue;
       }
       const H5T_class_t cls = H5Tget_class(type.get());
       const bool ok = a.kind == schema::AttrKind::Str ? cls == H5T_STRING && H5Tis_variable_str(type.get()) <= 0
                                           : cls == H5T_INTEGER;
       if (!ok) {
-        problems.push_back(path + ": root attribute '" + std::string(a.name) + "' is " +
+        problems.push_back(path + ": root attribute '" + a.name + "' is " +
                            describe_type(type.get()) + ", expected " +
                            (a.kind == schema::AttrKind::Str ? "a fixed-length string" : "an integer"));
       }
     }
     for (const std::string& a : attrs) {
       const bool known =
-          std::any_of(schema::kRootAttrs.begin(), schema::kRootAttrs.end(),
+          std::any_of(expected.begin(), expected.end(),
                       [&](const schema::RootAttr& r) { return a == r.name; }) ||
           schema::is_resume_attr(a);
       if (!known) problems.push_back(path + ": root attribute '" + a + "' is not in schema_version " + std::to_string(kSchemaVersion) + "");

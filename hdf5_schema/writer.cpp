@@ -11,6 +11,7 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "hdf5_schema/h5.hpp"
@@ -44,6 +45,29 @@ Handle latest_format_fapl(const std::string& path) {
 
 void write_i32_attr(hid_t obj, const std::string& name, std::int32_t v, const std::string& path) {
   io::write_scalar_attr(obj, name.c_str(), H5T_STD_I32LE, H5T_NATIVE_INT32, &v, path);
+}
+
+// Writes each attribute of `attrs` from its member of `from`, named prefix + its name.
+template <typename Owner, std::size_t N>
+void write_attrs(hid_t obj, const std::array<schema::Attr<Owner>, N>& attrs, const Owner& from,
+                 const std::string& prefix, const std::string& path) {
+  for (const auto& a : attrs) {
+    const std::string name = prefix + a.name;
+    std::visit(
+        [&](auto member) {
+          const auto& v = from.*member;
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            io::write_string_attr(obj, name.c_str(), v, path);
+          } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+            io::write_scalar_attr(obj, name.c_str(), H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, path);
+          } else {
+            static_assert(std::is_same_v<T, std::int32_t>);
+            write_i32_attr(obj, name, v, path);
+          }
+        },
+        a.member);
+  }
 }
 
 template <typename Table>
@@ -157,24 +181,11 @@ Store Store::create(const std::string& path, const Provenance& prov, const std::
   impl->file = own(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, "H5Fcreate", path);
   try {
     // Everything is created now: a SWMR writer may not create objects later.
-    // Root attributes in the order of schema::kRootAttrs.
     const hid_t root = impl->file.get();
     write_i32_attr(root, "schema_version", kSchemaVersion, path);
     write_i32_attr(root, "sessions", 1, path);
     io::write_string_attr(root, "hdf5_version", hdf5_library_version(), path);
-    io::write_string_attr(root, "grid_text", prov.grid_text, path);
-    io::write_string_attr(root, "grid_path", prov.grid_path, path);
-    io::write_string_attr(root, "sweep_name", prov.sweep_name, path);
-    io::write_string_attr(root, "sweep_version", prov.sweep_version, path);
-    io::write_scalar_attr(root, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &prov.seed, path);
-    write_i32_attr(root, "ranks", prov.ranks, path);
-    io::write_string_attr(root, "created", prov.created, path);
-    io::write_string_attr(root, "resolved_config", prov.resolved_config, path);
-    io::write_string_attr(root, "torch_version", prov.torch_version, path);
-    io::write_string_attr(root, "mpi_version", prov.mpi_version, path);
-    io::write_string_attr(root, "nccl_version", prov.nccl_version, path);
-    io::write_string_attr(root, "hostnames", prov.hostnames, path);
-    io::write_string_attr(root, "slurm", prov.slurm, path);
+    write_attrs(root, schema::kProvenanceAttrs, prov, "", path);
 
     schema::for_each_table([&](const auto& t) { io::create_table(root, t, path); });
     impl->open_datasets();
@@ -251,12 +262,7 @@ Store Store::resume(const std::string& path, const Session& session) {
   std::int32_t sessions = 1;
   const bool has_sessions = check(H5Aexists(root, "sessions"), "H5Aexists", path + " attribute sessions") > 0;
   if (has_sessions) io::read_scalar_attr(root, "sessions", H5T_NATIVE_INT32, &sessions, path);
-  const std::string k = "resume_" + std::to_string(sessions) + "_";
-  io::write_string_attr(root, (k + "grid_text").c_str(), session.grid_text, path);
-  io::write_string_attr(root, (k + "sweep_version").c_str(), session.sweep_version, path);
-  io::write_string_attr(root, (k + "started").c_str(), session.started, path);
-  write_i32_attr(root, k + "ranks", session.ranks, path);
-  io::write_string_attr(root, (k + "slurm").c_str(), session.slurm, path);
+  write_attrs(root, schema::kSessionAttrs, session, "resume_" + std::to_string(sessions) + "_", path);
   if (has_sessions) {
     // Rewritten in place: the attribute keeps its place among the root's.
     const std::string where = path + " attribute sessions";
