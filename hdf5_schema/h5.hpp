@@ -1,4 +1,4 @@
-// Checked HDF5 calls and RAII over HDF5 ids, shared by the store (store.cpp)
+// Checked HDF5 calls and RAII over HDF5 ids, shared by the store (hdf5_schema/*.cpp)
 // and the analysis file writer/reader (analysis/). Every HDF5 id is owned by a
 // Handle (move-only, never throws on close) and every HDF5 C call goes through
 // check(), which turns a failure into a std::runtime_error naming the call, the
@@ -132,8 +132,8 @@ inline bool status_flags_set(const std::string& error) {
 // Metadata read attempts of a SWMR reader. HDF5 retries a metadata block whose
 // checksum fails (it may be half-written by the live writer), sleeping 1 ns,
 // 2 ns, 4 ns, ... between tries; its default of 100 tries would sleep ~2^100
-// ns on a block that is damaged for good (found by tests/fuzz/fuzz_store). 20
-// tries wait ~1 ms in all, enough for a writer's flush to land.
+// ns on a block that is damaged for good. 20 tries wait ~1 ms in all, enough
+// for a writer's flush to land.
 constexpr unsigned kSwmrReaderReadAttempts = 20;
 
 // Opens a store read-only: plainly, or, while a SWMR writer has it open, as a

@@ -6,30 +6,30 @@
 // h5py.File(path, "r", swmr=True).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "common/metric.hpp"
+
 namespace sweep::store {
 
 constexpr int kSchemaVersion = 3;
 
-// One row of /metrics: one (grid point, metric) pair. Train-run metrics have
-// empty prompt and task and point_id = the run id.
-struct MetricRow {
+// One row of /metrics: one (grid point, metric) pair: the grid point's axis
+// columns and the metric's value (MetricValue, common/metric.hpp, as the worker
+// computed it). Train-run metrics have empty prompt and task and point_id = the
+// run id. Column "stderr" is the member std_err (stderr is a macro name in C).
+struct MetricRow : MetricValue {
   std::int64_t point_id = 0;
   std::string model;
   std::int64_t n_params = 0;
   std::int64_t data_tokens = 0;
   std::string prompt;
   std::string task;
-  std::string metric;
-  double value = 0.0;
-  double std_err = 0.0;   // column "stderr" (a macro name in C, hence std_err here)
-  std::int64_t n_examples = 0;
   double train_flops = 0.0;
-  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/eval/metrics.hpp)
 };
 
 // One row of /examples: the first eval example of an eval point, as the model
@@ -68,9 +68,8 @@ const char* to_string(Status s);
 // Call first in main(), before any other store function. Stops HDF5 from
 // closing still-open files at process exit: a file whose last flush failed
 // (a full disk) stays open after its H5Fclose fails, and HDF5's exit-time
-// cleanup then crashes on it (SIGSEGV in H5F__close_cb, seen on a 64 KB
-// tmpfs). sweep closes every store it opens through RAII, so nothing is left
-// for that cleanup to do otherwise.
+// cleanup would crash on it. sweep closes every store it opens through RAII,
+// so nothing is left for that cleanup to do otherwise.
 void skip_hdf5_exit_cleanup();
 
 // One row of /points: one job of the sweep (a train run or an eval point).
@@ -147,6 +146,21 @@ struct Session {
   std::int32_t ranks = 0;
   std::string slurm;    // as Provenance::slurm
 };
+
+// The layout of one dataset, as SCHEMA.md documents it: the tables of
+// hdf5_schema/schema.cpp, in creation order (tests compare SCHEMA.md with it).
+struct ColumnInfo {
+  std::string name;
+  std::string type;  // int32, int64, float64, string[N] or enum uint8
+  std::string doc;   // SCHEMA.md's "meaning" cell
+};
+struct TableInfo {
+  std::string name;
+  std::size_t row_bytes = 0;   // packed, as in the file
+  std::size_t chunk_rows = 0;
+  std::vector<ColumnInfo> columns;
+};
+std::vector<TableInfo> describe_schema();
 
 class Store {
  public:

@@ -34,7 +34,7 @@ std::string job_text(int finished, int total, const JobLabel& job, const ResultM
   if (!job.prompt.empty()) line << " " << job.prompt << " " << job.task;
   static const char* const kOutcome[] = {"", "FAILED", "DIVERGED", "TIMED OUT", "STOPPED"};
   if (r.outcome == Outcome::Ok) {
-    for (const auto& m : r.metrics) line << " " << m.name << "=" << m.value;
+    for (const auto& m : r.metrics) line << " " << m.metric << "=" << m.value;
   } else {
     line << " " << kOutcome[static_cast<int>(r.outcome)] << ": " << r.error;
   }

@@ -72,12 +72,8 @@ std::vector<store::MetricRow> metric_rows(const Plan& plan, const SweepSpec& spe
   std::vector<store::MetricRow> rows;
   for (const MetricValue& v : values) {
     store::MetricRow row = base;
-    row.metric = v.name;
-    row.value = v.value;
-    row.std_err = v.std_err;
-    row.n_examples = v.n;
-    row.random_baseline = v.random_baseline;
-    rows.push_back(row);
+    static_cast<MetricValue&>(row) = v;
+    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -106,7 +102,7 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
   row.train_flops = run.train_flops;
   row.steps = r.steps;
   if (m.external()) row.train_loss = std::numeric_limits<double>::quiet_NaN();
-  for (const MetricValue& v : r.metrics) (v.name == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
+  for (const MetricValue& v : r.metrics) (v.metric == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
   row.tokens_per_s = r.tokens_per_s;
   row.peak_rss_bytes = r.peak_rss_bytes;
   row.wall_seconds = r.seconds;

@@ -26,6 +26,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/metric.hpp"
 #include "spec/job.hpp"
 
 namespace sweep {
@@ -55,14 +56,6 @@ struct CurveMsg {
   int run = 0;  // index into Plan::runs
   std::int32_t attempt = 1;
   std::vector<CurvePoint> points;
-};
-
-struct MetricValue {
-  std::string name;
-  double value = 0.0;
-  double std_err = 0.0;
-  std::int64_t n = 0;
-  double random_baseline = 0.0;  // the metric's value for a model that guesses (kernels/eval/metrics.hpp)
 };
 
 // The first eval example of a point as the model saw it (eval jobs only).
@@ -207,7 +200,7 @@ inline std::string encode(const ResultMsg& m) {
   Writer w;
   w.put(m.job.kind).put(m.job.index).put(m.outcome).put(m.error).put(m.n_params).put(m.seconds);
   w.put<std::uint64_t>(m.metrics.size());
-  for (const auto& v : m.metrics) w.put(v.name).put(v.value).put(v.std_err).put(v.n).put(v.random_baseline);
+  for (const auto& v : m.metrics) w.put(v.metric).put(v.value).put(v.std_err).put(v.n_examples).put(v.random_baseline);
   w.put(m.example.context).put(m.example.target).put(m.example.output);
   w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
   return w.take();
@@ -225,10 +218,10 @@ inline ResultMsg decode_result(const std::string& bytes) {
   const auto n = r.get<std::uint64_t>();
   for (std::uint64_t i = 0; i < n; ++i) {
     MetricValue v;
-    v.name = r.get_string();
+    v.metric = r.get_string();
     v.value = r.get<double>();
     v.std_err = r.get<double>();
-    v.n = r.get<std::int64_t>();
+    v.n_examples = r.get<std::int64_t>();
     v.random_baseline = r.get<double>();
     m.metrics.push_back(std::move(v));
   }

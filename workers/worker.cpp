@@ -174,8 +174,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
         },
         group);
     r.n_params = model.n_params;
-    for (const EvalMetric& m : e.metrics)
-      r.metrics.push_back({m.name, m.stat.mean, m.stat.std_err, m.stat.n, m.random_baseline});
+    r.metrics = e.metrics;
     r.example = {e.example_context, e.example_target, e.example_output};
   }
   r.outcome = Outcome::Ok;

@@ -436,7 +436,7 @@ int run_eval(const SweepSpec& spec, const ModelSpec& model, int threads, std::in
                 k == 2 ? 1 : eval.batch_size, reps, examples / median(secs[k]),
                 examples / *std::max_element(secs[k].begin(), secs[k].end()),
                 examples / *std::min_element(secs[k].begin(), secs[k].end()));
-    for (const auto& m : results[k].metrics) std::printf(" %s=%.9g", m.name.c_str(), m.stat.mean);
+    for (const auto& m : results[k].metrics) std::printf(" %s=%.9g", m.metric.c_str(), m.value);
     std::printf("\n");
   }
   // Exact match and edit distance must be equal; the log-probability metrics
@@ -449,8 +449,8 @@ int run_eval(const SweepSpec& spec, const ModelSpec& model, int threads, std::in
                 results[0].metrics.size() == results[k].metrics.size();
     double worst = 0.0;
     for (std::size_t i = 0; same && i < results[0].metrics.size(); ++i) {
-      const double a = results[0].metrics[i].stat.mean, b = results[k].metrics[i].stat.mean;
-      const bool exact = results[0].metrics[i].name == "exact_match" || results[0].metrics[i].name == "edit_distance";
+      const double a = results[0].metrics[i].value, b = results[k].metrics[i].value;
+      const bool exact = results[0].metrics[i].metric == "exact_match" || results[0].metrics[i].metric == "edit_distance";
       worst = std::max(worst, std::abs(a - b) / std::max(1.0, std::abs(a)));
       same = same && (exact ? a == b : std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(a)));
     }

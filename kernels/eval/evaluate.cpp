@@ -88,11 +88,15 @@ struct GreedyRows {
 
 const double kLnVocab = uniform_loss();
 
+MetricValue metric_value(const char* name, const MetricStat& s, double random_baseline) {
+  return {name, s.mean, s.std_err, s.n, random_baseline};
+}
+
 }  // namespace
 
-const EvalMetric& EvalResult::metric(const std::string& name) const {
+const MetricValue& EvalResult::metric(const std::string& name) const {
   for (const auto& m : metrics)
-    if (m.name == name) return m;
+    if (m.metric == name) return m;
   throw std::out_of_range("no metric " + name);
 }
 
@@ -338,17 +342,17 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
   result.example_target = prompts.front().target;
   const auto correct = column(Correct);
   if (!choices) {
-    result.metrics.push_back({"exact_match", mean_stat(correct), total(Chance) / n});
-    result.metrics.push_back({"edit_distance", mean_stat(column(Edit)), 1.0});
+    result.metrics.push_back(metric_value("exact_match", mean_stat(correct), total(Chance) / n));
+    result.metrics.push_back(metric_value("edit_distance", mean_stat(column(Edit)), 1.0));
   } else {
     const double inverse_options = total(InverseOptions);
-    result.metrics.push_back({"mc_accuracy", mean_stat(correct), inverse_options / n});
-    result.metrics.push_back({"mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n});
-    result.metrics.push_back({"brier", mean_stat(column(Brier)), 1.0 - inverse_options / n});
+    result.metrics.push_back(metric_value("mc_accuracy", mean_stat(correct), inverse_options / n));
+    result.metrics.push_back(metric_value("mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n));
+    result.metrics.push_back(metric_value("brier", mean_stat(column(Brier)), 1.0 - inverse_options / n));
   }
-  result.metrics.push_back({"logprob", mean_stat(column(Logprob)), -kLnVocab});
-  result.metrics.push_back({"seq_logprob", mean_stat(column(SeqLogprob)), -kLnVocab * total(TargetTokens) / n});
-  result.metrics.push_back({"ece", expected_calibration_error(column(Confidence), correct), 0.0});
+  result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -kLnVocab));
+  result.metrics.push_back(metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -kLnVocab * total(TargetTokens) / n));
+  result.metrics.push_back(metric_value("ece", expected_calibration_error(column(Confidence), correct), 0.0));
   return result;
 }
 

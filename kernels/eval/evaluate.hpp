@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/metric.hpp"
 #include "kernels/device/collectives.hpp"
 #include "kernels/model/language_model.hpp"
 #include "kernels/eval/metrics.hpp"
@@ -20,19 +21,13 @@
 
 namespace sweep {
 
-struct EvalMetric {
-  std::string name;
-  MetricStat stat;
-  double random_baseline = 0.0;
-};
-
 struct EvalResult {
-  std::vector<EvalMetric> metrics;
+  std::vector<MetricValue> metrics;
   // The first eval example, as the model saw it: the rendered prompt, its gold
   // continuation and what the model answered (generation, or the option it ranked first).
   std::string example_context, example_target, example_output;
 
-  const EvalMetric& metric(const std::string& name) const;  // throws if absent
+  const MetricValue& metric(const std::string& name) const;  // throws if absent
 };
 
 struct Generation {

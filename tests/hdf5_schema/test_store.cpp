@@ -1295,8 +1295,8 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
             "\"prompt\":\"few_shot\",\"task\":\"say \\\"hi\\\"\",\"metric\":\"exact_match\","
             "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15,\"random_baseline\":0.125}\n"
             "{\"point_id\":1999999,\"model\":\"m2\",\"n_params\":1002,\"data_tokens\":1048576,"
-            "\"prompt\":\"\",\"task\":\"\",\"metric\":\"train_loss\",\"value\":null,\"stderr\":0,"
-            "\"n_examples\":102,\"train_flops\":6e+09,\"random_baseline\":5.5}\n");
+            "\"prompt\":\"\",\"task\":\"\",\"metric\":\"train_loss\",\"value\":null,\"stderr\":0.0,"
+            "\"n_examples\":102,\"train_flops\":6000000000.0,\"random_baseline\":5.5}\n");
   std::ostringstream none;
   EXPECT_THROW(Store::export_metrics(path, "parquet", none), std::invalid_argument);
   EXPECT_TRUE(none.str().empty());

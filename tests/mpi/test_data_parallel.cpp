@@ -165,12 +165,12 @@ void expect_identical(const EvalResult& sharded, const EvalResult& alone) {
   for (std::size_t i = 0; i < alone.metrics.size(); ++i) {
     const auto& a = alone.metrics[i];
     const auto& s = sharded.metrics[i];
-    EXPECT_EQ(s.name, a.name);
-    EXPECT_EQ(s.stat.mean, a.stat.mean) << a.name;
-    EXPECT_EQ(s.stat.std_err, a.stat.std_err) << a.name;
-    EXPECT_EQ(s.stat.n, a.stat.n) << a.name;
-    EXPECT_EQ(s.random_baseline, a.random_baseline) << a.name;
-    std::printf("  %-16s 1 rank %.10g, 4 ranks %.10g\n", a.name.c_str(), a.stat.mean, s.stat.mean);
+    EXPECT_EQ(s.metric, a.metric);
+    EXPECT_EQ(s.value, a.value) << a.metric;
+    EXPECT_EQ(s.std_err, a.std_err) << a.metric;
+    EXPECT_EQ(s.n_examples, a.n_examples) << a.metric;
+    EXPECT_EQ(s.random_baseline, a.random_baseline) << a.metric;
+    std::printf("  %-16s 1 rank %.10g, 4 ranks %.10g\n", a.metric.c_str(), a.value, s.value);
   }
   EXPECT_EQ(sharded.example_output, alone.example_output);
 }

@@ -41,8 +41,8 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
   EXPECT_EQ(back.error, r.error);
   EXPECT_EQ(back.n_params, 484416);
   ASSERT_EQ(back.metrics.size(), 2u);
-  EXPECT_EQ(back.metrics[1].name, "eval_loss");
-  EXPECT_EQ(back.metrics[1].n, 16384);
+  EXPECT_EQ(back.metrics[1].metric, "eval_loss");
+  EXPECT_EQ(back.metrics[1].n_examples, 16384);
   EXPECT_DOUBLE_EQ(back.metrics[0].std_err, 0.01);
   EXPECT_DOUBLE_EQ(back.metrics[1].random_baseline, 5.545);
   EXPECT_EQ(back.example.context, "47+85=");

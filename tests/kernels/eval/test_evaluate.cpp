@@ -70,14 +70,14 @@ TEST(Evaluate, GenerationGradedPointsReportGenerationMetricsInRange) {
     const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), s, e, 48, 1);
     std::vector<std::string> names;
     for (const auto& m : r.metrics) {
-      names.push_back(m.name);
-      EXPECT_EQ(m.stat.n, 10) << m.name;
-      EXPECT_TRUE(std::isfinite(m.stat.mean) && std::isfinite(m.stat.std_err)) << m.name;
+      names.push_back(m.metric);
+      EXPECT_EQ(m.n_examples, 10) << m.metric;
+      EXPECT_TRUE(std::isfinite(m.value) && std::isfinite(m.std_err)) << m.metric;
     }
     EXPECT_EQ(names, (std::vector<std::string>{"exact_match", "edit_distance", "logprob", "seq_logprob", "ece"}));
-    EXPECT_GE(r.metric("exact_match").stat.mean, 0.0);
-    EXPECT_LE(r.metric("exact_match").stat.mean, 1.0);
-    EXPECT_LT(r.metric("logprob").stat.mean, 0.0);
+    EXPECT_GE(r.metric("exact_match").value, 0.0);
+    EXPECT_LE(r.metric("exact_match").value, 1.0);
+    EXPECT_LT(r.metric("logprob").value, 0.0);
     EXPECT_DOUBLE_EQ(r.metric("exact_match").random_baseline, 1.0 / 199);
     EXPECT_NEAR(r.metric("logprob").random_baseline, -std::log(256.0), 1e-12);
     EXPECT_FALSE(r.example_context.empty());
@@ -106,10 +106,10 @@ TEST(Evaluate, MetricsDoNotDependOnTheEvalBatchSize) {
       const EvalResult b = evaluate(lm, Task(t, 1), s, many, 48, 1);
       ASSERT_EQ(a.metrics.size(), b.metrics.size());
       for (std::size_t i = 0; i < a.metrics.size(); ++i) {
-        if (a.metrics[i].name == "exact_match" || a.metrics[i].name == "edit_distance")
-          EXPECT_EQ(a.metrics[i].stat.mean, b.metrics[i].stat.mean) << a.metrics[i].name;
+        if (a.metrics[i].metric == "exact_match" || a.metrics[i].metric == "edit_distance")
+          EXPECT_EQ(a.metrics[i].value, b.metrics[i].value) << a.metrics[i].metric;
         else
-          EXPECT_NEAR(a.metrics[i].stat.mean, b.metrics[i].stat.mean, 1e-5) << a.metrics[i].name;
+          EXPECT_NEAR(a.metrics[i].value, b.metrics[i].value, 1e-5) << a.metrics[i].metric;
       }
       EXPECT_EQ(a.example_output, b.example_output);
     }
@@ -126,12 +126,12 @@ TEST(Evaluate, ChoiceScoredPointsReportMultipleChoiceMetrics) {
   e.batch_size = 5;
   const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), PromptStyle::FewShot, e, 48, 1);
   std::vector<std::string> names;
-  for (const auto& m : r.metrics) names.push_back(m.name);
+  for (const auto& m : r.metrics) names.push_back(m.metric);
   EXPECT_EQ(names, (std::vector<std::string>{"mc_accuracy", "mc_accuracy_norm", "brier", "logprob", "seq_logprob", "ece"}));
   EXPECT_DOUBLE_EQ(r.metric("mc_accuracy").random_baseline, 0.25);
   EXPECT_DOUBLE_EQ(r.metric("brier").random_baseline, 0.75);
-  EXPECT_GE(r.metric("brier").stat.mean, 0.0);
-  EXPECT_LE(r.metric("brier").stat.mean, 2.0);
+  EXPECT_GE(r.metric("brier").value, 0.0);
+  EXPECT_LE(r.metric("brier").value, 2.0);
   // The stored answer of the first example is one of its options.
   EXPECT_NE(r.example_context.find(" " + r.example_output), std::string::npos);
 }
