@@ -3,14 +3,9 @@
 // buffer), as Megatron-LM's gradient-accumulation fusion does: autograd's
 // AccumulateGrad would otherwise read dW and the buffer and write the buffer
 // again, a pass over every weight per step. The GEMMs are LibTorch's (OpenBLAS
-// in Debian), or oneDNN's sgemm in a build with SWEEP_ONEDNN=ON: at a small GPT's
-// shapes oneDNN ran most shapes up to 30% faster and the trainer 11% faster at
-// d_model 96 (bench/RESULTS.md, "Trainer speed with the linear layers through
-// oneDNN"), but it is off by default: with it, workers stopping on a signal
-// aborted with heap corruption in tests/mpi/stop_resume.py (cause not found),
-// and the pip torch of scripts/gpu_build.sh carries its own oneDNN and MKL,
-// whose exported symbols could resolve into Debian's. Anything that is not
-// float32 on CPU takes torch::nn::functional::linear.
+// in Debian), or oneDNN's sgemm in a build with SWEEP_ONEDNN=ON (off by default;
+// why, and its measurements: bench/RESULTS.md, "oneDNN for the linear layers").
+// Anything that is not float32 on CPU takes torch::nn::functional::linear.
 #pragma once
 
 #include <torch/torch.h>
