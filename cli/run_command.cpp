@@ -81,12 +81,14 @@ bool first_process_by_environment() {
 // Loads libsweep_worker.so from the folder of the running program (the
 // build tree, or wherever sweep and its module were put together). Global
 // symbols: OpenBLAS's setters are looked up by name (workers/resources.cpp).
-// Never unloaded. nullptr, with `error` set, when it cannot be used.
+// Lazy binding, as when LibTorch was linked into the program: resolving all
+// of its symbols up front cost every rank's start. Never unloaded. nullptr,
+// with `error` set, when it cannot be used.
 const SweepWorkerEntry* load_worker_module(const char* version, std::string& error) {
   std::error_code ec;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   const std::string path = (ec ? std::filesystem::path(".") : exe.parent_path()) / kWorkerModuleFile;
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_GLOBAL);
   if (handle == nullptr) {
     const char* why = dlerror();
     error = "cannot load the worker module: " + std::string(why ? why : path);
