@@ -1,3 +1,4 @@
+// Writing and naming the findings file of `sweep analyze`; see analysis_file.hpp.
 #include "analysis/analysis_file.hpp"
 #include "common/clock.hpp"
 

@@ -1,3 +1,4 @@
+// Metric-artefact check (emergent on exact match, smooth on a continuous metric); see artefact.hpp.
 #include "analysis/artefact.hpp"
 
 #include <algorithm>

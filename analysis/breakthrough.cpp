@@ -1,3 +1,4 @@
+// BIG-bench breakthroughness of a curve; see breakthrough.hpp.
 #include "analysis/breakthrough.hpp"
 
 #include <algorithm>

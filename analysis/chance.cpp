@@ -1,3 +1,4 @@
+// Metric kinds and the above-chance (Wilson) test; see chance.hpp.
 #include "analysis/chance.hpp"
 
 #include <cmath>

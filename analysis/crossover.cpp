@@ -1,3 +1,4 @@
+// Prompt-style crossovers over scale; see crossover.hpp.
 #include "analysis/crossover.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Tidy rows -> curves over model size and compute, with baselines; see curve.hpp.
 #include "analysis/curve.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Scaling-law fits of loss (Chinchilla L(N, D), one-variable laws, bootstrap); see loss_fit.hpp.
 #include "analysis/loss_fit.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// NLopt's L-BFGS behind the fits; see optimizer.hpp.
 #include "analysis/optimizer.hpp"
 
 #include <nlopt.h>

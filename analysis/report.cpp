@@ -1,3 +1,5 @@
+// The analysis of a tidy table (loss fits, verdicts, crossovers, artefact
+// flags) and its text and JSON renderings; see report.hpp.
 #include "analysis/report.hpp"
 
 #include <algorithm>
@@ -7,10 +9,15 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/chance.hpp"
 
 namespace sweep::analysis {
 namespace {
+
+// Keys in the order written, so the JSON reads like the text report.
+using json = nlohmann::ordered_json;
 
 std::vector<LossPoint> loss_points(const std::vector<TidyRow>& rows, const std::string& metric) {
   std::vector<LossPoint> pts;
@@ -103,29 +110,10 @@ std::string num(double v, const char* fmt = "%.4g") {
   return buf;
 }
 
-std::string jnum(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+// Non-finite numbers are null (JSON has no NaN or infinity).
+json jnum(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-std::string jstr(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += '\\', out += ch;
-    else if (c == '\n') out += "\\n";
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += ch;
-  }
-  return out + "\"";
-}
-
-std::string interval_json(const Interval& i) { return "[" + jnum(i.lo) + ", " + jnum(i.hi) + "]"; }
+json interval_json(const Interval& i) { return json::array({jnum(i.lo), jnum(i.hi)}); }
 
 }  // namespace
 
@@ -214,83 +202,95 @@ std::string to_text(const Analysis& a) {
 }
 
 std::string to_json(const Analysis& a) {
-  std::ostringstream os;
-  os << "{\"chinchilla\": ";
+  json out;
+  out["chinchilla"] = nullptr;
   if (a.chinchilla) {
     const auto& c = *a.chinchilla;
     const auto& b = a.bootstrap;
-    os << "{\"A\": " << jnum(c.A) << ", \"B\": " << jnum(c.B) << ", \"E\": " << jnum(c.E) << ", \"alpha\": "
-       << jnum(c.alpha) << ", \"beta\": " << jnum(c.beta) << ", \"a\": " << jnum(a.optimal.a) << ", \"b\": "
-       << jnum(a.optimal.b) << ", \"G\": " << jnum(a.optimal.G) << ", \"objective\": " << jnum(c.objective)
-       << ", \"points\": " << c.points << ", \"starts\": " << c.starts << ", \"bootstrap_resamples\": " << b.resamples
-       << ", \"ci\": ";
+    json ci = nullptr;
     if (b.resamples > 0)
-      os << "{\"A\": " << interval_json(b.A) << ", \"B\": " << interval_json(b.B) << ", \"E\": " << interval_json(b.E)
-         << ", \"alpha\": " << interval_json(b.alpha) << ", \"beta\": " << interval_json(b.beta)
-         << ", \"a\": " << interval_json(b.a) << "}";
-    else
-      os << "null";
-    os << "}";
-  } else {
-    os << "null";
+      ci = {{"A", interval_json(b.A)},         {"B", interval_json(b.B)},         {"E", interval_json(b.E)},
+            {"alpha", interval_json(b.alpha)}, {"beta", interval_json(b.beta)}, {"a", interval_json(b.a)}};
+    out["chinchilla"] = {{"A", jnum(c.A)},
+                         {"B", jnum(c.B)},
+                         {"E", jnum(c.E)},
+                         {"alpha", jnum(c.alpha)},
+                         {"beta", jnum(c.beta)},
+                         {"a", jnum(a.optimal.a)},
+                         {"b", jnum(a.optimal.b)},
+                         {"G", jnum(a.optimal.G)},
+                         {"objective", jnum(c.objective)},
+                         {"points", c.points},
+                         {"starts", c.starts},
+                         {"bootstrap_resamples", b.resamples},
+                         {"ci", ci}};
   }
-  os << ",\n \"source\": " << jstr(a.source) << ", \"loss_metric\": " << jstr(a.loss_metric);
-  os << ",\n \"loss_points\": [";
-  for (std::size_t i = 0; i < a.loss_points.size(); ++i)
-    os << (i ? ", " : "") << "{\"N\": " << jnum(a.loss_points[i].n_params) << ", \"D\": " << jnum(a.loss_points[i].tokens)
-       << ", \"loss\": " << jnum(a.loss_points[i].loss) << "}";
-  os << "],\n \"power_laws\": {";
-  for (std::size_t i = 0; i < a.power_laws.size(); ++i) {
-    const auto& f = a.power_laws[i];
-    os << (i ? ", " : "") << "\"L_" << f.variable << "\": {\"A\": " << jnum(f.A) << ", \"alpha\": " << jnum(f.alpha)
-       << ", \"E\": " << jnum(f.E) << ", \"objective\": " << jnum(f.objective) << ", \"points\": " << f.points << "}";
-  }
-  os << "},\n \"compute_optimal\": ";
+  out["source"] = a.source;
+  out["loss_metric"] = a.loss_metric;
+  json& points = out["loss_points"] = json::array();
+  for (const auto& p : a.loss_points) points.push_back({{"N", jnum(p.n_params)}, {"D", jnum(p.tokens)}, {"loss", jnum(p.loss)}});
+  json& laws = out["power_laws"] = json::object();
+  for (const auto& f : a.power_laws)
+    laws["L_" + f.variable] = {{"A", jnum(f.A)},
+                               {"alpha", jnum(f.alpha)},
+                               {"E", jnum(f.E)},
+                               {"objective", jnum(f.objective)},
+                               {"points", f.points}};
+  out["compute_optimal"] = nullptr;
   if (a.chinchilla && a.max_flops > 0)
-    os << "{\"a\": " << jnum(a.optimal.a) << ", \"b\": " << jnum(a.optimal.b) << ", \"G\": " << jnum(a.optimal.G)
-       << ", \"at_flops\": " << jnum(a.max_flops) << ", \"N_opt\": " << jnum(a.optimal.n_opt(a.max_flops))
-       << ", \"D_opt\": " << jnum(a.optimal.d_opt(a.max_flops)) << ", \"loss\": "
-       << jnum(optimal_loss(*a.chinchilla, a.max_flops)) << "}";
-  else
-    os << "null";
-  os << ",\n \"verdicts\": [";
-  for (std::size_t i = 0; i < a.verdicts.size(); ++i) {
-    const auto& c = a.verdicts[i].curve;
-    const auto& v = a.verdicts[i].verdict;
-    os << (i ? ",\n  " : "\n  ") << "{\"task\": " << jstr(c.task) << ", \"prompt\": " << jstr(c.prompt)
-       << ", \"metric\": " << jstr(c.metric) << ", \"axis\": " << jstr(c.axis) << ", \"verdict\": "
-       << jstr(to_string(v.shape)) << ", \"baseline\": " << jnum(c.baseline) << ", \"baseline_source\": "
-       << jstr(c.baseline_source) << ", \"threshold\": " << jnum(v.threshold) << ", \"breakthroughness\": "
-       << jnum(v.breakthroughness) << ", \"emergence_scale\": " << jnum(v.emergence_scale)
-       << ", \"at_chance_below\": " << jnum(v.at_chance_below) << ", \"above_chance_from\": "
-       << jnum(v.above_chance_from) << ", \"extreme_scale\": " << jnum(v.extreme_scale) << ", \"points\": [";
+    out["compute_optimal"] = {{"a", jnum(a.optimal.a)},
+                              {"b", jnum(a.optimal.b)},
+                              {"G", jnum(a.optimal.G)},
+                              {"at_flops", jnum(a.max_flops)},
+                              {"N_opt", jnum(a.optimal.n_opt(a.max_flops))},
+                              {"D_opt", jnum(a.optimal.d_opt(a.max_flops))},
+                              {"loss", jnum(optimal_loss(*a.chinchilla, a.max_flops))}};
+  json& verdicts = out["verdicts"] = json::array();
+  for (const auto& cv : a.verdicts) {
+    const auto& c = cv.curve;
+    const auto& v = cv.verdict;
+    json curve_points = json::array();
     for (std::size_t j = 0; j < c.points.size(); ++j) {
       const auto& p = c.points[j];
-      os << (j ? ", " : "") << "{\"scale\": " << jnum(p.scale) << ", \"value\": " << jnum(p.value)
-         << ", \"stderr\": " << jnum(p.std_err) << ", \"n\": " << p.n;
-      if (!v.above_chance.empty()) os << ", \"above_chance\": " << (v.above_chance[j] ? "true" : "false");
-      os << "}";
+      json point = {{"scale", jnum(p.scale)}, {"value", jnum(p.value)}, {"stderr", jnum(p.std_err)}, {"n", p.n}};
+      if (!v.above_chance.empty()) point["above_chance"] = static_cast<bool>(v.above_chance[j]);
+      curve_points.push_back(std::move(point));
     }
-    os << "]}";
+    verdicts.push_back({{"task", c.task},
+                        {"prompt", c.prompt},
+                        {"metric", c.metric},
+                        {"axis", c.axis},
+                        {"verdict", to_string(v.shape)},
+                        {"baseline", jnum(c.baseline)},
+                        {"baseline_source", c.baseline_source},
+                        {"threshold", jnum(v.threshold)},
+                        {"breakthroughness", jnum(v.breakthroughness)},
+                        {"emergence_scale", jnum(v.emergence_scale)},
+                        {"at_chance_below", jnum(v.at_chance_below)},
+                        {"above_chance_from", jnum(v.above_chance_from)},
+                        {"extreme_scale", jnum(v.extreme_scale)},
+                        {"points", std::move(curve_points)}});
   }
-  os << "],\n \"crossovers\": [";
-  for (std::size_t i = 0; i < a.crossovers.size(); ++i) {
-    const auto& x = a.crossovers[i];
-    os << (i ? ", " : "") << "{\"task\": " << jstr(x.task) << ", \"metric\": " << jstr(x.metric) << ", \"axis\": "
-       << jstr(x.axis) << ", \"leader\": " << jstr(x.leader) << ", \"trailer\": " << jstr(x.trailer)
-       << ", \"scale\": " << jnum(x.scale) << ", \"lead\": " << jnum(x.lead) << "}";
-  }
-  os << "],\n \"artefacts\": [";
-  for (std::size_t i = 0; i < a.artefacts.size(); ++i) {
-    const auto& f = a.artefacts[i];
-    os << (i ? ", " : "") << "{\"task\": " << jstr(f.task) << ", \"prompt\": " << jstr(f.prompt) << ", \"axis\": "
-       << jstr(f.axis) << ", \"metric\": " << jstr(f.metric) << ", \"continuous_metric\": " << jstr(f.continuous_metric)
-       << ", \"reason\": " << jstr(f.reason) << "}";
-  }
-  os << "],\n \"notes\": [";
-  for (std::size_t i = 0; i < a.notes.size(); ++i) os << (i ? ", " : "") << jstr(a.notes[i]);
-  os << "]}\n";
-  return os.str();
+  json& crossovers = out["crossovers"] = json::array();
+  for (const auto& x : a.crossovers)
+    crossovers.push_back({{"task", x.task},
+                          {"metric", x.metric},
+                          {"axis", x.axis},
+                          {"leader", x.leader},
+                          {"trailer", x.trailer},
+                          {"scale", jnum(x.scale)},
+                          {"lead", jnum(x.lead)}});
+  json& artefacts = out["artefacts"] = json::array();
+  for (const auto& f : a.artefacts)
+    artefacts.push_back({{"task", f.task},
+                         {"prompt", f.prompt},
+                         {"axis", f.axis},
+                         {"metric", f.metric},
+                         {"continuous_metric", f.continuous_metric},
+                         {"reason", f.reason}});
+  out["notes"] = a.notes;
+  // Bytes that are not UTF-8 (a source path, say) become U+FFFD instead of an exception.
+  return out.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace sweep::analysis

@@ -1,3 +1,4 @@
+// Ability verdicts: a curve's shape over scale; see verdict.hpp and analysis/README.md.
 #include "analysis/verdict.hpp"
 
 #include <algorithm>

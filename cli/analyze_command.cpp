@@ -1,8 +1,7 @@
 // `sweep analyze`; see analyze_command.hpp and analysis/README.md.
 #include "cli/analyze_command.hpp"
+#include "cli/options.hpp"
 #include "common/clock.hpp"
-
-#include <boost/program_options.hpp>
 
 #include <ctime>
 #include <filesystem>
@@ -14,14 +13,14 @@
 #include "analysis/report.hpp"
 #include "analysis/tidy.hpp"
 
-namespace po = boost::program_options;
+namespace po = sweep::cli::po;
 
 namespace sweep {
 namespace {
 
-po::options_description analyze_options() {
-  po::options_description opts("sweep analyze STORE.h5 | --csv TIDY.csv");
-  opts.add_options()
+cli::OptionTable analyze_options() {
+  cli::OptionTable table("sweep analyze STORE.h5 | --csv TIDY.csv", {"store"});
+  table.add()
       ("help,h", "print this help and exit")
       ("csv", po::value<std::string>(),
        "read a tidy CSV instead of a store: columns model, n_params, data_tokens, flops, task, prompt, metric, "
@@ -38,34 +37,27 @@ po::options_description analyze_options() {
        "metric of the loss fits (default eval_loss, or loss when there is no eval_loss)")
       ("min-effect", po::value<double>()->default_value(0.02),
        "smallest change in a metric that a verdict counts (metric units)");
-  return opts;
+  return table;
 }
 
-void usage(std::ostream& os, const po::options_description& opts) {
-  os << "usage: sweep analyze STORE.h5 [options]\n"
-     << "       sweep analyze --csv TIDY.csv [options]\n"
-     << "Fits L(N), L(D), L(C) and the Chinchilla L(N, D) (compute-optimal N and D), judges every\n"
-     << "(task, prompt, metric) curve over model size and compute (flat, smooth_positive, emergent,\n"
-     << "inverse, u_shaped, inverted_u), finds prompt-style crossovers and likely metric artefacts.\n"
-     << "The store is opened read-only (also while a sweep writes it). Definitions: analysis/README.md.\n\n"
-     << opts;
-}
+constexpr const char* kSynopsis =
+    "usage: sweep analyze STORE.h5 [options]\n"
+    "       sweep analyze --csv TIDY.csv [options]\n"
+    "Fits L(N), L(D), L(C) and the Chinchilla L(N, D) (compute-optimal N and D), judges every\n"
+    "(task, prompt, metric) curve over model size and compute (flat, smooth_positive, emergent,\n"
+    "inverse, u_shaped, inverted_u), finds prompt-style crossovers and likely metric artefacts.\n"
+    "The store is opened read-only (also while a sweep writes it). Definitions: analysis/README.md.\n\n";
 
 }  // namespace
 
 int analyze_command(int argc, char** argv, const char* version) {
-  const auto opts = analyze_options();
-  po::options_description all;
-  all.add(opts).add_options()("store", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("store", 1);
+  const auto table = analyze_options();
   po::variables_map vm;
   analysis::AnalyzeOptions ao;
   try {
-    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
-    po::notify(vm);
+    vm = table.parse(argc - 1, argv + 1);
     if (vm.count("help")) {
-      usage(std::cout, opts);
+      table.usage(std::cout, kSynopsis);
       return 0;
     }
     if (vm.count("store") == vm.count("csv"))

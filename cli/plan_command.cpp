@@ -2,25 +2,24 @@
 #include "cli/plan_command.hpp"
 #include "common/clock.hpp"
 
-#include <boost/program_options.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "cli/options.hpp"
 #include "spec/config.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "spec/grid.hpp"
 #include "orchestrator/simulate.hpp"
 
-namespace po = boost::program_options;
+namespace po = sweep::cli::po;
 
 namespace sweep {
 namespace {
 
-po::options_description plan_options() {
-  po::options_description opts("sweep plan GRID.toml --ranks P");
-  opts.add_options()
+cli::OptionTable plan_options() {
+  cli::OptionTable table("sweep plan GRID.toml --ranks P", {"grid"});
+  table.add()
       ("help,h", "print this help and exit")
       ("ranks,n", po::value<int>(), "MPI ranks (mpirun -np P): rank 0 schedules, P-1 ranks run jobs; P >= 2")
       ("throughput", po::value<double>()->default_value(kDefaultThroughput),
@@ -29,34 +28,25 @@ po::options_description plan_options() {
       ("deadline", po::value<double>()->default_value(0.0),
        "seconds from the start, as sweep's --time-limit: a job that would end after it is not started, except a "
        "train run with restart points (train.checkpoint_every > 0), which runs until it; 0: none");
-  return opts;
+  return table;
 }
 
-void usage(std::ostream& os, const po::options_description& opts) {
-  os << "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS]\n"
-     << "Predicts the makespan of a grid on P ranks (no MPI): the master's dispatch (longest remaining\n"
-     << "path first, ranks_per_job groups, the deadline) is simulated with each job taking FLOPs / throughput\n"
-     << "seconds, and compared with a static round-robin split of the train runs and a random order.\n\n"
-     << opts;
-}
-
+constexpr const char* kSynopsis =
+    "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS]\n"
+    "Predicts the makespan of a grid on P ranks (no MPI): the master's dispatch (longest remaining\n"
+    "path first, ranks_per_job groups, the deadline) is simulated with each job taking FLOPs / throughput\n"
+    "seconds, and compared with a static round-robin split of the train runs and a random order.\n\n";
 
 }  // namespace
 
-
 int plan_command(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto opts = plan_options();
-  po::options_description all;
-  all.add(opts).add_options()("grid", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("grid", 1);
+  const auto table = plan_options();
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
-    po::notify(vm);
+    vm = table.parse(argc - 1, argv + 1);
     if (vm.count("help")) {
-      usage(std::cout, opts);
+      table.usage(std::cout, kSynopsis);
       return 0;
     }
     if (!vm.count("grid")) throw po::error("missing GRID.toml");

@@ -14,7 +14,8 @@
 #       On the GPU machine: unpacks DEBS_DIR (if given) into build-gpu/prefix,
 #       configures against the pip torch's CMake package, the nvidia-nccl wheel
 #       and $CUDA_HOME/bin/nvcc (the torch wheel's CMake files need a CUDA
-#       toolkit at configure time), builds build-gpu/, and writes
+#       toolkit at configure time), builds build-gpu/ (build-gpu/sweep, which
+#       loads build-gpu/libsweep_worker.so, built with it, to run a sweep), and writes
 #       build-gpu/env.sh to source before running (library paths, OPAL_PREFIX).
 #
 # Environment: PYTHON (the interpreter with torch; default python3), CUDA_HOME
@@ -123,7 +124,9 @@ export PATH=$prefix/usr/bin:\$PATH"
 export LD_LIBRARY_PATH=$libdirs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
 $env_extra
 EOF
-  echo "gpu_build: built $out/sweep; source $out/env.sh before running it"
+  [ -f "$out/libsweep_worker.so" ] || { echo "gpu_build: no $out/libsweep_worker.so (the worker module)" >&2; exit 1; }
+  echo "gpu_build: built $out/sweep and its worker module $out/libsweep_worker.so (keep them together);" \
+       "source $out/env.sh before running it"
 }
 
 case "${1:-}" in

@@ -1,6 +1,7 @@
 // Grid-file loader: parses a sweeps/*.toml file with toml++ into a SweepSpec,
 // checking every table, key, type and value, and reports the first problem as
-// one line "FILE:LINE:COL: key.path: what". Tables and keys are visited in file
+// one line "FILE:LINE:COL: key.path: what" (the reading helpers behind those
+// lines: toml_reader.hpp). Tables and keys are visited in file
 // order, so the reported problem is the first one in its table.
 #include "spec/config.hpp"
 
@@ -8,22 +9,21 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "spec/toml_reader.hpp"
+
 namespace sweep {
 namespace {
 
-// One list of allowed keys per table: used by the unknown-key check and its message.
-using Keys = std::vector<std::string_view>;
+using namespace grid_toml;
+
 const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
@@ -55,171 +55,17 @@ const Keys kEvalKeys = {"examples", "few_shot_k", "batch_size"};
 constexpr const auto& kPrompts = kAllPrompts;
 constexpr const auto& kKinds = kAllTaskKinds;
 
-constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 // Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
 // a grid is bounded (~1 GB at this size); see "Limits" in README.md.
 constexpr std::int64_t kMaxGridPoints = 1'000'000;
 constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
 constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
-constexpr std::size_t kMaxNameLength = 31;
 constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
 
-// Allowed range of a float key; every float must also be finite.
-struct Interval {
-  double lo, hi;
-  bool lo_open, hi_open;
-};
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr Interval kPositive{0, kInf, true, true};
-constexpr Interval kNonNegative{0, kInf, false, true};
-constexpr Interval kUnit{0, 1, false, false};
-constexpr Interval kUnitHalfOpen{0, 1, false, true};
-
-template <class Range, class Spell>
-std::string join(const Range& items, Spell spell) {
-  std::string s;
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) s += ", ";
-    s += spell(item);
-    first = false;
-  }
-  return s;
-}
-
-std::string join(const Keys& keys) {
-  return join(keys, [](std::string_view k) { return std::string(k); });
-}
-
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s;
-}
-
-// A TOML basic string with control characters escaped, so messages stay on one line.
-// Messages show at most this many bytes of a user's string or key path, then
-// the length: a 1 MB value in a grid file must not become a 1 MB error line.
-constexpr std::size_t kShownBytes = 80;
-
-// The first kShownBytes of s (cut at a UTF-8 character boundary) and its size.
-std::string shortened(std::string_view s) {
-  if (s.size() <= kShownBytes) return std::string(s);
-  std::size_t n = kShownBytes;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
-}
-
-std::string toml_quoted(std::string_view full) {
-  const std::string s = shortened(full);
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-bool is_bare_key(std::string_view k) {
-  return !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
-bool is_name(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxNameLength && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
-  });
-}
-
-// Dotted key path as TOML would spell it: keys that are not bare are quoted.
-std::string key_path(const std::string& parent, std::string_view key) {
-  std::string k = is_bare_key(key) ? std::string(key) : toml_quoted(key);
-  return parent.empty() ? k : parent + "." + k;
-}
-
-std::string element_path(const std::string& array_path, std::size_t i) {
-  return array_path + "[" + std::to_string(i) + "]";
-}
-
-std::string position(const toml::source_position& at) {
-  return std::to_string(at.line) + ":" + std::to_string(at.column);
-}
-
-std::string number(double x) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, r.ptr);
-}
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
-// Upper bounds at the type's limit are left out of the message unless exceeded.
-std::string int_expectation(std::int64_t lo, std::int64_t hi, std::int64_t got) {
-  const bool show_hi = hi < kIntMax || got > hi;
-  if (lo > 1 && show_hi) return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  std::string s = lo == 1 ? "a positive integer"
-                  : lo == 0 ? "a non-negative integer"
-                            : "an integer >= " + std::to_string(lo);
-  return show_hi ? s + " <= " + std::to_string(hi) : s;
-}
-
-std::string float_expectation(const Interval& in) {
-  if (in.hi == kInf && in.lo == 0) return in.lo_open ? "a finite positive number" : "a finite non-negative number";
-  return std::string("a number in ") + (in.lo_open ? "(" : "[") + number(in.lo) + ", " + number(in.hi) +
-         (in.hi_open ? ")" : "]");
-}
-
-bool inside(double x, const Interval& in) {
-  return std::isfinite(x) && (in.lo_open ? x > in.lo : x >= in.lo) && (in.hi_open ? x < in.hi : x <= in.hi);
-}
-
-using Entry = std::pair<const toml::key*, const toml::node*>;
-
-// toml++ keeps tables sorted by key; this restores the order of the file.
-std::vector<Entry> in_file_order(const toml::table& t) {
-  std::vector<Entry> entries;
-  for (auto&& [k, v] : t) entries.emplace_back(&k, &v);
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    const auto& pa = a.first->source().begin;
-    const auto& pb = b.first->source().begin;
-    return std::make_pair(pa.line, pa.column) < std::make_pair(pb.line, pb.column);
-  });
-  return entries;
-}
-
-class Loader {
+// The grid's tables, each read by its own member, in file order.
+class Loader : TomlReader {
  public:
-  explicit Loader(const std::string& file) : file_(file) {}
+  explicit Loader(const std::string& file) : TomlReader(file) {}
 
   void load(const toml::table& root, SweepSpec& spec) const {
     check_keys(root, "", kTopKeys);
@@ -235,81 +81,6 @@ class Loader {
   }
 
  private:
-  [[noreturn]] void fail(const toml::source_region& at, const std::string& path, const std::string& what) const {
-    throw ConfigError(one_line(file_ + ":" + position(at.begin) + ": " + shortened(path) + ": " + what));
-  }
-
-  const toml::table& table(const toml::node& n, const std::string& path) const {
-    if (const toml::table* t = n.as_table()) return *t;
-    fail(n.source(), path, "expected a table, got " + type_name(n));
-  }
-
-  const toml::array& array(const toml::node& n, const std::string& path) const {
-    if (const toml::array* a = n.as_array()) return *a;
-    fail(n.source(), path, "expected an array, got " + type_name(n));
-  }
-
-  void check_keys(const toml::table& t, const std::string& path, const Keys& allowed) const {
-    for (const auto& [key, node] : in_file_order(t)) {
-      if (std::find(allowed.begin(), allowed.end(), key->str()) != allowed.end()) continue;
-      const char* what = path.empty() && node->is_table() ? "unknown table" : "unknown key";
-      fail(key->source(), key_path(path, key->str()), std::string(what) + " (expected one of: " + join(allowed) + ")");
-    }
-  }
-
-  const toml::node& need(const toml::table& t, const std::string& path, std::string_view key) const {
-    if (const toml::node* n = t.get(key)) return *n;
-    fail(t.source(), key_path(path, key), "missing required key");
-  }
-
-  std::int64_t to_int(const toml::node& n, const std::string& path, std::int64_t lo, std::int64_t hi) const {
-    const auto* v = n.as_integer();
-    if (!v) fail(n.source(), path, "expected an integer, got " + type_name(n));
-    const std::int64_t x = v->get();
-    if (x < lo || x > hi) fail(n.source(), path, "expected " + int_expectation(lo, hi, x) + ", got " + std::to_string(x));
-    return x;
-  }
-
-  double to_float(const toml::node& n, const std::string& path, const Interval& in) const {
-    double x = 0;
-    if (const auto* f = n.as_floating_point()) {
-      x = f->get();
-    } else if (const auto* i = n.as_integer()) {
-      x = static_cast<double>(i->get());
-    } else {
-      fail(n.source(), path, "expected a number, got " + type_name(n));
-    }
-    if (!inside(x, in)) fail(n.source(), path, "expected " + float_expectation(in) + ", got " + number(x));
-    return x;
-  }
-
-  const std::string& to_str(const toml::node& n, const std::string& path) const {
-    if (const auto* s = n.as_string()) return s->get();
-    fail(n.source(), path, "expected a string, got " + type_name(n));
-  }
-
-  void check_name(std::string_view name, const toml::source_region& at, const std::string& path) const {
-    if (!is_name(name))
-      fail(at, path, "expected a name of 1.." + std::to_string(kMaxNameLength) + " characters from [A-Za-z0-9_.-], got " +
-                         toml_quoted(name));
-  }
-
-  // Optional keys: `out` keeps its default when the key is absent; returns the node if present.
-  template <class T>
-  const toml::node* get_int(const toml::table& t, const std::string& path, std::string_view key, std::int64_t lo,
-                            std::int64_t hi, T& out) const {
-    const toml::node* n = t.get(key);
-    if (n) out = static_cast<T>(to_int(*n, key_path(path, key), lo, hi));
-    return n;
-  }
-
-  const toml::node* get_float(const toml::table& t, const std::string& path, std::string_view key, const Interval& in,
-                              double& out) const {
-    const toml::node* n = t.get(key);
-    if (n) out = to_float(*n, key_path(path, key), in);
-    return n;
-  }
-
   void read_sweep(const toml::table& t, SweepSpec& spec) const {
     const std::string p = "sweep";
     check_keys(t, p, kSweepKeys);
@@ -398,15 +169,6 @@ class Loader {
     fail(n.source(), path,
          "expected one of: " + join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ", got " +
              toml_quoted(s));
-  }
-
-  template <class E, std::size_t N>
-  E to_enum(const toml::node& n, const std::string& path, const E (&values)[N]) const {
-    const std::string& s = to_str(n, path);
-    for (E v : values)
-      if (s == to_string(v)) return v;
-    fail(n.source(), path,
-         "expected one of: " + join(values, [](E v) { return std::string(to_string(v)); }) + ", got " + toml_quoted(s));
   }
 
   TaskSpec read_task(const toml::table& t, const std::string& p, std::string name) const {
@@ -579,7 +341,6 @@ class Loader {
                "; split the study into several grid files");
   }
 
-  const std::string& file_;
 };
 
 }  // namespace

@@ -20,15 +20,16 @@ void keep_freed_memory_in_heap();
 
 // OpenBLAS 0.3.21 (Debian bookworm) picks its kernels from the CPU model and
 // falls back to its Prescott (SSE3) kernels on server cores it does not know,
-// several times slower (bench/RESULTS.md). When that happened (and OPENBLAS_CORETYPE is not
-// set), the core type that fits the CPU's instruction set: "SkylakeX" with
-// AVX-512, "Haswell" with AVX2; otherwise "".
+// several times slower (bench/RESULTS.md). When that happened (and
+// OPENBLAS_CORETYPE is not set), the core type that fits the CPU's
+// instruction set: "SkylakeX" with AVX-512, "Haswell" with AVX2; otherwise "".
 std::string openblas_core_override();
 
 // If openblas_core_override() names a core: exports OPENBLAS_CORETYPE and
 // re-executes this program with the same arguments, so OpenBLAS, which reads
-// it once at load time, starts with fitting kernels. Call first in main,
-// before MPI_Init. Returns (doing nothing) otherwise or if exec fails.
+// it once at load time, starts with fitting kernels. Call first in run mode,
+// before MPI_Init (workers/entry.hpp's prepare). Returns (doing nothing)
+// otherwise or if exec fails.
 void reexec_with_fitting_openblas_core(char** argv);
 
 }  // namespace sweep

@@ -4,9 +4,8 @@
 // AccumulateGrad would otherwise read dW and the buffer and write the buffer
 // again, a pass over every weight per step. The GEMMs are LibTorch's (OpenBLAS
 // in Debian), or oneDNN's sgemm in a build with SWEEP_ONEDNN=ON (off by default;
-// why, and what it gains: bench/RESULTS.md, "Trainer speed with the linear
-// layers through oneDNN"). Anything that is not float32 on CPU takes
-// torch::nn::functional::linear.
+// why, and its measurements: bench/RESULTS.md, "oneDNN for the linear layers").
+// Anything that is not float32 on CPU takes torch::nn::functional::linear.
 #pragma once
 
 #include <torch/torch.h>

@@ -1,3 +1,4 @@
+// common/clock: human-readable durations and UTC timestamps.
 #include <gtest/gtest.h>
 
 #include "common/clock.hpp"

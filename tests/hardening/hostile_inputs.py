@@ -138,7 +138,7 @@ cases += mount_cases if (ro and full64 and full200) or table_only else []
 
 # Every hostile grid file of tests/spec/bad_grids, through `sweep plan`
 # (the same loader the sweep uses; its first line says where it must fail).
-for f in sorted(glob.glob(os.path.join(repo, "tests", "orchestrator", "bad_grids", "*.toml"))):
+for f in sorted(glob.glob(os.path.join(repo, "tests", "spec", "bad_grids", "*.toml"))):
     first = open(f, "rb").readline().decode("utf-8", "replace").strip()
     expect = first.split("# expect: ", 1)[1]
     cases.append((f"grid: `{os.path.basename(f)}`", [sweep, "plan", f, "--ranks", "3"], expect, f, {2}))

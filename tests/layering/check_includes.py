@@ -33,7 +33,7 @@ LAYERS = {
                               "kernels/device"],
     # The front ends reach the worker side only through workers/entry.hpp (a
     # C function loaded at run time), never its headers that pull in torch.
-    "cli": ["common", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers"],
+    "cli": ["common", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers/entry.hpp"],
 }
 # Where torch and MPI headers may appear (the orchestrator, the store and the
 # front ends stay free of torch; MPI lives in the wire and the collectives).
@@ -125,7 +125,7 @@ def cycles(edges):
 
 def self_test():
     """Small trees: a downward include passes; an upward one, a cycle, torch in
-    the orchestrator and a stale path each fail."""
+    the orchestrator, a stale path and the front end past the worker entry each fail."""
     import tempfile
 
     def tree(files):
@@ -137,13 +137,16 @@ def self_test():
         return root
 
     base = {"spec/spec.hpp": "#pragma once\n", "common/clock.hpp": "#pragma once\n"}
-    good = dict(base, **{"orchestrator/master.cpp": '#include "spec/spec.hpp"\n#include "common/clock.hpp"\n'})
+    good = dict(base, **{"orchestrator/master.cpp": '#include "spec/spec.hpp"\n#include "common/clock.hpp"\n',
+                         "cli/main.cpp": '#include "workers/entry.hpp"\n', "workers/entry.hpp": "#pragma once\n"})
     bad = {
         "upward": dict(base, **{"spec/grid.cpp": '#include "orchestrator/master.hpp"\n',
                                 "orchestrator/master.hpp": "#pragma once\n"}),
         "torch in orchestrator": dict(base, **{"orchestrator/master.cpp": "#include <torch/torch.h>\n"}),
         "mpi in spec": dict(base, **{"spec/grid.cpp": "#include <mpi.h>\n"}),
         "stale path": dict(base, **{"spec/grid.cpp": '#include "spec/gone.hpp"\n'}),
+        "cli past the worker entry": dict(base, **{"cli/main.cpp": '#include "workers/worker.hpp"\n',
+                                                   "workers/worker.hpp": "#pragma once\n"}),
     }
     failures = []
     if scan(tree(good))[0]:

@@ -1,3 +1,4 @@
+// The cost model behind scheduling and `sweep plan`.
 #include <gtest/gtest.h>
 
 #include "job_table.hpp"

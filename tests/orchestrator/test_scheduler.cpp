@@ -1,3 +1,4 @@
+// Rank 0's scheduling policy.
 #include <gtest/gtest.h>
 
 #include <algorithm>

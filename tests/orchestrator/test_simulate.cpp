@@ -1,3 +1,4 @@
+// The discrete-event simulation of `sweep plan`.
 #include <gtest/gtest.h>
 
 #include <chrono>

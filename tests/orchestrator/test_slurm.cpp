@@ -1,3 +1,4 @@
+// The Slurm job read from the environment, and srun without PMI.
 #include <gtest/gtest.h>
 
 #include <ctime>

@@ -1,3 +1,4 @@
+// A grid's expansion into train and eval jobs.
 #include <gtest/gtest.h>
 
 #include <algorithm>

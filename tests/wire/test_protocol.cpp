@@ -1,3 +1,4 @@
+// The wire protocol: messages round-trip, truncated ones are errors.
 #include <gtest/gtest.h>
 
 #include "wire/protocol.hpp"

@@ -1,3 +1,4 @@
+// Worker resources: thread sizing and the thread count reaching torch.
 #include <gtest/gtest.h>
 
 #include <torch/torch.h>

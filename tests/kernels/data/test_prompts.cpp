@@ -1,3 +1,4 @@
+// Prompt styles: how an example is rendered for each style.
 #include <gtest/gtest.h>
 
 #include "kernels/data/prompts.hpp"

@@ -1,3 +1,4 @@
+// Tasks and the training corpus: answers, held-out eval splits, what the corpus contains.
 #include <gtest/gtest.h>
 
 #include <set>

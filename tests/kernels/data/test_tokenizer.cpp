@@ -1,3 +1,4 @@
+// The byte-level tokenizer.
 #include <gtest/gtest.h>
 
 #include "kernels/data/tokenizer.hpp"

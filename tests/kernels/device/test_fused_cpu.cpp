@@ -1,3 +1,4 @@
+// sweep's fused CPU GELU against ATen's.
 #include <gtest/gtest.h>
 
 #include <ATen/Parallel.h>

@@ -1,3 +1,4 @@
+// Evaluation: scoring and generation against one-sequence references, and the metrics it reports.
 #include <gtest/gtest.h>
 
 #include <cmath>

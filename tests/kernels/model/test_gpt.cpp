@@ -1,3 +1,4 @@
+// The GPT model: shapes, parameter count, causality, untrained loss.
 #include <gtest/gtest.h>
 
 #include "kernels/model/gpt.hpp"

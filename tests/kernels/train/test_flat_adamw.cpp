@@ -1,3 +1,4 @@
+// FlatAdamW: fused clipping and steps against plain torch ops.
 #include <gtest/gtest.h>
 
 #include <ATen/Parallel.h>

@@ -1,3 +1,4 @@
+// The training loop: schedule, token counts, determinism, logging, restart points.
 #include <gtest/gtest.h>
 
 #include <cmath>

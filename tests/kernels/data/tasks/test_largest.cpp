@@ -1,3 +1,4 @@
+// The largest-number task: examples, answers and scoring.
 #include <gtest/gtest.h>
 
 #include <set>

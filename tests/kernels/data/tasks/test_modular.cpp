@@ -1,3 +1,4 @@
+// The modular-arithmetic task: examples, answers and scoring.
 #include <gtest/gtest.h>
 
 #include "kernels/data/tasks/registry.hpp"

@@ -1,3 +1,4 @@
+// The unscramble task: examples, answers and scoring.
 #include <gtest/gtest.h>
 
 #include <algorithm>

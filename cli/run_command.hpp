@@ -1,0 +1,14 @@
+// `mpirun -np N sweep GRID.toml [options]`: a sweep. Rank 0 schedules and
+// writes the store (orchestrator/master.hpp); ranks 1.. run jobs through the
+// worker module libsweep_worker.so (workers/entry.hpp), which is loaded here
+// and only here, so the other subcommands start without LibTorch.
+#pragma once
+
+namespace sweep {
+
+// argv as main() receives them. Returns the process exit status (see --help):
+// 0 all jobs ok, 1 runtime error, 2 bad command line or grid file, 3 completed
+// with failures, 4 stopped, resumable.
+int run_command(int argc, char** argv, const char* version);
+
+}  // namespace sweep
