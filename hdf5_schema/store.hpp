@@ -133,7 +133,7 @@ struct Provenance {
   std::string resolved_config; // the whole resolved spec (canonical key=value lines)
   std::string torch_version;
   std::string mpi_version;
-  std::string nccl_version;    // "" when built without NCCL
+  std::string nccl_version;    // "X.Y.Z (linked)", "not linked: ...", or "" without NCCL headers (SCHEMA.md)
   std::string hostnames;       // one per rank, newline-separated, rank order
   std::string slurm;           // the Slurm job ran in, "key=value" lines; "" outside Slurm
 };

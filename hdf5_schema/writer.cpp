@@ -3,12 +3,15 @@
 // schema.hpp, packed by table_io.hpp.
 #include <hdf5.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -28,6 +31,35 @@ namespace fs = std::filesystem;
 // The writer never races another writer: it reads each metadata block once
 // (see kSwmrReaderReadAttempts in h5.hpp for the readers' bound).
 constexpr unsigned kWriterReadAttempts = 1;
+
+// A reader opening the store holds HDF5's shared file lock while it opens it
+// (a SWMR reader only that long; a plain reader until it closes the file), so
+// a --resume that starts while a plotting tool polls the store can meet that
+// lock. The writer lock taken first rules out a live writer; a reader's lock
+// is waited out this long before the resume gives up.
+constexpr double kReaderLockWaitSeconds = 10.0;
+
+bool reader_lock_held(const std::string& error) { return error.find("unable to lock file") != std::string::npos; }
+
+// H5Fopen for writing, waiting out readers' locks; < 0 with `error` set when
+// it fails for another reason or a reader keeps the file open.
+hid_t open_for_writing(const std::string& path, hid_t fapl, std::string& error) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::duration<double>(kReaderLockWaitSeconds);
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl);
+    if (id >= 0) return id;
+    error = hdf5_error_stack();
+    if (!reader_lock_held(error) || std::chrono::steady_clock::now() >= give_up) {
+      if (reader_lock_held(error))
+        error = "another process holds it open (a reader that opened it without swmr=True keeps HDF5's lock "
+                "until it closes the file): " + error;
+      return id;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
 
 std::string hdf5_library_version() {
   unsigned maj = 0, min = 0, rel = 0;
@@ -212,17 +244,17 @@ Store Store::resume(const std::string& path, const Session& session) {
   // First: a live writer must not have its flags cleared under it.
   impl->lock = WriterLock::take(path, "refusing to resume it");
   Handle fapl = latest_format_fapl(path);
-  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+  std::string error;
+  hid_t id = open_for_writing(path, fapl.get(), error);
   if (id < 0) {
-    const std::string first = hdf5_error_stack();
-    if (!status_flags_set(first)) {
-      throw std::runtime_error(path + ": cannot open the store to resume it: H5Fopen failed: " + first);
+    if (!status_flags_set(error)) {
+      throw std::runtime_error(path + ": cannot open the store to resume it: H5Fopen failed: " + error);
     }
     run_h5clear(path);  // the writer was killed: recover its flushed rows
-    id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    id = open_for_writing(path, fapl.get(), error);
     if (id < 0) {
       throw std::runtime_error(path + ": cannot open the store to resume it, even after "
-                               "`h5clear -s --increment`: H5Fopen failed: " + hdf5_error_stack());
+                               "`h5clear -s --increment`: H5Fopen failed: " + error);
     }
   }
   impl->file = Handle(id, H5Fclose);

@@ -979,6 +979,36 @@ TEST(Store, RecoverClearsTheFlagsOfAResumeKilledBeforeSwmr) {
   EXPECT_TRUE(Store::validate(path).empty()) << joined(Store::validate(path));
 }
 
+TEST(Store, ResumeWaitsOutAReaderThatHoldsTheStoreOpen) {
+  TempDir dir;
+  const std::string path = dir.file("read_while_resuming.h5");
+  { Store s = Store::create(path, sample_provenance(), point_rows(3)); }
+  // A plotting tool's plain read-only open holds HDF5's shared file lock until
+  // it closes the file: here for 0.5 s, from another process.
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t reader = fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const char opened = id >= 0 ? 'y' : 'n';
+    if (write(ready[1], &opened, 1) != 1) _exit(3);
+    usleep(500 * 1000);
+    if (id >= 0) H5Fclose(id);
+    _exit(0);
+  }
+  char opened = 0;
+  ASSERT_EQ(read(ready[0], &opened, 1), 1);
+  ASSERT_EQ(opened, 'y');
+  { Store s = Store::resume(path, sample_session()); }  // would fail on the lock without waiting
+  int status = 0;
+  waitpid(reader, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(ready[0]);
+  close(ready[1]);
+  EXPECT_TRUE(Store::validate(path).empty()) << joined(Store::validate(path));
+}
+
 TEST(Store, ResumeOfACleanlyClosedStoreCountsSessions) {
   TempDir dir;
   const std::string path = dir.file("twice.h5");
