@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hdf5_schema/store.hpp"
+#include "tests/temp_dir.hpp"
 #include "tests/hdf5_schema/fixtures/reference_store.hpp"
 
 #ifndef SWEEP_STORE_FIXTURES
@@ -37,24 +38,7 @@ namespace ref = sweep::store::reference;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sweep_compat_test.XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using sweep::testing::TempDir;
 
 // Runs a shell command; returns its exit status and its stdout (stderr apart).
 int run(const std::string& cmd, std::string* out) {

@@ -3,15 +3,14 @@
 // time. Each test reads back the messages the master sent and the store's rows.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "hdf5_schema/store.hpp"
 #include "orchestrator/master.hpp"
 #include "scripted_transport.hpp"
+#include "tests/temp_dir.hpp"
 #include "spec/config.hpp"
 #include "spec/grid.hpp"
 #include "wire/stop_signal.hpp"
@@ -19,7 +18,6 @@
 namespace sweep {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::Scripted;
 using testing::ScriptedTransport;
 using store::Status;
@@ -46,22 +44,16 @@ n_head  = 1
 
 // A grid and its store in a fresh temporary directory.
 struct Sweep {
-  fs::path dir;
+  testing::TempDir dir{"sweep_test_master"};
   SweepSpec spec;
   Plan plan;
 
   explicit Sweep(const std::string& grid) {
-    dir = fs::temp_directory_path() /
-          ("sweep_test_master_" + std::to_string(getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    spec = load_spec_text(grid, (dir / "grid.toml").string());
+    spec = load_spec_text(grid, dir.file("grid.toml"));
     plan = expand(spec);
   }
-  ~Sweep() { fs::remove_all(dir); }
 
-  std::string out() const { return (dir / "sweep.h5").string(); }
+  std::string out() const { return dir.file("sweep.h5"); }
 
   int run(const ScriptedTransport& tx, double time_limit = 0.0) const {
     MasterOptions o;

@@ -5,15 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
 #include "orchestrator/simulate.hpp"
 #include "scripted_transport.hpp"
+#include "tests/temp_dir.hpp"
 #include "spec/config.hpp"
 #include "spec/grid.hpp"
 #include "wire/stop_signal.hpp"
@@ -21,7 +20,6 @@
 namespace sweep {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::Scripted;
 using testing::ScriptedTransport;
 
@@ -92,15 +90,11 @@ Trace simulated(const SweepSpec& spec, const Plan& plan, double deadline, SimRes
 }
 
 Trace mastered(const SweepSpec& spec, const Plan& plan, double deadline) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("sweep_test_plan_master_" + std::to_string(getpid()) + "_" +
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const testing::TempDir dir("sweep_test_plan_master");
   const CostModel cost(plan, spec, kThroughput);
   const ScriptedTransport tx(kWorkers, [&](JobRef job, int) { return Scripted{Outcome::Ok, cost.seconds(job), ""}; });
   MasterOptions o;
-  o.out = (dir / "agree.h5").string();
+  o.out = dir.file("agree.h5");
   o.quiet = true;
   o.time_limit = deadline;
   o.throughput = kThroughput;
@@ -115,7 +109,6 @@ Trace mastered(const SweepSpec& spec, const Plan& plan, double deadline) {
     run.starts.push_back({s.at, s.job.job, group ? std::vector<int>(s.job.group.begin(), s.job.group.end())
                                                  : std::vector<int>{s.dest}});
   }
-  fs::remove_all(dir);
   return run;
 }
 
