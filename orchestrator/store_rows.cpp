@@ -101,6 +101,7 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
   row.data_tokens = run.data_tokens;
   row.train_flops = run.train_flops;
   row.steps = r.steps;
+  // A TorchScript model trains nothing here: no train_loss (NaN).
   if (m.external()) row.train_loss = std::numeric_limits<double>::quiet_NaN();
   for (const MetricValue& v : r.metrics) (v.metric == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
   row.tokens_per_s = r.tokens_per_s;
