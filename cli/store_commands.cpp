@@ -18,8 +18,8 @@ int validate_command(int argc, char** argv) {
   cli::po::variables_map vm;
   try {
     vm = table.parse(argc - 1, argv + 1);
-  } catch (const cli::po::error&) {
-    std::cerr << synopsis;
+  } catch (const cli::po::error& e) {
+    std::cerr << "sweep validate: " << e.what() << "\n" << synopsis;
     return 2;
   }
   if (vm.count("help")) {
