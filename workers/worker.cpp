@@ -27,7 +27,6 @@ std::vector<Task> grid_tasks(const SweepSpec& spec) {
   return tasks;
 }
 
-
 std::int64_t peak_rss_bytes() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);

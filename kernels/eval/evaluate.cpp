@@ -86,8 +86,6 @@ struct GreedyRows {
   }
 };
 
-const double kLnVocab = uniform_loss();
-
 MetricValue metric_value(const char* name, const MetricStat& s, double random_baseline) {
   return {name, s.mean, s.std_err, s.n, random_baseline};
 }
@@ -350,8 +348,9 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     result.metrics.push_back(metric_value("mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n));
     result.metrics.push_back(metric_value("brier", mean_stat(column(Brier)), 1.0 - inverse_options / n));
   }
-  result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -kLnVocab));
-  result.metrics.push_back(metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -kLnVocab * total(TargetTokens) / n));
+  result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -uniform_loss()));
+  result.metrics.push_back(
+      metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -uniform_loss() * total(TargetTokens) / n));
   result.metrics.push_back(metric_value("ece", expected_calibration_error(column(Confidence), correct), 0.0));
   return result;
 }
