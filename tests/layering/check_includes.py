@@ -16,10 +16,11 @@ import re
 import sys
 
 # folder -> folders it may include (besides itself), lowest layers first.
-KERNEL_BASE = ["common", "spec"]
+KERNEL_BASE = ["common", "text", "spec"]
 LAYERS = {
     "common": [],
-    "spec": ["common"],
+    "text": ["common"],
+    "spec": ["common", "text"],
     "wire": ["common", "spec"],
     "hdf5_schema": ["common"],
     "analysis": ["common", "hdf5_schema"],
@@ -33,7 +34,7 @@ LAYERS = {
                               "kernels/device"],
     # The front ends reach the worker side only through workers/entry.hpp (a
     # C function loaded at run time), never its headers that pull in torch.
-    "cli": ["common", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers/entry.hpp"],
+    "cli": ["common", "text", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers/entry.hpp"],
 }
 # Where torch and MPI headers may appear (the orchestrator, the store and the
 # front ends stay free of torch; MPI lives in the wire and the collectives).
