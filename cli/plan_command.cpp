@@ -8,6 +8,7 @@
 
 #include "cli/options.hpp"
 #include "spec/config.hpp"
+#include "spec/data_check.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "spec/grid.hpp"
 #include "orchestrator/simulate.hpp"
@@ -69,6 +70,13 @@ int plan_command(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return 2;
   }
+  std::vector<std::string> corpus;
+  try {
+    corpus = check_data(spec);
+  } catch (const std::exception& e) {
+    std::cerr << path << ": " << e.what() << "\n";
+    return 2;
+  }
 
   const Plan plan = expand(spec, ExpandOptions{false});
   const CostModel cost(plan, spec, throughput);
@@ -79,6 +87,7 @@ int plan_command(int argc, char** argv) {
 
   auto ratio = [&](const SimResult& r) { return s.lower_bound_s > 0 ? r.makespan_s / s.lower_bound_s : 1.0; };
   std::printf("plan %s: %d ranks (rank 0 schedules, %d workers)\n", path.c_str(), ranks, ranks - 1);
+  for (const std::string& line : corpus) std::printf("  corpus          %s\n", line.c_str());
   std::printf("  jobs            %d (%d train, %d eval)\n", s.jobs, s.train_jobs, s.eval_jobs);
   std::printf("  total FLOPs     %.3g\n", s.total_flops);
   std::printf("  throughput      %.3g FLOP/s per rank%s\n", throughput,

@@ -17,6 +17,7 @@
 #include "orchestrator/master.hpp"
 #include "orchestrator/slurm.hpp"
 #include "spec/config.hpp"
+#include "spec/data_check.hpp"
 #include "wire/mpi_transport.hpp"
 #include "wire/stop_signal.hpp"
 #include "workers/entry.hpp"
@@ -222,6 +223,13 @@ int run_command(int argc, char** argv, const char* version) {
     mo.hostnames = hostnames;
     if (mo.progress != "auto" && mo.progress != "live" && mo.progress != "lines") {
       std::cerr << "sweep: --progress must be auto, live or lines, got " << mo.progress << "\n";
+      stop_workers(tx);
+      return 2;
+    }
+    try {
+      check_data(spec);
+    } catch (const std::exception& e) {
+      std::cerr << grid_path << ": " << e.what() << "\n";
       stop_workers(tx);
       return 2;
     }

@@ -103,7 +103,10 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
   row.steps = r.steps;
   // A TorchScript model trains nothing here: no train_loss (NaN).
   if (m.external()) row.train_loss = std::numeric_limits<double>::quiet_NaN();
-  for (const MetricValue& v : r.metrics) (v.metric == "train_loss" ? row.train_loss : row.eval_loss) = v.value;
+  for (const MetricValue& v : r.metrics) {
+    if (v.metric == "train_loss") row.train_loss = v.value;
+    if (v.metric == "eval_loss") row.eval_loss = v.value;
+  }
   row.tokens_per_s = r.tokens_per_s;
   row.peak_rss_bytes = r.peak_rss_bytes;
   row.wall_seconds = r.seconds;

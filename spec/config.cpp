@@ -13,22 +13,26 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
 #include "spec/toml_reader.hpp"
+#include "text/tokenizer.hpp"
 
 namespace sweep {
 namespace {
 
 using namespace grid_toml;
 
-const Keys kTopKeys = {"sweep", "grid", "model", "task", "train", "eval"};
+const Keys kTopKeys = {"sweep", "grid", "data", "model", "task", "train", "eval"};
+const Keys kDataKeys = {"tokenizer", "train", "valid", "format", "text_field", "documents"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
 const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "ranks_per_job", "torchscript", "n_params", "tokenizer"};
-const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
+const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr", "tokenizer"};
 const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer", "ranks_per_job"};
 // Every key some task kind takes; a key here that the table's kind does not take
 // is "not allowed for kind", anything else an unknown key.
@@ -65,13 +69,18 @@ constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
 // The grid's tables, each read by its own member, in file order.
 class Loader : TomlReader {
  public:
+  mutable const toml::node* data_tokenizer_node_ = nullptr;  // where [data] tokenizer was set, for its errors
+
   explicit Loader(const std::string& file) : TomlReader(file) {}
 
   void load(const toml::table& root, SweepSpec& spec) const {
     check_keys(root, "", kTopKeys);
     if (const toml::node* n = root.get("sweep")) read_sweep(table(*n, "sweep"), spec);
     if (spec.out.empty()) spec.out = "results/" + spec.name + ".h5";
+    if (const toml::node* n = root.get("data")) read_data(table(*n, "data"), spec.data);
     if (const toml::node* n = root.get("model")) read_models(table(*n, "model"), spec.models);
+    for (ModelSpec& m : spec.models)
+      if (m.tokenizer.empty()) set_tokenizer(m, spec.data.tokenizer, data_tokenizer_node_, "data.tokenizer");
     if (const toml::node* n = root.get("task")) read_tasks(table(*n, "task"), spec.tasks);
     if (const toml::node* n = root.get("train")) read_train(table(*n, "train"), spec.train);
     if (const toml::node* n = root.get("eval")) read_eval(table(*n, "eval"), spec.eval);
@@ -115,6 +124,7 @@ class Loader : TomlReader {
     check_keys(t, p, kModelKeys);
     ModelSpec m;
     m.name = std::move(name);
+    m.tokenizer.clear();  // none of its own yet: [data] tokenizer's, once all tables are read
     if (const toml::node* r = t.get("ranks_per_job"))
       m.ranks_per_job = static_cast<int>(to_int(*r, key_path(p, "ranks_per_job"), 1, kMaxRanksPerJob));
     if (const toml::node* ts = t.get("torchscript")) {
@@ -131,13 +141,14 @@ class Loader : TomlReader {
         fail(ts->source(), key_path(p, "torchscript"), "expected an existing TorchScript file, got " + toml_quoted(file) +
                                                           " (" + m.torchscript + " not found)");
       m.n_params = to_int(need(t, p, "n_params"), key_path(p, "n_params"), 1, kNoMax);
-      if (const toml::node* tok = t.get("tokenizer")) m.tokenizer = to_enum(*tok, key_path(p, "tokenizer"), kAllTokenizers);
+      read_model_tokenizer(t, p, m);
       return m;
     }
-    for (std::string_view key : {"n_params", "tokenizer"})
+    for (std::string_view key : {"n_params"})
       if (auto it = t.find(key); it != t.end())
         fail(it->first.source(), key_path(p, key), "allowed only with torchscript (expected one of: " +
                                                         join(kGptModelKeys) + ", or torchscript, n_params, tokenizer)");
+    read_model_tokenizer(t, p, m);
     const toml::node& n_layer = need(t, p, "n_layer");
     const toml::node& d_model = need(t, p, "d_model");
     const toml::node& n_head = need(t, p, "n_head");
@@ -152,7 +163,83 @@ class Loader : TomlReader {
     return m;
   }
 
-  // A path in the grid file is relative to the grid file's folder.
+  void read_model_tokenizer(const toml::table& t, const std::string& p, ModelSpec& m) const {
+    const toml::node* tok = t.get("tokenizer");
+    if (!tok) return;
+    const std::string& name = to_str(*tok, key_path(p, "tokenizer"));
+    set_tokenizer(m, resolve_tokenizer(name, *tok, key_path(p, "tokenizer")), tok, key_path(p, "tokenizer"));
+  }
+
+  // "bytes", or a tokenizer.json path taken from the grid file's folder.
+  std::string resolve_tokenizer(const std::string& name, const toml::node& n, const std::string& path) const {
+    if (name == "bytes") return name;
+    if (name.empty() || name.size() > kMaxPathLength || name.find('\0') != std::string::npos)
+      fail(n.source(), path, "expected \"bytes\" or the path of a tokenizer.json, got " + toml_quoted(name));
+    return relative_to_file(file_, name);
+  }
+
+  // Loads the tokenizer (once per file per process) for its vocabulary and
+  // hash; a file that cannot be used fails at the key that named it.
+  void set_tokenizer(ModelSpec& m, const std::string& resolved, const toml::node* at, const std::string& path) const {
+    m.tokenizer = resolved;
+    if (resolved == "bytes") return;
+    static std::mutex mutex;
+    static std::map<std::string, std::pair<std::int64_t, std::string>> loaded;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = loaded.find(resolved);
+    if (it == loaded.end()) {
+      try {
+        const text::Tokenizer tok = text::Tokenizer::from_file(resolved);
+        it = loaded.emplace(resolved, std::make_pair(static_cast<std::int64_t>(tok.vocab_size()), tok.hash())).first;
+      } catch (const std::exception& e) {
+        fail(at->source(), path, std::string("cannot use tokenizer: ") + e.what());
+      }
+    }
+    m.vocab_size = it->second.first;
+    m.tokenizer_hash = it->second.second;
+  }
+
+  void read_data(const toml::table& t, DataSpec& d) const {
+    const std::string p = "data";
+    check_keys(t, p, kDataKeys);
+    if (const toml::node* n = t.get("tokenizer")) {
+      d.tokenizer = resolve_tokenizer(to_str(*n, key_path(p, "tokenizer")), *n, key_path(p, "tokenizer"));
+      data_tokenizer_node_ = n;
+    }
+    d.train = globs(t, p, "train");
+    d.valid = globs(t, p, "valid");
+    if (!d.valid.empty() && d.train.empty())
+      fail(t.get("valid")->source(), key_path(p, "valid"), "needs train files too ([data] train = [...])");
+    if (const toml::node* n = t.get("format")) d.read.format = to_enum(*n, key_path(p, "format"), text::kAllFileFormats);
+    if (const toml::node* n = t.get("text_field")) {
+      d.read.text_field = to_str(*n, key_path(p, "text_field"));
+      if (d.read.text_field.empty()) fail(n->source(), key_path(p, "text_field"), "expected a non-empty field name");
+    }
+    if (const toml::node* n = t.get("documents"))
+      d.read.documents = to_enum(*n, key_path(p, "documents"), text::kAllTextDocuments);
+    if (!d.train.empty() && d.valid.empty())
+      fail(t.get("train")->source(), key_path(p, "train"),
+           "needs held-out files too: [data] valid = [...] (eval_loss and eval_bpb are scored on them)");
+  }
+
+  // A non-empty array of non-empty strings, each resolved against the grid
+  // file's folder (a glob's pattern characters pass through unchanged).
+  std::vector<std::string> globs(const toml::table& t, const std::string& p, std::string_view key) const {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    const std::string path = key_path(p, key);
+    const toml::array& a = array(*n, path);
+    if (a.empty()) fail(n->source(), path, "expected a non-empty array of file names or globs");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string ep = element_path(path, i);
+      const std::string& g = to_str(a[i], ep);
+      if (g.empty() || g.size() > kMaxPathLength || g.find('\0') != std::string::npos)
+        fail(a[i].source(), ep, "expected a file name or glob of 1.." + std::to_string(kMaxPathLength) + " bytes");
+      out.push_back(relative_to_file(file_, g));
+    }
+    return out;
+  }
 
   void read_tasks(const toml::table& t, std::vector<TaskSpec>& tasks) const {
     for (const auto& [key, node] : in_file_order(t)) {

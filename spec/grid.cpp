@@ -30,6 +30,20 @@ std::string task_config(const TaskSpec& t) {
   return os.str() + ")";
 }
 
+// A GPT's config names its tokenizer only when it is not bytes, and its
+// corpus files only when there are some, so synthetic byte-level runs keep
+// the ids they had before tokenizers and [data] existed.
+// The corpus files, as the grid names them (after resolution).
+std::string data_config(const DataSpec& d) {
+  if (!d.files()) return "";
+  std::string s;
+  for (const auto& g : d.train) s += ";train=" + g;
+  for (const auto& g : d.valid) s += ";valid=" + g;
+  s += std::string(";format=") + text::to_string(d.read.format) + ";text_field=" + d.read.text_field +
+       ";documents=" + text::to_string(d.read.documents);
+  return s;
+}
+
 }  // namespace
 
 std::int64_t config_id(const std::string& config) { return static_cast<std::int64_t>(mix64(fnv1a(config)) >> 1); }
@@ -42,7 +56,7 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
   if (m.external()) {
     // Nothing is trained: the run only scores the held-out corpus.
     os << "seed=" << spec.seed << ";model=" << m.name << ";torchscript=" << m.torchscript << ";n_params=" << m.n_params
-       << ";tokenizer=" << to_string(m.tokenizer) << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len
+       << ";tokenizer=" << m.tokenizer_hash << data_config(spec.data) << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len
        << ";filler_fraction=" << t.filler_fraction << ";cot_fraction=" << t.cot_fraction
        << ";instruction_fraction=" << t.instruction_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens
        << ";corpus=";
@@ -51,7 +65,8 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
     return os.str();
   }
   os << "seed=" << spec.seed << ";model=" << m.name << ";n_layer=" << m.n_layer << ";d_model=" << m.d_model
-     << ";n_head=" << m.n_head << ";lr=" << (m.lr > 0 ? m.lr : t.lr) << ";data_tokens=" << data_tokens
+     << ";n_head=" << m.n_head << (m.tokenizer == "bytes" ? "" : ";tokenizer=" + m.tokenizer_hash)
+     << data_config(spec.data) << ";lr=" << (m.lr > 0 ? m.lr : t.lr) << ";data_tokens=" << data_tokens
      << ";seq_len=" << t.seq_len << ";batch_size=" << t.batch_size << ";min_lr_ratio=" << t.min_lr_ratio
      << ";warmup_steps=" << t.warmup_steps << ";weight_decay=" << t.weight_decay << ";beta1=" << t.beta1
      << ";beta2=" << t.beta2 << ";grad_clip=" << t.grad_clip << ";cot_fraction=" << t.cot_fraction
@@ -89,7 +104,8 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
       run.model = m;
       run.data_tokens = d;
       run.n_params = model.external() ? model.n_params
-                                      : gpt_param_count(model.n_layer, model.d_model, kVocabSize, spec.train.seq_len);
+                                      : gpt_param_count(model.n_layer, model.d_model, padded_vocab(model.vocab_size),
+                                                                        spec.train.seq_len);
       run.train_flops = 6.0 * static_cast<double>(run.n_params) * static_cast<double>(d);
       const int r = static_cast<int>(plan.runs.size());
       plan.runs.push_back(run);

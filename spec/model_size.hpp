@@ -7,12 +7,16 @@
 
 namespace sweep {
 
-// The byte-level vocabulary of sweep's own models (kernels/data/tokenizer.hpp).
+// The byte-level vocabulary, sweep's default tokenizer (text/tokenizer.hpp).
 constexpr int kVocabSize = 256;
 
-// Random baseline of a loss: a model guessing uniformly over that vocabulary,
-// ln 256 nats/token (train_loss, eval_loss; -logprob per target token).
-inline double uniform_loss() { return std::log(static_cast<double>(kVocabSize)); }
+// A model's embedding rows: the tokenizer's vocabulary padded up to a
+// multiple of 64 (whole SIMD/GEMM tiles; 256 stays 256).
+inline std::int64_t padded_vocab(std::int64_t vocab) { return (vocab + 63) / 64 * 64; }
+
+// Random baseline of a loss: a model guessing uniformly over the tokenizer's
+// vocabulary, ln V nats/token (train_loss, eval_loss; -logprob per target token).
+inline double uniform_loss(std::int64_t vocab = kVocabSize) { return std::log(static_cast<double>(vocab)); }
 
 // Tied input/output embedding; per block: two LayerNorms (4d), qkv (3d^2+3d),
 // attention projection (d^2+d), MLP (8d^2+5d); final LayerNorm (2d).

@@ -37,13 +37,6 @@ const char* to_string(Scoring s) {
   return "?";
 }
 
-const char* to_string(Tokenizer t) {
-  switch (t) {
-    case Tokenizer::Bytes: return "bytes";
-  }
-  return "?";
-}
-
 std::string relative_to_file(const std::string& file, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute()) return path;

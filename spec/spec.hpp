@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "text/documents.hpp"
+
 namespace sweep {
 
 enum class PromptStyle { ZeroShot, FewShot, Cot, Instruction };
@@ -15,14 +17,11 @@ enum class TaskKind { Addition, Multiplication, Modular, Unscramble, Largest, Re
 // How a multiple-choice task is scored: by comparing the log-likelihood of each
 // option, or by generating the answer and grading it like any other task.
 enum class Scoring { Loglikelihood, Generation };
-// How a TorchScript model's text becomes tokens; only bytes so far.
-enum class Tokenizer { Bytes };
 
 // Canonical spellings used in grid files and in the store.
 const char* to_string(PromptStyle p);
 const char* to_string(TaskKind k);
 const char* to_string(Scoring s);
-const char* to_string(Tokenizer t);
 
 // Every value of each enum, in declaration order (loaders, messages, tests).
 inline constexpr PromptStyle kAllPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot,
@@ -31,7 +30,6 @@ inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition,   TaskKind::Mul
                                              TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
                                              TaskKind::Negation};
 inline constexpr Scoring kAllScorings[] = {Scoring::Loglikelihood, Scoring::Generation};
-inline constexpr Tokenizer kAllTokenizers[] = {Tokenizer::Bytes};
 
 struct ModelSpec {
   std::string name;  // key of its [model.NAME] table
@@ -45,7 +43,11 @@ struct ModelSpec {
   // eval-only; n_layer, d_model and n_head stay 0.
   std::string torchscript;
   std::int64_t n_params = 0;  // declared parameter count (torchscript models)
-  Tokenizer tokenizer = Tokenizer::Bytes;
+  // "bytes" or a tokenizer.json path (resolved against the grid file's
+  // folder); its vocabulary (largest id + 1) and "sha256:..." hash, read at load.
+  std::string tokenizer = "bytes";
+  std::int64_t vocab_size = 256;
+  std::string tokenizer_hash = "bytes";
   bool external() const { return !torchscript.empty(); }
 };
 
@@ -61,6 +63,15 @@ struct TaskSpec {
   int symbols = 50;    // redefine, negation: named symbols the corpus states facts about
   double fact_fraction = 0.5;  // redefine, negation: share of the task's corpus lines that state a fact
   Scoring scoring = Scoring::Loglikelihood;  // largest, negation (multiple choice)
+};
+
+// Where trained models' text comes from ([data]). Without train files, sweep's
+// own synthetic corpus (the grid's tasks and filler prose, byte-level).
+struct DataSpec {
+  std::string tokenizer = "bytes";       // every model's, unless [model.NAME] tokenizer says otherwise
+  std::vector<std::string> train, valid; // globs, resolved against the grid file's folder
+  text::ReadOptions read;                // format, text_field, documents
+  bool files() const { return !train.empty(); }
 };
 
 struct TrainSpec {
@@ -104,6 +115,7 @@ struct SweepSpec {
   int max_retries = 2;       // further attempts of a job that failed (not diverged or timed out)
   std::vector<ModelSpec> models;  // every [model.NAME] table, in file order
   std::vector<TaskSpec> tasks;    // every task referenced or defined
+  DataSpec data;
   TrainSpec train;
   EvalSpec eval;
   GridAxes grid;

@@ -23,6 +23,10 @@ struct CorpusError : std::runtime_error {
 enum class FileFormat { Auto, Text, Jsonl, LlmcBin, NanogptBin };
 enum class TextDocuments { File, Paragraph };
 
+inline constexpr FileFormat kAllFileFormats[] = {FileFormat::Auto, FileFormat::Text, FileFormat::Jsonl,
+                                                 FileFormat::LlmcBin, FileFormat::NanogptBin};
+inline constexpr TextDocuments kAllTextDocuments[] = {TextDocuments::File, TextDocuments::Paragraph};
+
 const char* to_string(FileFormat f);  // "auto", "txt", "jsonl", "llmc", "nanogpt"
 const char* to_string(TextDocuments d);  // "file", "paragraph"
 

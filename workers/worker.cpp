@@ -120,6 +120,13 @@ bool agreed_stop(JobWatch& watch, const Collectives* group) {
   return all == Stop;
 }
 
+// eval_bpb: the held-out loss in bits per UTF-8 byte, which runs with
+// different tokenizers share; its baseline is the uniform guess's, likewise.
+MetricValue bpb_metric(const LossStat& loss, double uniform) {
+  return {"eval_bpb", bits_per_byte(loss.mean, loss), bits_per_byte(loss.std_err, loss), loss.tokens,
+          bits_per_byte(uniform, loss)};
+}
+
 ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, const JobMsg& job, JobRanks& ranks) {
   JobWatch watch(tx, spec.job_timeout);
   Collectives* group = ranks.group.get();
@@ -129,14 +136,18 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     const TrainRun& run = plan.runs.at(static_cast<std::size_t>(job.job.index));
     if (run.run_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
     const ModelSpec& model = spec.models[run.model];
+    const auto text = TextCorpus::open(spec.data, model.tokenizer);
+    const double uniform = uniform_loss(model.vocab_size);
     if (model.external()) {
       // A model sweep did not train: nothing to train; its "run" checks that the
       // file loads and scores the held-out corpus, so /runs holds its eval_loss.
-      const LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params);
-      const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group);
+      LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params);
+      lm.tokenizer = text->tokenizer;
+      const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group, text.get());
       r.n_params = model.n_params;
       r.peak_rss_bytes = peak_rss_bytes();
-      r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, uniform_loss()}};
+      r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, uniform},
+                   bpb_metric(loss, uniform)};
     } else {
       CurveStream curves(tx, job.job.index, job.attempt);
       const TrainResult t = train_model(
@@ -145,14 +156,15 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
             if (ranks.reports()) curves.add(s);
           },
           10, [&](double) { return agreed_stop(watch, group) ? StepControl::Stop : StepControl::Continue; },
-          {ranks.device, group});
+          {ranks.device, group}, text);
       if (ranks.reports()) curves.send(t.seconds);
       r.n_params = t.n_params;
       r.steps = t.steps;
       r.tokens_per_s = t.tokens_per_s;
       r.peak_rss_bytes = peak_rss_bytes();
-      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, uniform_loss()},
-                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, uniform_loss()}};
+      r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, uniform},
+                   {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, uniform},
+                   bpb_metric(t.eval_loss, uniform)};
     }
   } else {
     const EvalPoint& point = plan.points.at(static_cast<std::size_t>(job.job.index));
@@ -165,6 +177,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
                   ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params)
                   : on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
+    model.tokenizer = TextCorpus::open(spec.data, spec_model.tokenizer)->tokenizer;
     const Task task(spec.tasks[point.task], spec.seed);
     const EvalResult e = evaluate(
         model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed,

@@ -31,12 +31,14 @@ std::string filler_sentence(Rng& rng) {
   return s + ".";
 }
 
-Corpus::Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sweep_seed, Split split)
+Corpus::Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sweep_seed, Split split,
+               const text::Tokenizer* tokenizer)
     : tasks_(std::move(tasks)),
       cot_fraction_(train.cot_fraction),
       filler_fraction_(train.filler_fraction),
       instruction_fraction_(train.instruction_fraction),
       split_(split),
+      tokenizer_(tokenizer),
       rng_(derive_seed(sweep_seed, split == Split::Train ? "corpus/train" : "corpus/heldout")) {
   if (tasks_.empty()) throw std::invalid_argument("corpus needs at least one task");
 }
@@ -55,8 +57,14 @@ std::string Corpus::next_line() {
 
 std::vector<std::int64_t> Corpus::take(std::size_t n) {
   while (pending_.size() < n) {
-    const auto ids = encode(next_line() + "\n");
-    pending_.insert(pending_.end(), ids.begin(), ids.end());
+    const std::string line = next_line() + "\n";
+    if (tokenizer_) {
+      const auto ids = tokenizer_->encode(line);
+      pending_.insert(pending_.end(), ids.begin(), ids.end());
+    } else {
+      const auto ids = encode(line);
+      pending_.insert(pending_.end(), ids.begin(), ids.end());
+    }
   }
   std::vector<std::int64_t> out(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));

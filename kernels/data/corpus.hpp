@@ -13,12 +13,15 @@
 
 #include "spec/rng.hpp"
 #include "kernels/data/tasks.hpp"
+#include "text/tokenizer.hpp"
 
 namespace sweep {
 
 class Corpus {
  public:
-  Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sweep_seed, Split split);
+  // Lines become tokens through `tokenizer` (null: bytes); it must outlive the corpus.
+  Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sweep_seed, Split split,
+         const text::Tokenizer* tokenizer = nullptr);
 
   // The next n tokens of the stream; consecutive calls continue where the last stopped.
   std::vector<std::int64_t> take(std::size_t n);
@@ -32,6 +35,7 @@ class Corpus {
   double filler_fraction_;
   double instruction_fraction_;
   Split split_;
+  const text::Tokenizer* tokenizer_;
   Rng rng_;
   std::deque<std::int64_t> pending_;
 };

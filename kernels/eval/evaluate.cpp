@@ -8,10 +8,51 @@
 #include <stdexcept>
 
 #include "kernels/data/prompts.hpp"
-#include "kernels/data/tokenizer.hpp"
 
 namespace sweep {
 namespace {
+
+std::vector<std::int64_t> ids_of(const text::Tokenizer& tok, std::string_view s) {
+  std::vector<text::TokenId> ids;
+  tok.encode(s, ids);
+  return std::vector<std::int64_t>(ids.begin(), ids.end());
+}
+
+// A context and target as one row, scored as lm-evaluation-harness scores a
+// continuation: encode context + target together, and the target is the
+// tokens past the context's own encoding. With a subword tokenizer, the
+// context's trailing spaces move to the target first (a word's leading space
+// belongs to its token); the byte tokenizer needs no move. A row longer than
+// `limit` keeps its last `limit` tokens (left truncation).
+struct PairRow {
+  std::vector<std::int64_t> ids;
+  std::int64_t context_len = 0, target_len = 0;
+  bool context_prefix = true;  // ids start with the context's own encoding (the generation prefill's)
+};
+PairRow encode_pair(const text::Tokenizer& tok, std::string context, std::string target, std::int64_t limit) {
+  if (tok.name() != "bytes") {
+    std::size_t keep = context.size();
+    while (keep > 0 && context[keep - 1] == ' ') --keep;
+    target = context.substr(keep) + target;
+    context.resize(keep);
+  }
+  PairRow row;
+  row.ids = ids_of(tok, context + target);
+  const std::vector<std::int64_t> alone = ids_of(tok, context);
+  row.context_len = std::min<std::int64_t>(static_cast<std::int64_t>(alone.size()),
+                                           static_cast<std::int64_t>(row.ids.size()));
+  row.context_prefix = std::equal(alone.begin(), alone.begin() + row.context_len, row.ids.begin()) &&
+                       row.context_len == static_cast<std::int64_t>(alone.size());
+  row.target_len = static_cast<std::int64_t>(row.ids.size()) - row.context_len;
+  const std::int64_t over = static_cast<std::int64_t>(row.ids.size()) - limit;
+  if (over > 0) {
+    row.ids.erase(row.ids.begin(), row.ids.begin() + over);
+    row.context_len = std::max<std::int64_t>(0, row.context_len - over);
+    row.context_prefix = false;
+    row.target_len = static_cast<std::int64_t>(row.ids.size()) - row.context_len;
+  }
+  return row;
+}
 
 // Right-padded (B, T) tensor of the given sequences.
 torch::Tensor pad_batch(const std::vector<std::vector<std::int64_t>>& seqs, std::int64_t T) {
@@ -35,13 +76,20 @@ struct GreedyRows {
   std::int64_t width = 0;
   int steps = 0;  // the largest max_new
 
-  GreedyRows(const std::vector<std::string>& contexts, const std::vector<int>& max_new, std::int64_t block_size) {
+  const text::Tokenizer* tok = nullptr;
+
+  GreedyRows(const text::Tokenizer& tokenizer, const std::vector<std::string>& contexts,
+             const std::vector<int>& max_new, std::int64_t block_size)
+      : tok(&tokenizer) {
     if (max_new.size() != contexts.size())
       throw std::invalid_argument("generation: " + std::to_string(max_new.size()) + " max_new values for " +
                                   std::to_string(contexts.size()) + " contexts");
     std::vector<std::vector<std::int64_t>> seqs;
     for (std::size_t i = 0; i < contexts.size(); ++i) {
-      seqs.push_back(encode(contexts[i]));
+      seqs.push_back(ids_of(tokenizer, contexts[i]));
+      // Left-truncated to leave room for one new token within the block.
+      if (static_cast<std::int64_t>(seqs.back().size()) >= block_size)
+        seqs.back().erase(seqs.back().begin(), seqs.back().end() - (block_size - 1));
       len.push_back(static_cast<std::int64_t>(seqs.back().size()));
       limit.push_back(std::min<std::int64_t>(block_size, len.back() + std::max(0, max_new[i])));
       width = std::max(width, limit.back());
@@ -63,7 +111,8 @@ struct GreedyRows {
   }
 
   // Each live row takes its argmax token `next` (B,) with log-prob `chosen`
-  // (B,); a newline ends the row (its log-prob counted). Whether any row grew.
+  // (B,); a token holding a newline ends the row (its log-prob counted, its
+  // text up to the newline kept). Whether any row grew.
   bool take(const torch::Tensor& next, const torch::Tensor& chosen) {
     auto na = next.accessor<std::int64_t, 1>();
     auto ca = chosen.accessor<float, 1>();
@@ -72,12 +121,13 @@ struct GreedyRows {
     for (std::size_t i = 0; i < len.size(); ++i) {
       if (done[i]) continue;
       out[i].logprob += ca[i];
-      const char c = static_cast<char>(na[i]);
-      if (c == '\n') {
+      const std::string& piece = tok->token_bytes(static_cast<text::TokenId>(na[i]));
+      if (const auto nl = piece.find('\n'); nl != std::string::npos) {
+        out[i].text.append(piece, 0, nl);
         done[i] = true;
         continue;
       }
-      out[i].text += c;
+      out[i].text += piece;
       ta[i][len[i]] = na[i];
       ++len[i];
       any = true;
@@ -102,7 +152,7 @@ std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& mode
                                                        const std::vector<std::string>& contexts,
                                                        const std::vector<int>& max_new) {
   torch::NoGradGuard no_grad;
-  GreedyRows rows(contexts, max_new, model.block_size);
+  GreedyRows rows(model.tokens(), contexts, max_new, model.block_size);
   for (int step = 0; step < rows.steps; ++step) {
     const std::int64_t cur = rows.longest_live();
     if (cur == 0) break;
@@ -149,19 +199,18 @@ std::vector<Generation> decode_from_cache(const LanguageModel& model, KVCache& c
 // Sum over each target's tokens of log p, from (B, L, V) logits of the
 // right-padded context+target rows `tokens` (B, >= L+1).
 std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const torch::Tensor& tokens,
-                                        const std::vector<std::string>& contexts,
-                                        const std::vector<std::string>& targets) {
+                                        const std::vector<PairRow>& pairs) {
   const std::int64_t L = logits.size(1);
   auto logp = torch::log_softmax(logits, -1);                                      // (B, L, V)
   auto next = logp.gather(2, tokens.narrow(1, 1, L).unsqueeze(2)).squeeze(2);      // (B, L)
   auto a = next.accessor<float, 2>();
   std::vector<double> out;
-  for (std::size_t i = 0; i < contexts.size(); ++i) {
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
     // Position t predicts token t+1: the target's tokens are predicted at
     // positions [context_len - 1, context_len + target_len - 1).
-    const std::int64_t from = static_cast<std::int64_t>(contexts[i].size()) - 1;
+    const std::int64_t from = pairs[i].context_len - 1;
     double sum = 0.0;
-    for (std::size_t k = 0; k < targets[i].size(); ++k) sum += a[i][from + static_cast<std::int64_t>(k)];
+    for (std::int64_t k = std::max<std::int64_t>(0, -from); k < pairs[i].target_len; ++k) sum += a[i][from + k];
     out.push_back(sum);
   }
   return out;
@@ -171,7 +220,7 @@ std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const torch
 
 std::vector<Generation> generate_greedy(const LanguageModel& model, const std::vector<std::string>& contexts,
                                         const std::vector<int>& max_new) {
-  GreedyRows rows(contexts, max_new, model.block_size);
+  GreedyRows rows(model.tokens(), contexts, max_new, model.block_size);
   const std::int64_t shortest = *std::min_element(rows.len.begin(), rows.len.end());
   const std::int64_t longest = *std::max_element(rows.len.begin(), rows.len.end());
   if (!model.incremental || shortest == 0 || longest >= model.block_size)
@@ -192,14 +241,19 @@ std::vector<Generation> generate_greedy(const LanguageModel& model, const std::v
 
 ScoredGenerations score_and_generate(const LanguageModel& model, const std::vector<std::string>& contexts,
                                      const std::vector<std::string>& targets, const std::vector<int>& max_new) {
-  GreedyRows rows(contexts, max_new, model.block_size);
-  std::vector<std::vector<std::int64_t>> pairs;
+  GreedyRows rows(model.tokens(), contexts, max_new, model.block_size);
+  std::vector<PairRow> pairs;
+  std::vector<std::vector<std::int64_t>> seqs;
   std::int64_t longest_pair = 0;
   bool empty = false;
   for (std::size_t i = 0; i < contexts.size(); ++i) {
-    pairs.push_back(encode(contexts[i] + targets[i]));
-    longest_pair = std::max<std::int64_t>(longest_pair, static_cast<std::int64_t>(pairs.back().size()));
-    empty = empty || contexts[i].empty() || targets[i].empty();
+    pairs.push_back(encode_pair(model.tokens(), contexts[i], targets[i], model.block_size + 1));
+    seqs.push_back(pairs.back().ids);
+    longest_pair = std::max<std::int64_t>(longest_pair, static_cast<std::int64_t>(seqs.back().size()));
+    // The cached pass needs the row's context as generation sees it.
+    empty = empty || !pairs.back().context_prefix || pairs.back().context_len != rows.len[i] ||
+            pairs.back().context_len == 0 ||
+            pairs.back().target_len == 0;
   }
   const std::int64_t scored = longest_pair - 1;  // positions the scoring pass runs over
   if (!model.incremental || empty || scored > model.block_size)
@@ -209,12 +263,12 @@ ScoredGenerations score_and_generate(const LanguageModel& model, const std::vect
   // targets and fills the cache: by causality its keys and values at a row's
   // context positions are exactly the generation prefill's.
   const std::int64_t B = static_cast<std::int64_t>(contexts.size());
-  auto tokens = pad_batch(pairs, longest_pair);  // (B, L + 1)
+  auto tokens = pad_batch(seqs, longest_pair);  // (B, L + 1)
   KVCache cache = model.incremental.new_cache(B, std::max(rows.width, scored));
   auto logits = model.incremental.forward(tokens.narrow(1, 0, scored), torch::zeros({B}, torch::kInt64),
                                           cache);  // (B, L, V)
   ScoredGenerations out;
-  out.target_logprob = sum_target_logprobs(logits, tokens, contexts, targets);
+  out.target_logprob = sum_target_logprobs(logits, tokens, pairs);
   auto idx = torch::tensor(rows.len) - 1;  // (B,)
   out.generations = decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
   return out;
@@ -223,14 +277,16 @@ ScoredGenerations score_and_generate(const LanguageModel& model, const std::vect
 std::vector<double> target_logprob(const LanguageModel& model, const std::vector<std::string>& contexts,
                                    const std::vector<std::string>& targets) {
   torch::NoGradGuard no_grad;
+  std::vector<PairRow> pairs;
   std::vector<std::vector<std::int64_t>> seqs;
   std::int64_t longest = 0;
   for (std::size_t i = 0; i < contexts.size(); ++i) {
-    seqs.push_back(encode(contexts[i] + targets[i]));
+    pairs.push_back(encode_pair(model.tokens(), contexts[i], targets[i], model.block_size + 1));
+    seqs.push_back(pairs.back().ids);
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(seqs.back().size()));
   }
   auto tokens = pad_batch(seqs, longest);  // (B, T)
-  return sum_target_logprobs(model.forward(tokens.narrow(1, 0, longest - 1)), tokens, contexts, targets);
+  return sum_target_logprobs(model.forward(tokens.narrow(1, 0, longest - 1)), tokens, pairs);
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
@@ -278,7 +334,7 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     std::vector<double> lp;
     if (!choices) {
       std::vector<int> max_new;  // room for the target and the newline after it
-      for (const auto& t : targets) max_new.push_back(static_cast<int>(t.size()) + 1);
+      for (const auto& t : targets) max_new.push_back(static_cast<int>(t.size()) + 1);  // bytes >= tokens
       auto scored = score_and_generate(model, contexts, targets, max_new);
       lp = std::move(scored.target_logprob);
       const auto& generated = scored.generations;
@@ -322,7 +378,8 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
       }
     }
     for (std::size_t i = from; i < to; ++i) {
-      const double n_tok = static_cast<double>(prompts[i].target.size());
+      const double n_tok = static_cast<double>(std::max<std::int64_t>(
+          1, encode_pair(model.tokens(), prompts[i].context, prompts[i].target, model.block_size + 1).target_len));
       at(Logprob, i) = lp[i - from] / n_tok;
       at(SeqLogprob, i) = lp[i - from];
       at(TargetTokens, i) = n_tok;
@@ -348,9 +405,9 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     result.metrics.push_back(metric_value("mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n));
     result.metrics.push_back(metric_value("brier", mean_stat(column(Brier)), 1.0 - inverse_options / n));
   }
-  result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -uniform_loss()));
-  result.metrics.push_back(
-      metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -uniform_loss() * total(TargetTokens) / n));
+  const double uniform = uniform_loss(static_cast<std::int64_t>(model.tokens().vocab_size()));
+  result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -uniform));
+  result.metrics.push_back(metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -uniform * total(TargetTokens) / n));
   result.metrics.push_back(metric_value("ece", expected_calibration_error(column(Confidence), correct), 0.0));
   return result;
 }

@@ -57,4 +57,9 @@ LanguageModel load_torchscript(const std::string& path, std::int64_t block_size,
   return lm;
 }
 
+const text::Tokenizer& LanguageModel::tokens() const {
+  static const text::Tokenizer bytes = text::Tokenizer::bytes();
+  return tokenizer ? *tokenizer : bytes;
+}
+
 }  // namespace sweep

@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "kernels/model/gpt.hpp"
+#include "text/tokenizer.hpp"
 
 namespace sweep {
 
@@ -34,6 +36,9 @@ struct LanguageModel {
   // Set for sweep's GPT; empty for TorchScript models, whose generation
   // recomputes the prefix at every token.
   IncrementalDecoder incremental;
+  // How eval turns text into its token ids and back; null: bytes.
+  std::shared_ptr<const text::Tokenizer> tokenizer;
+  const text::Tokenizer& tokens() const;
 };
 
 // A trained GPT (a shared handle: the LanguageModel keeps it alive), switched to eval mode.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "kernels/data/corpus.hpp"
@@ -18,6 +19,36 @@ namespace {
 Batch next_batch(Corpus& corpus, std::int64_t rows, std::int64_t T, std::int64_t live) {
   return make_batch(corpus.take(static_cast<std::size_t>(rows * (T + 1))), rows, T, live);
 }
+
+// Training rows: the synthetic stream, or a text corpus's seeded windows.
+class TrainRows {
+ public:
+  TrainRows(const std::vector<Task>& tasks, const TrainSpec& train, std::uint64_t seed,
+            std::shared_ptr<const TextCorpus> text) {
+    if (text && text->files()) {
+      text_.emplace(std::move(text), train.seq_len, seed);
+    } else {
+      tokenizer_ = std::move(text);  // keeps the tokenizer alive for the synthetic corpus
+      synthetic_.emplace(tasks, train, seed, Split::Train, tokenizer_ ? tokenizer_->tokenizer.get() : nullptr);
+    }
+  }
+  Batch next(std::int64_t rows, std::int64_t T, std::int64_t live) {
+    return text_ ? make_batch(text_->take(rows), rows, T, live) : next_batch(*synthetic_, rows, T, live);
+  }
+  void skip(std::int64_t rows, std::int64_t T) {
+    if (text_) return text_->skip(rows);
+    for (std::int64_t left = rows * (T + 1); left > 0;) {
+      const std::int64_t n = std::min<std::int64_t>(left, 1 << 20);
+      synthetic_->take(static_cast<std::size_t>(n));
+      left -= n;
+    }
+  }
+
+ private:
+  std::shared_ptr<const TextCorpus> tokenizer_;
+  std::optional<Corpus> synthetic_;
+  std::optional<TextRows> text_;
+};
 
 double elapsed(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -138,6 +169,7 @@ GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train) {
   c.n_layer = model.n_layer;
   c.n_head = model.n_head;
   c.d_model = model.d_model;
+  c.vocab_size = static_cast<int>(padded_vocab(model.vocab_size));
   return c;
 }
 
@@ -149,12 +181,27 @@ double lr_at(std::int64_t step, std::int64_t total, double peak, const TrainSpec
   return min_lr + 0.5 * (peak - min_lr) * (1.0 + std::cos(M_PI * progress));
 }
 
+double bits_per_byte(double nats_per_token, const LossStat& s) {
+  return nats_per_token * static_cast<double>(s.tokens) / (std::log(2.0) * static_cast<double>(s.bytes));
+}
+
 LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
-                      std::uint64_t sweep_seed, const Collectives* group) {
+                      std::uint64_t sweep_seed, const Collectives* group, const TextCorpus* text) {
   torch::NoGradGuard no_grad;
-  Corpus heldout(tasks, train, sweep_seed, Split::Eval);
   const std::int64_t T = train.seq_len;
-  const std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
+  std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
+  std::optional<Corpus> heldout;
+  std::vector<std::int64_t> text_rows;  // (n_seq, T+1)
+  if (text && text->files()) {
+    const std::int64_t have = held_out_rows_available(*text, T);
+    if (have == 0)
+      throw std::runtime_error("[data] valid: " + std::to_string(text->valid->size()) +
+                               " tokens, fewer than seq_len + 1 (" + std::to_string(T + 1) + ")");
+    n_seq = std::min(n_seq, have);
+    text_rows = held_out_rows(*text, T, n_seq);
+  } else {
+    heldout.emplace(tasks, train, sweep_seed, Split::Eval, text ? text->tokenizer.get() : nullptr);
+  }
   const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
   // One slot per sequence, filled by the rank that scored its batch; the sum
   // over the group leaves every other slot's zero out exactly.
@@ -162,7 +209,11 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
   std::int64_t batch = 0;
   for (std::int64_t done = 0; done < n_seq; ++batch) {
     const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
-    Batch b = next_batch(heldout, rows, T, rows * T);  // every rank draws every batch: same stream
+    // Every rank draws every batch: the same stream.
+    Batch b = !text_rows.empty() ? make_batch(std::vector<std::int64_t>(text_rows.begin() + done * (T + 1),
+                                                          text_rows.begin() + (done + rows) * (T + 1)),
+                                rows, T, rows * T)
+                   : next_batch(*heldout, rows, T, rows * T);
     if (batch % ranks == me) {
       auto logits = model.forward(b.x);  // (rows, T, V)
       auto per_seq = torch::nn::functional::cross_entropy(
@@ -176,12 +227,33 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
     done += rows;
   }
   if (group) group->sum(losses);
-  return summarise(losses, std::vector<std::int64_t>(losses.size(), T));
+  LossStat s = summarise(losses, std::vector<std::int64_t>(losses.size(), T));
+  s.bytes = s.tokens;  // the byte tokenizer: one byte per token
+  if (text && text->tokenizer->name() != "bytes") {
+    // The rows again (the synthetic stream is deterministic), for their targets' bytes.
+    if (heldout) heldout.emplace(tasks, train, sweep_seed, Split::Eval, text->tokenizer.get());
+    s.bytes = 0;
+    for (std::int64_t done = 0; done < n_seq;) {
+      const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
+      const std::vector<std::int64_t> ids =
+          heldout ? heldout->take(static_cast<std::size_t>(rows * (T + 1)))
+                  : std::vector<std::int64_t>(text_rows.begin() + done * (T + 1),
+                                              text_rows.begin() + (done + rows) * (T + 1));
+      for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t t = 1; t <= T; ++t)
+          s.bytes += static_cast<std::int64_t>(
+              text->tokenizer->token_bytes(static_cast<text::TokenId>(ids[r * (T + 1) + t])).size());
+      done += rows;
+    }
+    if (s.bytes == 0) throw std::runtime_error("held-out tokens stand for no bytes of text");
+  }
+  return s;
 }
 
 TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
-                        const StepLogger& log, int log_every, const StepCheck& check, const Placement& where) {
+                        const StepLogger& log, int log_every, const StepCheck& check, const Placement& where,
+                        std::shared_ptr<const TextCorpus> text) {
   const auto t0 = std::chrono::steady_clock::now();
   Collectives* group = where.group;
   const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
@@ -194,7 +266,9 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   const std::int64_t T = train.seq_len, B = train.batch_size;
   const std::int64_t steps = (data_tokens + B * T - 1) / (B * T);
   const std::int64_t tail_from = steps - std::max<std::int64_t>(1, steps / 10);
-  Corpus corpus(tasks, train, sweep_seed, Split::Train);
+  if (text) text->require(data_tokens, T);
+  const std::shared_ptr<const TextCorpus> held_out_text = text;
+  TrainRows corpus(tasks, train, sweep_seed, std::move(text));
   RestartPoint rp;
   const std::string restart = checkpoint.empty() ? "" : restart_path(checkpoint);
   torch::serialize::InputArchive restart_state;
@@ -209,11 +283,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   if (restarted) {
     on_every_rank(group, [&] { load_restart_state(restart, optimizer, restart_state); });
     // Every step before a restart point took B full rows of T+1 tokens.
-    for (std::int64_t skip = rp.next_step * B * (T + 1); skip > 0;) {
-      const std::int64_t n = std::min<std::int64_t>(skip, 1 << 20);
-      corpus.take(static_cast<std::size_t>(n));
-      skip -= n;
-    }
+    corpus.skip(rp.next_step * B, T);
   }
   const double peak = spec.lr > 0 ? spec.lr : train.lr;
   // Per-step losses stay on the device until a log, a divergence check or the
@@ -235,7 +305,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   for (std::int64_t step = rp.next_step; step < steps; ++step) {
     const std::int64_t live = std::min(B * T, data_tokens - step * B * T);
     const std::int64_t rows = (live + T - 1) / T;
-    Batch b = next_batch(corpus, rows, T, live);  // the global batch; this rank trains on its shard
+    Batch b = corpus.next(rows, T, live);  // the global batch; this rank trains on its shard
     const Shard mine = shard(rows, me, ranks);
     const double lr = lr_at(step, steps, peak, train);
 
@@ -290,7 +360,9 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   r.steps = steps;
   r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
   r.train_loss = summarise(rp.tail_losses, rp.tail_tokens);
-  r.eval_loss = heldout_loss(on_device(model, where.device), tasks, train, sweep_seed, group);
+  LanguageModel trained = on_device(model, where.device);
+  if (held_out_text) trained.tokenizer = held_out_text->tokenizer;
+  r.eval_loss = heldout_loss(trained, tasks, train, sweep_seed, group, held_out_text.get());
   if (!std::isfinite(r.eval_loss.mean)) throw TrainingDiverged("training diverged: held-out loss is not finite");
   if (!checkpoint.empty())
     on_leader(group, [&] {

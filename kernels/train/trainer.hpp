@@ -13,6 +13,7 @@
 #include "kernels/model/gpt.hpp"
 #include "kernels/model/language_model.hpp"
 #include "kernels/data/tasks.hpp"
+#include "kernels/data/text_corpus.hpp"
 #include "spec/spec.hpp"
 
 namespace sweep {
@@ -21,7 +22,12 @@ struct LossStat {
   double mean = 0.0;     // nats/token
   double std_err = 0.0;  // over steps (train) or sequences (held-out)
   std::int64_t tokens = 0;
+  std::int64_t bytes = 0;  // held-out: UTF-8 bytes the scored tokens stand for (eval_bpb)
 };
+
+// Bits per UTF-8 byte of a held-out loss, comparable across tokenizers:
+// mean * tokens / (ln 2 * bytes). Its standard error scales the same way.
+double bits_per_byte(double nats_per_token, const LossStat& s);
 
 // One logged optimiser step (a row of the store's /curves).
 struct StepLog {
@@ -85,13 +91,15 @@ struct Batch {
 };
 Batch make_batch(const std::vector<std::int64_t>& ids, std::int64_t rows, std::int64_t T, std::int64_t live);
 
-// Mean held-out loss over train.eval_loss_tokens tokens. With a group, its
-// batches are dealt round-robin and the per-sequence losses gathered: every
-// rank returns the numbers one rank alone would.
+// Mean held-out loss over train.eval_loss_tokens tokens: of the synthetic
+// held-out stream, or with `text` of its valid split (at most what it holds).
+// With a group, its batches are dealt round-robin and the per-sequence losses
+// gathered: every rank returns the numbers one rank alone would.
 LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks, const TrainSpec& train,
-                      std::uint64_t sweep_seed, const Collectives* group = nullptr);
+                      std::uint64_t sweep_seed, const Collectives* group = nullptr, const TextCorpus* text = nullptr);
 
-// Trains and, when `checkpoint` is non-empty, saves the weights there. With a
+// Trains on the synthetic corpus, or with `text` on its train split, and,
+// when `checkpoint` is non-empty, saves the weights there. With a
 // checkpoint, every train.checkpoint_every steps the run also saves a restart
 // point (restart_path); a later call continues from it, giving the same result
 // as an uninterrupted run, and removes it when the run completes. Every
@@ -100,7 +108,7 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
 TrainResult train_model(const ModelSpec& model, const TrainSpec& train, const std::vector<Task>& tasks,
                         std::int64_t data_tokens, std::uint64_t sweep_seed, const std::string& checkpoint,
                         const StepLogger& log = {}, int log_every = 10, const StepCheck& check = {},
-                        const Placement& where = {});
+                        const Placement& where = {}, std::shared_ptr<const TextCorpus> text = nullptr);
 
 std::string restart_path(const std::string& checkpoint);
 

@@ -1,6 +1,7 @@
 // Specification of the grid-file loader: what a valid grid loads into, which
 // defaults fill omitted keys, and the exact "file:line:col: key.path: ..." of
 // each class of error, including every file in bad_grids/.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "spec/config.hpp"
+#include "spec/grid.hpp"
+#include "spec/model_size.hpp"
 
 namespace sweep {
 namespace {
@@ -501,8 +504,8 @@ TEST(Config, TorchscriptModelNeedsAnExistingFileAndItsParameterCount) {
   EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\n"), grid + ":6:1: model.ext.n_params: missing required key");
   EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\nn_layer = 2\n"),
             grid + ":9:1: model.ext.n_layer: not allowed with torchscript (expected one of: torchscript, n_params, tokenizer, ranks_per_job)");
-  EXPECT_EQ(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\ntokenizer = \"bpe\"\n"),
-            grid + ":9:13: model.ext.tokenizer: expected one of: bytes, got \"bpe\"");
+  EXPECT_THAT(error("[model.ext]\ntorchscript = \"m.pt\"\nn_params = 5\ntokenizer = \"bpe\"\n"),
+              ::testing::StartsWith(grid + ":9:13: model.ext.tokenizer: cannot use tokenizer: " + (dir / "bpe").string()));
   EXPECT_EQ(error("[model.ext]\nn_layer = 1\nd_model = 8\nn_head = 2\nn_params = 5\n"),
             grid + ":10:1: model.ext.n_params: allowed only with torchscript (expected one of: n_layer, d_model, n_head, lr, "
                    "or torchscript, n_params, tokenizer)");
@@ -595,6 +598,75 @@ TEST(ConfigLimits, GridOverAMillionPointsIsRefusedAtTheGridTable) {
   const std::string message = error_of(grid);
   EXPECT_NE(message.find("g.toml:1:1: grid: expected at most 1000000 eval points"), std::string::npos) << message;
   EXPECT_NE(message.find("got 1 x 2000 x 3 x 170"), std::string::npos) << message;
+}
+
+// A tokenizer.json small enough to read: three tokens, one merge.
+void write_tiny_tokenizer(const std::filesystem::path& path) {
+  std::ofstream(path) << R"({"version":"1.0","added_tokens":[],"normalizer":null,"pre_tokenizer":null,)"
+                         R"("post_processor":null,"decoder":null,)"
+                         R"("model":{"type":"BPE","dropout":null,"unk_token":null,"continuing_subword_prefix":null,)"
+                         R"("end_of_word_suffix":null,"fuse_unk":false,"byte_fallback":false,)"
+                         R"("vocab":{"a":0,"b":1,"ab":2},"merges":["a b"]}})";
+}
+
+TEST(ConfigData, TrainAndValidGlobsAreRelativeToTheGridFilesFolder) {
+  const SweepSpec s = load_spec_text(
+      "[data]\ntrain = [\"corpus/*.txt\"]\nvalid = [\"held/out.jsonl\"]\nformat = \"jsonl\"\ntext_field = \"body\"\n"
+      "documents = \"paragraph\"\n" + std::string(kMinimalGrid),
+      "sweeps/g.toml");
+  ASSERT_TRUE(s.data.files());
+  EXPECT_EQ(s.data.train, std::vector<std::string>{"sweeps/corpus/*.txt"});
+  EXPECT_EQ(s.data.valid, std::vector<std::string>{"sweeps/held/out.jsonl"});
+  EXPECT_EQ(s.data.read.format, text::FileFormat::Jsonl);
+  EXPECT_EQ(s.data.read.text_field, "body");
+  EXPECT_EQ(s.data.read.documents, text::TextDocuments::Paragraph);
+}
+
+TEST(ConfigData, WithoutDataTheSyntheticCorpusAndBytesRemain) {
+  const SweepSpec s = load_spec_text(kMinimalGrid, "g.toml");
+  EXPECT_FALSE(s.data.files());
+  for (const ModelSpec& m : s.models) {
+    EXPECT_EQ(m.tokenizer, "bytes");
+    EXPECT_EQ(m.vocab_size, 256);
+  }
+}
+
+TEST(ConfigData, TrainFilesNeedValidFilesAndFormatIsAnEnum) {
+  EXPECT_EQ(error_of("[data]\ntrain = [\"a.txt\"]\n" + std::string(kMinimalGrid)),
+            "g.toml:2:1: data.train: needs held-out files too: [data] valid = [...] (eval_loss and eval_bpb are "
+            "scored on them)");
+  EXPECT_EQ(error_of("[data]\nvalid = [\"a.txt\"]\n" + std::string(kMinimalGrid)),
+            "g.toml:2:1: data.valid: needs train files too ([data] train = [...])");
+  EXPECT_EQ(error_of("[data]\ntrain = [\"a\"]\nvalid = [\"b\"]\nformat = \"parquet\"\n" + std::string(kMinimalGrid)),
+            "g.toml:4:10: data.format: expected one of: auto, txt, jsonl, llmc, nanogpt, got \"parquet\"");
+  EXPECT_EQ(error_of("[data]\ntrain = []\n" + std::string(kMinimalGrid)),
+            "g.toml:2:9: data.train: expected a non-empty array of file names or globs");
+  EXPECT_EQ(error_of("[data]\nshards = 3\n" + std::string(kMinimalGrid)),
+            "g.toml:2:1: data.shards: unknown key (expected one of: tokenizer, train, valid, format, text_field, "
+            "documents)");
+}
+
+TEST(ConfigData, ModelsTakeTheDataTokenizerUnlessTheyNameTheirOwn) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "sweep_test_config_tok";
+  fs::create_directories(dir);
+  write_tiny_tokenizer(dir / "tiny.json");
+  const std::string grid = (dir / "g.toml").string();
+  const SweepSpec s = load_spec_text(
+      "[data]\ntokenizer = \"tiny.json\"\n[model.a]\nn_layer = 1\nd_model = 8\nn_head = 2\n"
+      "[model.b]\nn_layer = 1\nd_model = 8\nn_head = 2\ntokenizer = \"bytes\"\n"
+      "[grid]\nmodel = [\"a\", \"b\"]\ndata_tokens = [1000]\nprompt = [\"zero_shot\"]\ntask = [\"addition\"]\n",
+      grid);
+  EXPECT_EQ(s.models[0].tokenizer, (dir / "tiny.json").string());
+  EXPECT_EQ(s.models[0].vocab_size, 3);
+  EXPECT_EQ(s.models[0].tokenizer_hash.rfind("sha256:", 0), 0u);
+  EXPECT_EQ(s.models[1].tokenizer, "bytes");
+  EXPECT_EQ(s.models[1].vocab_size, 256);
+  // The vocabulary pads to 64 rows of the embedding, which the parameter count sees.
+  const Plan plan = expand(s);
+  EXPECT_EQ(plan.runs[0].n_params, gpt_param_count(1, 8, 64, s.train.seq_len));
+  EXPECT_EQ(plan.runs[1].n_params, gpt_param_count(1, 8, 256, s.train.seq_len));
+  fs::remove_all(dir);
 }
 
 }  // namespace
