@@ -366,6 +366,22 @@ std::string run_units(const MpiTransport& tx, const Manifest& m, const Plan& pla
   return "";
 }
 
+// Rank 0, every unit done: marks the manifest complete, unless the inputs
+// held no document at all (an empty corpus: one line naming the inputs).
+bool finish(Manifest& m, const Settings& s) {
+  std::uint64_t documents = 0;
+  for (const auto& r : m.shards) documents += r.documents;
+  if (documents == 0) {
+    std::string all;
+    for (const auto& g : s.inputs) all += (all.empty() ? "" : " ") + g;
+    std::cerr << all << ": empty corpus: no documents in " << m.sources.size() << " files\n";
+    return false;
+  }
+  m.complete = true;
+  text::write_manifest(s.out, m);
+  return true;
+}
+
 }  // namespace
 
 int prepare_command(int argc, char** argv, const char* version) {
@@ -432,6 +448,8 @@ int prepare_command(int argc, char** argv, const char* version) {
   Leader leader(tx, m, s, plan);
   for (const auto& n : notes) leader.note(n);
   if (plan.todo.empty()) {
+    // Killed after its last shard was recorded, before the manifest said it was complete.
+    if (!m.complete && !finish(m, s)) return 1;
     std::cout << "sweep prepare: " << s.out << ": up to date (" << m.shards.size() << " shards)\n";
     return 0;
   }
@@ -441,6 +459,7 @@ int prepare_command(int argc, char** argv, const char* version) {
   leader.show(true);
   if (!leader.failure().empty()) return 1;
 
+  if (!finish(m, s)) return 1;
   std::uint64_t documents = 0, tokens[2] = {0, 0};
   int shards[2] = {0, 0};
   for (const auto& r : m.shards) {
@@ -448,17 +467,9 @@ int prepare_command(int argc, char** argv, const char* version) {
     tokens[r.split == "train" ? 0 : 1] += r.tokens;
     ++shards[r.split == "train" ? 0 : 1];
   }
-  if (documents == 0) {
-    std::string all;
-    for (const auto& g : s.inputs) all += (all.empty() ? "" : " ") + g;
-    std::cerr << all << ": empty corpus: no documents in " << m.sources.size() << " files\n";
-    return 1;
-  }
-  m.complete = true;
-  text::write_manifest(s.out, m);
   const double secs = std::max(leader.elapsed(), 1e-9);
   char rates[256];
-  std::snprintf(rates, sizeof rates, "%.1f MB in %.2f s: %.2f MB/s, %.3gM tokens/s on %d ranks",
+  std::snprintf(rates, sizeof rates, "%.1f MB in %.2f s: %.2f MB/s, %.2fM tokens/s on %d ranks",
                 static_cast<double>(leader.bytes_total()) / 1e6, secs,
                 static_cast<double>(leader.bytes_total()) / 1e6 / secs,
                 static_cast<double>(leader.tokens_made()) / secs / 1e6, tx.size());

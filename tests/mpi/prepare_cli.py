@@ -101,7 +101,13 @@ def whole_llmc(path):
 
 
 def one_line(stderr):
-    lines = [l for l in stderr.splitlines() if l.strip()]
+    """The one line sweep wrote, less mpirun's own notice of a non-zero exit (a block between dashed lines)."""
+    lines, inside = [], False
+    for l in stderr.splitlines():
+        if l.strip() and set(l.strip()) == {"-"}:
+            inside = not inside
+        elif l.strip() and not inside:
+            lines.append(l)
     if len(lines) != 1:
         sys.exit(f"prepare_cli: expected one error line, got:\n{stderr}")
     return lines[0]
