@@ -1,11 +1,13 @@
 // sweep: the program. The store tools and `sweep plan` run without MPI and
 // without LibTorch (cli/store_commands, cli/plan_command, cli/analyze_command);
-// anything else is a sweep under mpirun (cli/run_command), the only mode that
-// loads the worker module.
+// `sweep prepare` tokenizes corpora over MPI ranks without LibTorch
+// (cli/prepare_command); anything else is a sweep under mpirun
+// (cli/run_command), the only mode that loads the worker module.
 #include <string>
 
 #include "cli/analyze_command.hpp"
 #include "cli/plan_command.hpp"
+#include "cli/prepare_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/store_commands.hpp"
 #include "hdf5_schema/store.hpp"
@@ -16,6 +18,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return sweep::validate_command(argc, argv);
   if (command == "export") return sweep::export_command(argc, argv);
   if (command == "plan") return sweep::plan_command(argc, argv);
+  if (command == "prepare") return sweep::prepare_command(argc, argv, SWEEP_VERSION);
   if (command == "analyze") return sweep::analyze_command(argc, argv, SWEEP_VERSION);
   return sweep::run_command(argc, argv, SWEEP_VERSION);
 }

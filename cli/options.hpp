@@ -17,7 +17,10 @@ class OptionTable {
  public:
   // caption: the heading of the options in the usage. operands: names of the
   // positional arguments, in order, one string value each (vm["NAME"]).
-  explicit OptionTable(const std::string& caption, std::vector<std::string> operands = {});
+  // rest: if not empty, the name that collects every further positional
+  // argument as a std::vector<std::string> (vm["NAME"]).
+  explicit OptionTable(const std::string& caption, std::vector<std::string> operands = {},
+                       std::string rest = "");
 
   // Declares options: table.add()("ranks,n", po::value<int>(), "what it does").
   po::options_description_easy_init add() { return options_.add_options(); }
@@ -34,6 +37,7 @@ class OptionTable {
  private:
   po::options_description options_;
   std::vector<std::string> operands_;
+  std::string rest_;
 };
 
 }  // namespace sweep::cli

@@ -63,21 +63,12 @@ constexpr const char* kSynopsis =
     "       sweep validate STORE.h5                  check a store against the schema\n"
     "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
     "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n"
-    "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n\n";
+    "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n"
+    "       [mpirun -np N] sweep prepare --tokenizer T --out DIR INPUTS...   text -> llm.c token shards\n\n";
 constexpr const char* kExitStatus =
     "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
     "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"
     "(after SIGTERM, SIGINT or --stop-signal: continue with --resume); validate: 1 when problems were found.\n";
-
-// Before MPI_Init, whether this process is the launch's first (rank 0), from
-// what the launcher put in the environment (mpirun, a PMI/PMIx server,
-// srun); true outside any launcher. Messages printed before MPI_Init come
-// from this process only, not once per rank.
-bool first_process_by_environment() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
-    if (const char* v = std::getenv(name)) return std::string(v) == "0";
-  return true;
-}
 
 // Loads libsweep_worker.so from the folder of the running program (the
 // build tree, or wherever sweep and its module were put together). Global
@@ -142,6 +133,12 @@ void stop_workers(const MpiTransport& tx) {
 }
 
 }  // namespace
+
+bool first_process_by_environment() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    if (const char* v = std::getenv(name)) return std::string(v) == "0";
+  return true;
+}
 
 int run_command(int argc, char** argv, const char* version) {
   // Everything up to the module's load needs neither MPI nor LibTorch, so

@@ -11,4 +11,10 @@ namespace sweep {
 // with failures, 4 stopped, resumable.
 int run_command(int argc, char** argv, const char* version);
 
+// Before MPI_Init, whether this process is the launch's first (rank 0), from
+// what the launcher put in the environment (mpirun, a PMI/PMIx server,
+// srun); true outside any launcher. Messages printed before MPI_Init come
+// from this process only, not once per rank.
+bool first_process_by_environment();
+
 }  // namespace sweep

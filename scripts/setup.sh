@@ -21,6 +21,8 @@ packages=(
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
   python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
   wamerican                                # /usr/share/dict/words: the unscramble task's word list
+  zlib1g-dev libzstd-dev                   # text/: .gz and .zst corpus files, decompressed as they stream
+  zstd                                     # tests/mpi/prepare_cli.py: a .zst corpus file made with the real tool
 )
 
 missing=()

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -48,5 +49,38 @@ FileFormat format_of(const std::string& path, FileFormat format);
 // Returns the number of documents.
 std::size_t for_each_document(const std::string& path, const ReadOptions& options,
                               const std::function<void(std::string_view)>& visit);
+
+// The documents of a text or JSONL file one at a time, optionally of the byte
+// range [begin, end) of an uncompressed file that starts at a document
+// boundary (see next_document_boundary): sweep prepare's work unit. A text
+// file in TextDocuments::File mode is one document (none when empty); a
+// paragraph is a run of lines between lines that are empty or only spaces,
+// tabs and '\r', its lines joined by '\n'; JSONL skips blank lines. Bytes
+// that are not UTF-8 are kept as they are.
+class DocumentReader {
+ public:
+  DocumentReader(const std::string& path, const ReadOptions& options, std::uint64_t begin = 0,
+                 std::uint64_t end = UINT64_MAX);
+  ~DocumentReader();
+  DocumentReader(const DocumentReader&) = delete;
+  DocumentReader& operator=(const DocumentReader&) = delete;
+  // The next document, valid until the next call; false at the end.
+  bool next(std::string_view& document);
+  // Bytes of the file on disk read so far (compressed bytes for .gz/.zst).
+  std::uint64_t consumed() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether a file can be cut into byte ranges at document boundaries:
+// uncompressed JSONL, or uncompressed text read as paragraphs.
+bool splittable(const std::string& path, const ReadOptions& options);
+
+// The first document boundary at or after `offset` in a splittable file: the
+// start of a line (JSONL) or of a paragraph after a blank line (text); the
+// file's size when there is none.
+std::uint64_t next_document_boundary(const std::string& path, const ReadOptions& options, std::uint64_t offset);
 
 }  // namespace sweep::text

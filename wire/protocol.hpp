@@ -14,6 +14,13 @@
 //   rank 0 -> all    GridText (broadcast) the grid file's text, or why rank 0 could
 //                                           not read it, once at start-up
 //
+// sweep prepare (cli/prepare_command.cpp encodes the bodies with Writer/Reader):
+//   rank 0 -> all     (broadcast)           the plan: manifest JSON and units to do, or an error
+//   rank r -> rank 0  PrepareProgress       this rank's file bytes and tokens so far
+//   rank r -> rank 0  PrepareDone           a unit's shard records (rank 0 updates manifest.json)
+//   rank r -> rank 0  PrepareFailed         why a unit failed (rank 0 then sends Stop to all)
+//   rank r -> rank 0  PrepareFinished       this rank does no more work
+//
 // Every rank loads the same grid text (broadcast at start-up) and expands the
 // same Plan, so a job travels as its kind and index; the id rides along so a
 // worker can refuse a job that its own plan does not agree with.
@@ -31,7 +38,10 @@
 
 namespace sweep {
 
-enum class Tag : int { Ready = 1, Job = 2, Result = 3, Stop = 4, Curve = 5 };
+enum class Tag : int {
+  Ready = 1, Job = 2, Result = 3, Stop = 4, Curve = 5,
+  PrepareProgress = 6, PrepareDone = 7, PrepareFailed = 8, PrepareFinished = 9,
+};
 
 struct JobMsg {
   JobRef job;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `sweep prepare` throughput on 1 and 2 ranks over the same input, in one run
+# (so the ratio holds across machines): the text of /usr/share/common-licenses
+# and /usr/share/doc (copyright files, READMEs, changelogs, gunzipped),
+# replicated into FILES plain-text files of about TOTAL_MB MB together, read
+# as paragraphs, cut into --unit-mb work units; each rank count runs REPS
+# times into a fresh folder and the best run counts (figures: bench/RESULTS.md,
+# "sweep prepare").
+#
+#   bench/prepare/run.sh [BUILD_DIR] [TOTAL_MB] [REPS] [TOKENIZER]
+#
+# TOKENIZER defaults to bytes (one token per byte); pass a tokenizer.json for BPE.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+build=${1:-build}
+total_mb=${2:-48}
+reps=${3:-3}
+tokenizer=${4:-bytes}
+files=8
+sweep=$build/sweep
+[ -x "$sweep" ] || { echo "prepare bench: no $sweep (cmake --build $build --target sweep)" >&2; exit 1; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpirun=(mpirun --oversubscribe --bind-to none)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# One pass over the source text, then copies of it until each file is big enough.
+{
+  cat /usr/share/common-licenses/*
+  find /usr/share/doc -type f \( -name 'copyright' -o -name 'README*' -o -name '*.txt' \) ! -name '*.gz' -print0 |
+    sort -z | xargs -0 cat
+  find /usr/share/doc -type f -name 'changelog*.gz' -print0 | sort -z | xargs -0 zcat
+} > "$tmp/seed.txt" 2>/dev/null || true
+seed_bytes=$(stat -c %s "$tmp/seed.txt")
+per_file=$((total_mb * 1000000 / files))
+for i in $(seq 0 $((files - 1))); do
+  : > "$tmp/corpus_$i.txt"
+  while [ "$(stat -c %s "$tmp/corpus_$i.txt")" -lt "$per_file" ]; do cat "$tmp/seed.txt" >> "$tmp/corpus_$i.txt"; done
+done
+input_mb=$(du -cb "$tmp"/corpus_*.txt | tail -1 | awk '{printf "%.1f", $1 / 1e6}')
+echo "prepare bench: $files files, $input_mb MB (seed text $((seed_bytes / 1000)) kB), tokenizer $tokenizer, $(nproc) cores"
+
+for np in 1 2; do
+  for r in $(seq 1 "$reps"); do
+    rm -rf "$tmp/out"
+    "${mpirun[@]}" -np "$np" "$sweep" prepare --tokenizer "$tokenizer" --documents paragraph --unit-mb 4 \
+      --out "$tmp/out" --quiet "$tmp"/corpus_*.txt | tee -a "$tmp/np$np.log"
+  done
+  sha256sum "$tmp"/out/*.bin | awk '{print $1}' | sha256sum | awk '{print $1}' > "$tmp/np$np.digest"
+done
+
+python3 - "$tmp" <<'PY'
+import re, sys
+tmp = sys.argv[1]
+best = {}
+for np in (1, 2):
+    runs = [tuple(map(float, m)) for m in re.findall(r"([\d.]+) MB/s, ([\d.e+]+)M tokens/s", open(f"{tmp}/np{np}.log").read())]
+    best[np] = max(runs)
+    print(f"np {np}: best of {len(runs)}: {best[np][0]:.1f} MB/s, {best[np][1]:.2f}M tokens/s")
+print(f"ratio np2/np1: {best[2][0] / best[1][0]:.2f}x")
+same = open(f"{tmp}/np1.digest").read() == open(f"{tmp}/np2.digest").read()
+print("shards identical for np 1 and np 2" if same else "SHARDS DIFFER between np 1 and np 2")
+sys.exit(0 if same else 1)
+PY
