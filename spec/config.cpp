@@ -32,7 +32,7 @@ const Keys kDataKeys = {"tokenizer", "train", "valid", "format", "text_field", "
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
 const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "ranks_per_job", "torchscript", "n_params", "tokenizer"};
-const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr", "tokenizer"};
+const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
 const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer", "ranks_per_job"};
 // Every key some task kind takes; a key here that the table's kind does not take
 // is "not allowed for kind", anything else an unknown key.

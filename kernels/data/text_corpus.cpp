@@ -19,9 +19,13 @@ std::int64_t windows(const text::TokenSource& s, std::int64_t T) {
 
 std::shared_ptr<const TextCorpus> TextCorpus::open(const DataSpec& data, const std::string& tokenizer) {
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const TextCorpus>> opened;  // by tokenizer: one [data] per process
+  static std::map<std::string, std::shared_ptr<const TextCorpus>> opened;  // by tokenizer and files
+  std::string key = tokenizer + '\n' + text::to_string(data.read.format) + '\n' + data.read.text_field + '\n' +
+                    text::to_string(data.read.documents);
+  for (const auto& g : data.train) key += "\ntrain=" + g;
+  for (const auto& g : data.valid) key += "\nvalid=" + g;
   std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = opened[tokenizer];
+  auto& slot = opened[key];
   if (slot) return slot;
   auto c = std::make_shared<TextCorpus>();
   c->tokenizer = std::make_shared<const text::Tokenizer>(text::Tokenizer::load(tokenizer));

@@ -271,7 +271,7 @@ TEST(ConfigErrors, UnknownKeyNamesLineAndColumn) {
 
 TEST(ConfigErrors, UnknownTopLevelTableIsReportedAtItsName) {
   EXPECT_EQ(error_of(std::string(kMinimalGrid) + "[optimizer]\n"),
-            "g.toml:11:2: optimizer: unknown table (expected one of: sweep, grid, model, task, train, eval)");
+            "g.toml:11:2: optimizer: unknown table (expected one of: sweep, grid, data, model, task, train, eval)");
 }
 
 TEST(ConfigErrors, WrongTypeSaysWhatWasExpectedAndFound) {
@@ -633,10 +633,10 @@ TEST(ConfigData, WithoutDataTheSyntheticCorpusAndBytesRemain) {
 
 TEST(ConfigData, TrainFilesNeedValidFilesAndFormatIsAnEnum) {
   EXPECT_EQ(error_of("[data]\ntrain = [\"a.txt\"]\n" + std::string(kMinimalGrid)),
-            "g.toml:2:1: data.train: needs held-out files too: [data] valid = [...] (eval_loss and eval_bpb are "
+            "g.toml:2:9: data.train: needs held-out files too: [data] valid = [...] (eval_loss and eval_bpb are "
             "scored on them)");
   EXPECT_EQ(error_of("[data]\nvalid = [\"a.txt\"]\n" + std::string(kMinimalGrid)),
-            "g.toml:2:1: data.valid: needs train files too ([data] train = [...])");
+            "g.toml:2:9: data.valid: needs train files too ([data] train = [...])");
   EXPECT_EQ(error_of("[data]\ntrain = [\"a\"]\nvalid = [\"b\"]\nformat = \"parquet\"\n" + std::string(kMinimalGrid)),
             "g.toml:4:10: data.format: expected one of: auto, txt, jsonl, llmc, nanogpt, got \"parquet\"");
   EXPECT_EQ(error_of("[data]\ntrain = []\n" + std::string(kMinimalGrid)),

@@ -3,9 +3,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "kernels/model/checkpoint_io.hpp"
 #include "kernels/train/trainer.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace sweep {
 namespace {
@@ -204,7 +206,7 @@ std::string load_error(const ModelSpec& spec, const std::string& path) {
 }  // namespace
 
 TEST(Checkpoint, SavedThroughMemoryAndReadBackIdentically) {
-  const std::string path = testing::TempDir() + "ckpt_roundtrip.pt";
+  const std::string path = ::testing::TempDir() + "ckpt_roundtrip.pt";
   torch::manual_seed(7);
   saved_model(tiny_model(), path);
   EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
@@ -215,7 +217,7 @@ TEST(Checkpoint, SavedThroughMemoryAndReadBackIdentically) {
 }
 
 TEST(Checkpoint, TruncatedFileIsOneClearLine) {
-  const std::string path = saved_model(tiny_model(), testing::TempDir() + "ckpt_truncated.pt");
+  const std::string path = saved_model(tiny_model(), ::testing::TempDir() + "ckpt_truncated.pt");
   std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
   const std::string message = load_error(tiny_model(), path);
   EXPECT_NE(message.find(path + ": not a readable checkpoint (truncated, or not written by sweep)"), std::string::npos)
@@ -226,15 +228,42 @@ TEST(Checkpoint, TruncatedFileIsOneClearLine) {
 TEST(Checkpoint, AnotherModelsShapeIsRefusedNamingTheModel) {
   ModelSpec wide = tiny_model();
   wide.d_model = 32;
-  const std::string path = saved_model(wide, testing::TempDir() + "ckpt_wide.pt");
+  const std::string path = saved_model(wide, ::testing::TempDir() + "ckpt_wide.pt");
   const std::string message = load_error(tiny_model(), path);
   EXPECT_NE(message.find(path + ": checkpoint does not fit model tiny (another shape?)"), std::string::npos) << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
 }
 
 TEST(Checkpoint, MissingFileIsNamed) {
-  const std::string path = testing::TempDir() + "ckpt_missing.pt";
+  const std::string path = ::testing::TempDir() + "ckpt_missing.pt";
   EXPECT_NE(load_error(tiny_model(), path).find(path + ": checkpoint is missing"), std::string::npos);
+}
+
+}  // namespace sweep
+
+namespace sweep {
+
+TEST(Trainer, TrainsOnTextFilesAndScoresTheirValidSplit) {
+  sweep::testing::TempDir dir("trainer_text");
+  std::string train_text, valid_text;
+  for (int i = 0; i < 300; ++i) train_text += "the cat sat on the mat and the dog sat on the log. ";
+  for (int i = 0; i < 40; ++i) valid_text += "the dog sat on the mat and the cat sat on the log. ";
+  std::ofstream(dir.path() / "train.txt") << train_text;
+  std::ofstream(dir.path() / "valid.txt") << valid_text;
+  DataSpec data;
+  data.train = {(dir.path() / "train.txt").string()};
+  data.valid = {(dir.path() / "valid.txt").string()};
+  const auto text = TextCorpus::open(data, "bytes");
+  const TrainSpec t = tiny_train();
+  const auto a = train_model(tiny_model(), t, tasks(), 15000, 7, "", {}, 10, {}, {}, text);
+  const auto b = train_model(tiny_model(), t, tasks(), 15000, 7, "", {}, 10, {}, {}, text);
+  EXPECT_EQ(a.eval_loss.mean, b.eval_loss.mean);  // deterministic
+  EXPECT_LT(a.eval_loss.mean, 0.5 * std::log(256.0));  // it learned the text
+  EXPECT_EQ(a.eval_loss.tokens, t.eval_loss_tokens);
+  EXPECT_EQ(a.eval_loss.bytes, a.eval_loss.tokens);  // bytes: one byte per token
+  EXPECT_DOUBLE_EQ(bits_per_byte(a.eval_loss.mean, a.eval_loss), a.eval_loss.mean / std::log(2.0));
+  // More data than the train file holds is refused before any step.
+  EXPECT_THROW(train_model(tiny_model(), t, tasks(), 20000, 7, "", {}, 10, {}, {}, text), std::runtime_error);
 }
 
 }  // namespace sweep
