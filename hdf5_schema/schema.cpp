@@ -15,8 +15,8 @@ const Table<MetricRow>& metrics_table() {
       "model: model name; n_params: parameter count; data_tokens: training tokens; "
       "prompt: prompt style (empty for train rows); task: task name (empty for train rows); "
       "metric: exact_match | edit_distance | logprob | seq_logprob | mc_accuracy | mc_accuracy_norm | brier | "
-      "ece | train_loss | eval_loss | eval_bpb; "
-      "value: metric value (exact_match fraction in [0,1]; logprob nats/token <= 0; losses nats/token; eval_bpb bits/byte); "
+      "ece | train_loss | eval_loss; "
+      "value: metric value (exact_match fraction in [0,1]; logprob nats/token <= 0; losses nats/token); "
       "stderr: sample std / sqrt(n) (ece: bootstrap); n_examples: examples (eval metrics) or tokens (loss metrics); "
       "train_flops: 6 * n_params * data_tokens; random_baseline: the metric's value for a guessing model. "
       "See hdf5_schema/SCHEMA.md.",

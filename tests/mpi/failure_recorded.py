@@ -24,7 +24,7 @@ if len(skipped) != 4 or not skipped.message.str.contains("skipped").all():
     sys.exit(f"failure_recorded: the eval point of hot is not recorded as skipped:\n{errors}")
 ok = metrics[metrics.model == "ok"]
 per_point = ["ece", "edit_distance", "exact_match", "logprob", "seq_logprob"]
-if sorted(ok.metric) != sorted(["eval_loss", "train_loss"] + per_point * 3):
+if sorted(ok.metric) != sorted(["eval_bpb", "eval_loss", "train_loss"] + per_point * 3):
     sys.exit(f"failure_recorded: model ok lacks metrics:\n{ok}")
 if metrics.model.isin(["hot", "slow"]).any():
     sys.exit("failure_recorded: a failed model has metrics rows")

@@ -51,7 +51,9 @@ with tempfile.TemporaryDirectory() as tmp:
         sys.exit(f"resume_cli: enlarged grid ran {ran.group(1)} jobs and added {len(new_ids)} ids, want {runs + points}")
     evals = before[before.prompt != ""]
     per_point = len(evals) // evals.point_id.nunique()  # every metric of a point (kernels/eval/evaluate.hpp)
-    if not (after[after.data_tokens == 12_288].shape[0] == 2 * runs + per_point * points):
+    trains = before[before.prompt == ""]
+    per_run = len(trains) // trains.point_id.nunique()  # train_loss, eval_loss, eval_bpb
+    if not (after[after.data_tokens == 12_288].shape[0] == per_run * runs + per_point * points):
         sys.exit("resume_cli: the new data size lacks rows")
     print(f"resume_cli: enlarged grid (data_tokens + 12288): ran {ran.group(1)} new jobs "
           f"({runs} train + {points} eval), {len(after) - len(before)} new rows")
