@@ -29,7 +29,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What sweep links besides torch and CUDA (the -dev packages bring headers, the
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
-              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread nlohmann-json3-dev)
+              libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread nlohmann-json3-dev
+              libpcre2-dev libicu-dev)  # text/'s tokenizers: Unicode regexes (PCRE2), normalization (ICU)
 
 fetch() {
   local dir=$1
