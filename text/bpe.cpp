@@ -33,6 +33,36 @@ struct Candidate {
 
 }  // namespace
 
+void Bpe::MergeTable::reserve(std::size_t n) {
+  std::size_t cap = 16;
+  int bits = 4;
+  while (cap < 2 * n) {
+    cap *= 2;
+    ++bits;
+  }
+  keys_.assign(cap, kEmpty);
+  values_.assign(cap, Merge{0, 0});
+  mask_ = cap - 1;
+  shift_ = 64 - bits;
+  size_ = 0;
+}
+
+void Bpe::MergeTable::set(std::uint64_t key, Merge m) {
+  if (2 * (size_ + 1) > keys_.size()) {
+    // Grow: rehash everything into a table twice as large.
+    std::vector<std::uint64_t> old_keys = std::move(keys_);
+    std::vector<Merge> old_values = std::move(values_);
+    reserve(old_keys.size());
+    for (std::size_t i = 0; i < old_keys.size(); ++i)
+      if (old_keys[i] != kEmpty) set(old_keys[i], old_values[i]);
+  }
+  std::size_t i = slot(key);
+  while (keys_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
+  if (keys_[i] == kEmpty) ++size_;
+  keys_[i] = key;
+  values_[i] = m;
+}
+
 Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
   const std::string type = component_type(model, "model");
   if (type != "BPE") unsupported("model", type, "BPE");
@@ -67,6 +97,13 @@ Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
     if (it == vocab_.end()) throw TokenizerError("model unk_token \"" + unk + "\" is not in the vocabulary");
     unk_ = it->second;
   }
+  char_ids_.assign(0x10000, -1);
+  for (const auto& [token, id] : vocab_) {
+    if (token.empty() || utf8_length(static_cast<unsigned char>(token[0])) != token.size()) continue;
+    std::size_t i = 0;
+    const char32_t cp = next_code_point(token, i);
+    if (cp < 0x10000) char_ids_[cp] = static_cast<std::int32_t>(id);
+  }
   for (int b = 0; b < 256; ++b) {
     char name[8];
     std::snprintf(name, sizeof name, "<0x%02X>", b);
@@ -77,7 +114,7 @@ Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
   if (model.contains("merges") && !model["merges"].is_null()) {
     const auto& merges = model["merges"];
     if (!merges.is_array()) throw TokenizerError("model BPE \"merges\" is not an array");
-    merges_.reserve(merges.size() * 2);
+    merges_.reserve(merges.size());
     std::uint32_t rank = 0;
     for (const auto& m : merges) {
       std::string a, b;
@@ -100,7 +137,7 @@ Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
         throw TokenizerError("merge " + std::to_string(rank) + " (\"" + a + "\", \"" + b +
                              "\") names a token that is not in the vocabulary");
       // Later duplicates win, as in the crate's HashMap collect.
-      merges_[pair_key(ia->second, ib->second)] = Merge{rank, iab->second};
+      merges_.set(pair_key(ia->second, ib->second), Merge{rank, iab->second});
       ++rank;
     }
   }
@@ -165,17 +202,28 @@ void Bpe::merge_word(std::string_view word, std::vector<TokenId>& out) const {
   std::string ch;
   while (i < word.size()) {
     const std::size_t n = std::min(utf8_length(static_cast<unsigned char>(word[i])), word.size() - i);
-    ch.assign(word.substr(i, n));
-    i += n;
-    auto it = vocab_.find(ch);
-    if (it != vocab_.end()) {
+    const std::string_view piece = word.substr(i, n);
+    std::int64_t id = -1;
+    std::size_t at = 0;
+    const char32_t cp = next_code_point(piece, at);
+    if (cp < 0x10000 && at == n) {
+      id = char_ids_[cp];
+    } else {
+      ch.assign(piece);
+      auto it = vocab_.find(ch);
+      if (it != vocab_.end()) id = it->second;
+    }
+    if (id >= 0) {
       if (pending_unk >= 0) {
         add(static_cast<TokenId>(pending_unk));
         pending_unk = -1;
       }
-      add(it->second);
+      add(static_cast<TokenId>(id));
+      i += n;
       continue;
     }
+    ch.assign(piece);
+    i += n;
     if (byte_fallback_) {
       bool all = true;
       for (unsigned char c : ch) all = all && byte_ids_[c] >= 0;
@@ -195,8 +243,8 @@ void Bpe::merge_word(std::string_view word, std::vector<TokenId>& out) const {
   auto push_pair = [&](int pos) {
     const int next = symbols[pos].next;
     if (next < 0) return;
-    auto it = merges_.find(pair_key(symbols[pos].id, symbols[next].id));
-    if (it != merges_.end()) heap.push({it->second.rank, pos, it->second.new_id});
+    if (const Merge* m = merges_.find(pair_key(symbols[pos].id, symbols[next].id)))
+      heap.push({m->rank, pos, m->new_id});
   };
   for (int p = 0; p + 1 < static_cast<int>(symbols.size()); ++p) push_pair(p);
   while (!heap.empty()) {
@@ -205,8 +253,8 @@ void Bpe::merge_word(std::string_view word, std::vector<TokenId>& out) const {
     Symbol& left = symbols[top.pos];
     if (!left.alive || left.next < 0) continue;
     Symbol& right = symbols[left.next];
-    auto it = merges_.find(pair_key(left.id, right.id));
-    if (it == merges_.end() || it->second.new_id != top.new_id) continue;
+    const Merge* m = merges_.find(pair_key(left.id, right.id));
+    if (!m || m->new_id != top.new_id) continue;
     left.id = top.new_id;
     right.alive = false;
     left.next = right.next;

@@ -46,7 +46,34 @@ class Bpe {
     std::uint32_t rank;
     TokenId new_id;
   };
-  std::unordered_map<std::uint64_t, Merge> merges_;
+  // Merges by (left id << 32 | right id): open addressing with linear
+  // probing, since this lookup is the inner loop of encoding.
+  class MergeTable {
+   public:
+    void reserve(std::size_t n);
+    // Inserts or overwrites (later duplicates win, as in the crate).
+    void set(std::uint64_t key, Merge m);
+    const Merge* find(std::uint64_t key) const {
+      for (std::size_t i = slot(key);; i = (i + 1) & mask_) {
+        if (keys_[i] == key) return &values_[i];
+        if (keys_[i] == kEmpty) return nullptr;
+      }
+    }
+
+   private:
+    static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+    std::size_t slot(std::uint64_t key) const {
+      return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+    }
+    std::vector<std::uint64_t> keys_ = std::vector<std::uint64_t>(1, kEmpty);
+    std::vector<Merge> values_ = std::vector<Merge>(1);
+    std::size_t mask_ = 0, size_ = 0;
+    int shift_ = 63;
+  };
+  MergeTable merges_;
+  // Ids of single-character tokens by code point (BMP), -1 where none: the
+  // first step of every word without hashing strings.
+  std::vector<std::int32_t> char_ids_;
   std::optional<TokenId> unk_;
   bool byte_fallback_ = false;
   bool fuse_unk_ = false;
