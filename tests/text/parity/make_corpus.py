@@ -160,6 +160,13 @@ def edge_cases(rng, n_lines):
     return [b"\n".join(lines) + b"\n"]
 
 
+def long_lines():
+    """Lines longer than the word caches take, and long runs of one kind."""
+    return [("\n".join([" " * 5000 + "x", "a" * 3000, "\t" * 300 + "  " * 50, "1" * 1000, "\U0001F600" * 500,
+                         "'s" * 300, "\u2581" * 200 + "abc", "<|endoftext|>" * 20, " <s> " * 30,
+                         "x\u0085\u0085 y\u00a0\u00a0z", "\r\r\r \r"]) + "\n").encode()]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
@@ -167,7 +174,7 @@ def main():
     ap.add_argument("--min-bytes", type=int, default=1_100_000)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000)
+    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000) + long_lines()
     data = b"\n".join(c if c.endswith(b"\n") else c + b"\n" for c in chunks)
     # Top up with more edge cases if this machine has few docs.
     while len(data) < args.min_bytes:
