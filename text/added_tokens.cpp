@@ -11,12 +11,6 @@
 namespace sweep::text {
 namespace {
 
-// Rust's char::is_whitespace: the White_Space property.
-bool is_white_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
 // The code point that ends at `end` (valid UTF-8).
 char32_t code_point_before(std::string_view s, std::size_t end, std::size_t& begin) {
   begin = end - 1;
@@ -26,7 +20,12 @@ char32_t code_point_before(std::string_view s, std::size_t end, std::size_t& beg
 }
 
 // Rust's char::is_alphanumeric, which single_word uses for "word" characters.
-bool is_word_char(char32_t c) { return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_ALPHABETIC) || u_charType(static_cast<UChar32>(c)) == U_DECIMAL_DIGIT_NUMBER || u_charType(static_cast<UChar32>(c)) == U_LETTER_NUMBER || u_charType(static_cast<UChar32>(c)) == U_OTHER_NUMBER; }
+bool is_word_char(char32_t c) {
+  const auto cp = static_cast<UChar32>(c);
+  const auto type = u_charType(cp);
+  return u_hasBinaryProperty(cp, UCHAR_ALPHABETIC) || type == U_DECIMAL_DIGIT_NUMBER || type == U_LETTER_NUMBER ||
+         type == U_OTHER_NUMBER;
+}
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -134,6 +135,25 @@ TEST_F(BpeTokenizer, UnknownCharactersWithoutAnUnkTokenAreDropped) {
 TEST_F(BpeTokenizer, RepeatedWordsGiveTheSameIdsFromTheCache) {
   const Tokenizer t = load(bpe({{"a", 0}, {"b", 1}, {"ab", 2}}, {"a b"}));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(t.encode("abab"), (Ids{2, 2}));
+}
+
+TEST_F(BpeTokenizer, ConcurrentEncodesAgreeWithOneThread) {
+  json j = bpe(byte_level_vocab({"\xC4\xA0w", "hi"}), {"\xC4\xA0 w", "h i"});
+  j["pre_tokenizer"] = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", true}};
+  const Tokenizer t = load(j);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 400; ++i) lines.push_back("hi w " + std::to_string(i) + std::string(i % 7, ' ') + "w");
+  std::vector<Ids> expected;
+  for (const auto& l : lines) expected.push_back(t.encode(l));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k)
+    threads.emplace_back([&, k] {
+      for (int rep = 0; rep < 5; ++rep)
+        for (std::size_t i = 0; i < lines.size(); ++i) mismatches[k] += t.encode(lines[i]) != expected[i];
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, (std::vector<int>{0, 0, 0, 0}));
 }
 
 // --- pre-tokenizers ------------------------------------------------------------
