@@ -1,7 +1,8 @@
 // sweep: the program. The store tools and `sweep plan` run without MPI and
 // without LibTorch (cli/store_commands, cli/plan_command, cli/analyze_command);
 // `sweep prepare` tokenizes corpora over MPI ranks without LibTorch
-// (cli/prepare_command); anything else is a sweep under mpirun
+// (cli/prepare_command); `sweep tokenize` (cli/tokenize_command) runs the
+// tokenizers alone; anything else is a sweep under mpirun
 // (cli/run_command), the only mode that loads the worker module.
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "cli/prepare_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/store_commands.hpp"
+#include "cli/tokenize_command.hpp"
 #include "hdf5_schema/store.hpp"
 
 int main(int argc, char** argv) {
@@ -19,6 +21,7 @@ int main(int argc, char** argv) {
   if (command == "export") return sweep::export_command(argc, argv);
   if (command == "plan") return sweep::plan_command(argc, argv);
   if (command == "prepare") return sweep::prepare_command(argc, argv, SWEEP_VERSION);
+  if (command == "tokenize") return sweep::tokenize_command(argc, argv);
   if (command == "analyze") return sweep::analyze_command(argc, argv, SWEEP_VERSION);
   return sweep::run_command(argc, argv, SWEEP_VERSION);
 }

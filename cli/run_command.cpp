@@ -64,7 +64,9 @@ constexpr const char* kSynopsis =
     "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
     "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n"
     "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n"
-    "       [mpirun -np N] sweep prepare --tokenizer T --out DIR INPUTS...   text -> llm.c token shards\n\n";
+    "       [mpirun -np N] sweep prepare --tokenizer T --out DIR INPUTS...   text -> llm.c token shards\n"
+
+    "       sweep tokenize --tokenizer T [--decode] FILE   ids of each line (T: bytes or a tokenizer.json)\n\n";
 constexpr const char* kExitStatus =
     "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
     "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"

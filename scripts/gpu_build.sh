@@ -30,7 +30,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # others the shared libraries and, for Open MPI, mpirun and its helpers).
 dev_packages=(libopenmpi-dev openmpi-bin libhdf5-dev libboost-program-options-dev libtomlplusplus-dev
               libgtest-dev libnlopt-dev libblas-dev libopenblas0-pthread nlohmann-json3-dev
-              zlib1g-dev libzstd-dev)  # text/: .gz and .zst corpus files
+              zlib1g-dev libzstd-dev   # text/: .gz and .zst corpus files
+              libpcre2-dev libicu-dev)  # text/'s tokenizers: Unicode regexes (PCRE2), normalization (ICU)
 
 fetch() {
   local dir=$1

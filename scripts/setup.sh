@@ -20,7 +20,9 @@ packages=(
   libnlopt-dev                             # sweep analyze: L-BFGS for the scaling-law fits (C API)
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
   python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
-  wamerican                                # /usr/share/dict/words: the unscramble task's word list
+  wamerican                                # /usr/share/dict/words: the unscramble task's word list; tokenizer parity corpus
+  libpcre2-dev libicu-dev                  # text/: Unicode regexes (\p{L}) of tokenizer.json Split; NFC/NFKC normalizers
+  nodejs                                   # tests/text/parity: Hugging Face's tokenizers (npm packages) as the reference
   zlib1g-dev libzstd-dev                   # text/: .gz and .zst corpus files, decompressed as they stream
   zstd                                     # tests/mpi/prepare_cli.py: a .zst corpus file made with the real tool
 )
@@ -29,6 +31,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the parity tests' references. Debian packages it apart from
+# nodejs; other nodejs builds bundle it, and Debian's npm would conflict.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo=""

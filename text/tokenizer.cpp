@@ -2,18 +2,11 @@
 // loading; see tokenizer.hpp.
 #include "text/tokenizer.hpp"
 
-#include <array>
+#include "text/tokenizer_impl.hpp"
+#include "text/utf8.hpp"
 
 namespace sweep::text {
 
-struct Tokenizer::Impl {
-  std::string name = "bytes";
-  std::string hash = "bytes";
-  std::size_t vocab_size = 256;
-  std::optional<TokenId> eot = 0;
-  std::vector<std::string> token_bytes;
-  std::vector<TokenId> newline_ids;
-};
 
 Tokenizer::Tokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tokenizer::~Tokenizer() = default;
@@ -32,13 +25,47 @@ Tokenizer Tokenizer::load(const std::string& name_or_path) {
   return name_or_path == "bytes" ? bytes() : from_file(name_or_path);
 }
 
-Tokenizer Tokenizer::from_file(const std::string& path) {
-  throw TokenizerError(path + ": tokenizer.json files are not supported yet");
-}
-
 void Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {
-  out.reserve(out.size() + text.size());
-  for (unsigned char c : text) out.push_back(c);
+  const Impl& im = *impl_;
+  if (!im.model) {
+    out.reserve(out.size() + text.size());
+    for (unsigned char c : text) out.push_back(c);
+    return;
+  }
+  // The references read text as UTF-8 with WHATWG's repair; do the same so
+  // invalid bytes give their ids.
+  std::string repaired;
+  if (!is_valid_utf8(text)) {
+    repaired = repair_utf8(text);
+    text = repaired;
+  }
+  std::vector<Segment> raw, normalized;
+  std::vector<Piece> pieces;
+  if (im.raw_added.empty()) raw.push_back({0, text.size(), std::nullopt});
+  else im.raw_added.split(text, raw);
+  for (const Segment& seg : raw) {
+    if (seg.id) {
+      out.push_back(*seg.id);
+      continue;
+    }
+    if (seg.end == seg.begin) continue;
+    std::string s(text.substr(seg.begin, seg.end - seg.begin));
+    if (im.normalizer) im.normalizer->normalize(s);
+    normalized.clear();
+    if (im.normalized_added.empty()) normalized.push_back({0, s.size(), std::nullopt});
+    else im.normalized_added.split(s, normalized);
+    for (const Segment& sub : normalized) {
+      if (sub.id) {
+        out.push_back(*sub.id);
+        continue;
+      }
+      if (sub.end == sub.begin) continue;
+      pieces.clear();
+      pieces.push_back({s.substr(sub.begin, sub.end - sub.begin), seg.begin == 0 && sub.begin == 0});
+      if (im.pre_tokenizer) im.pre_tokenizer->split(pieces);
+      for (const Piece& p : pieces) im.model->tokenize(p.text, out);
+    }
+  }
 }
 
 std::vector<TokenId> Tokenizer::encode(std::string_view text) const {
@@ -48,8 +75,29 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text) const {
 }
 
 std::string Tokenizer::decode(const std::vector<TokenId>& ids) const {
+  const Impl& im = *impl_;
+  if (!im.model) {
+    std::string s;
+    for (TokenId id : ids) s += token_bytes(id);
+    return s;
+  }
+  std::vector<std::string> tokens;
+  tokens.reserve(ids.size());
+  for (TokenId id : ids) {
+    if (id >= im.known.size() || !im.known[id])
+      throw TokenizerError(im.name + ": id " + std::to_string(id) + " is outside the vocabulary (" +
+                           std::to_string(im.vocab_size) + ")");
+    tokens.push_back(im.tokens[id]);
+  }
+  if (!im.decoder) {
+    // The crate joins tokens with spaces when there is no decoder.
+    std::string s;
+    for (std::size_t i = 0; i < tokens.size(); ++i) s += (i ? " " : "") + tokens[i];
+    return s;
+  }
+  im.decoder->decode_chain(tokens);
   std::string s;
-  for (TokenId id : ids) s += token_bytes(id);
+  for (const std::string& t : tokens) s += t;
   return s;
 }
 

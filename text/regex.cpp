@@ -1,0 +1,154 @@
+// PCRE2 behind text/regex.hpp: compiled once per tokenizer component, matched
+// with per-thread match data so const tokenizers can be shared by threads.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "text/regex.hpp"
+
+#include <pcre2.h>
+
+#include "text/tokenizer.hpp"
+#include "text/utf8.hpp"
+
+namespace sweep::text {
+namespace {
+
+std::string pcre2_message(int code) {
+  PCRE2_UCHAR buf[256];
+  if (pcre2_get_error_message(code, buf, sizeof buf) < 0) return "PCRE2 error " + std::to_string(code);
+  return reinterpret_cast<const char*>(buf);
+}
+
+// Oniguruma's Unicode \s is the White_Space property, which includes U+0085
+// (NEL); PCRE2's is Z plus the ASCII controls and lacks it. Everything else
+// in the patterns tokenizer.json files use reads the same in both.
+std::string onig_to_pcre2(const std::string& p) {
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      const char e = p[i + 1];
+      ++i;
+      if (e == 's') {
+        out += in_class ? "\\s\\x{85}" : "[\\s\\x{85}]";
+      } else if (e == 'S' && !in_class) {
+        out += "[^\\s\\x{85}]";
+      } else {
+        out += '\\';
+        out += e;
+      }
+      continue;
+    }
+    if (c == '[' && !in_class) {
+      in_class = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a member, not the end.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (c == ']' && in_class) in_class = false;
+    out += c;
+  }
+  return out;
+}
+
+// Per-thread scratch for matching: match data and a JIT stack large enough
+// for long runs of whitespace or letters.
+struct MatchScratch {
+  pcre2_match_data* data = nullptr;
+  pcre2_match_context* context = nullptr;
+  pcre2_jit_stack* stack = nullptr;
+  MatchScratch() {
+    data = pcre2_match_data_create(4, nullptr);
+    context = pcre2_match_context_create(nullptr);
+    stack = pcre2_jit_stack_create(32 * 1024, 4 * 1024 * 1024, nullptr);
+    if (!data || !context || !stack) throw TokenizerError("PCRE2: out of memory for match data");
+    pcre2_jit_stack_assign(context, nullptr, stack);
+  }
+  ~MatchScratch() {
+    pcre2_jit_stack_free(stack);
+    pcre2_match_context_free(context);
+    pcre2_match_data_free(data);
+  }
+  MatchScratch(const MatchScratch&) = delete;
+  MatchScratch& operator=(const MatchScratch&) = delete;
+};
+
+MatchScratch& scratch() {
+  thread_local MatchScratch s;
+  return s;
+}
+
+}  // namespace
+
+struct Regex::Code {
+  pcre2_code* code = nullptr;
+  ~Code() { pcre2_code_free(code); }
+};
+
+Regex::Regex(const std::string& pattern) : code_(std::make_unique<Code>()) {
+  const std::string translated = onig_to_pcre2(pattern);
+  int err = 0;
+  PCRE2_SIZE offset = 0;
+  code_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
+                              PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &offset, nullptr);
+  if (!code_->code)
+    throw TokenizerError("regex \"" + pattern + "\" does not compile at offset " + std::to_string(offset) + ": " +
+                         pcre2_message(err));
+  // JIT is an optimization only: without it (e.g. no executable memory)
+  // pcre2_match interprets the same pattern.
+  (void)pcre2_jit_compile(code_->code, PCRE2_JIT_COMPLETE);
+}
+
+Regex Regex::literal(std::string_view literal) {
+  std::string quoted = "\\Q";
+  // \Q...\E cannot hold "\E"; split around each occurrence.
+  for (std::size_t i = 0; i < literal.size(); ++i) {
+    if (literal[i] == '\\' && i + 1 < literal.size() && literal[i + 1] == 'E') {
+      quoted += "\\E\\\\\\Q";
+      continue;
+    }
+    quoted += literal[i];
+  }
+  quoted += "\\E";
+  return Regex(quoted);
+}
+
+Regex::~Regex() = default;
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
+
+void Regex::find_all(std::string_view subject, std::vector<std::pair<std::size_t, std::size_t>>& out) const {
+  MatchScratch& s = scratch();
+  const auto* subj = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  std::size_t start = 0;
+  while (start <= subject.size()) {
+    const int rc = pcre2_match(code_->code, subj, subject.size(), start, PCRE2_NO_UTF_CHECK, s.data, s.context);
+    if (rc == PCRE2_ERROR_NOMATCH) break;
+    if (rc < 0) throw TokenizerError("regex match failed: " + pcre2_message(rc));
+    const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(s.data);
+    out.emplace_back(ov[0], ov[1]);
+    if (ov[1] > ov[0]) {
+      start = ov[1];
+    } else {
+      if (ov[0] >= subject.size()) break;
+      start = ov[0] + utf8_length(static_cast<unsigned char>(subject[ov[0]]));
+    }
+  }
+}
+
+std::string Regex::replace_all(std::string_view subject, std::string_view replacement) const {
+  std::vector<std::pair<std::size_t, std::size_t>> matches;
+  find_all(subject, matches);
+  std::string out;
+  std::size_t prev = 0;
+  for (auto [b, e] : matches) {
+    out.append(subject.substr(prev, b - prev));
+    out.append(replacement);
+    prev = e;
+  }
+  out.append(subject.substr(prev));
+  return out;
+}
+
+}  // namespace sweep::text
