@@ -170,7 +170,7 @@ FileFormat format_of(const std::string& path, FileFormat format) {
   if (ends_with(p, ".txt")) return FileFormat::Text;
   if (ends_with(p, ".jsonl")) return FileFormat::Jsonl;
   if (ends_with(p, ".bin")) return FileFormat::LlmcBin;
-  throw CorpusError(path + ": unknown format (expected .txt, .jsonl or .bin, optionally .gz/.zst); name it with --format");
+  throw CorpusError(path + ": unknown format (expected .txt, .jsonl or .bin, optionally .gz/.zst); name its format ([data] format in a grid, --format for sweep prepare)");
 }
 
 struct DocumentReader::Impl {
