@@ -33,10 +33,11 @@ trap 'rm -rf "$tmp"' EXIT
 } > "$tmp/seed.txt" 2>/dev/null || true
 seed_bytes=$(stat -c %s "$tmp/seed.txt")
 per_file=$((total_mb * 1000000 / files))
-for i in $(seq 0 $((files - 1))); do
-  : > "$tmp/corpus_$i.txt"
-  while [ "$(stat -c %s "$tmp/corpus_$i.txt")" -lt "$per_file" ]; do cat "$tmp/seed.txt" >> "$tmp/corpus_$i.txt"; done
-done
+# The seed text repeated as often as needed, cut into FILES files of PER_FILE bytes.
+copies=$((per_file * files / seed_bytes + 1))
+for _ in $(seq "$copies"); do cat "$tmp/seed.txt"; done 2>/dev/null | head -c $((per_file * files)) |
+  split -b "$per_file" -d -a 2 --additional-suffix=.txt - "$tmp/corpus_" || true
+rm "$tmp/seed.txt"
 input_mb=$(du -cb "$tmp"/corpus_*.txt | tail -1 | awk '{printf "%.1f", $1 / 1e6}')
 echo "prepare bench: $files files, $input_mb MB (seed text $((seed_bytes / 1000)) kB), tokenizer $tokenizer, $(nproc) cores"
 
