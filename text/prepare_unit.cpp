@@ -14,26 +14,26 @@ struct Part {
   std::uint64_t documents = 0, text_bytes = 0;
 };
 
-ShardRecord write_part(const Part& part, const std::string& name, const std::string& split, int unit,
-                       std::size_t vocab_size, const std::string& dir) {
-  const std::string bytes = llmc_shard_bytes(part.tokens, vocab_size);
+// Frees the tokens as soon as they are bytes: a unit holds one copy at a time.
+void add_part(UnitShards& out, Part&& part, const std::string& name, const std::string& split, int unit,
+              std::size_t vocab_size) {
   ShardRecord r;
   r.path = name;
   r.split = split;
   r.unit = unit;
   r.tokens = part.tokens.size();
-  r.bytes = bytes.size();
   r.documents = part.documents;
   r.text_bytes = part.text_bytes;
-  r.sha256 = sha256_hex(bytes);
-  write_file_atomically(dir + "/" + name, bytes);
-  return r;
+  out.bytes.push_back(llmc_shard_bytes(part.tokens, vocab_size));
+  r.bytes = out.bytes.back().size();
+  std::vector<TokenId>().swap(part.tokens);
+  out.records.push_back(std::move(r));
 }
 
 }  // namespace
 
-std::vector<ShardRecord> prepare_unit(const WorkUnit& unit, const PlanOptions& options, const Tokenizer& tokenizer,
-                                      const std::string& dir, const UnitProgress& progress) {
+UnitShards tokenize_unit(const WorkUnit& unit, const PlanOptions& options, const Tokenizer& tokenizer,
+                         const UnitProgress& progress) {
   const auto eot = tokenizer.eot();
   if (!eot) throw TokenizerError(tokenizer.name() + ": has no end-of-text token to put before each document");
   DocumentReader reader(unit.source, options.read, unit.begin, unit.end);
@@ -56,11 +56,24 @@ std::vector<ShardRecord> prepare_unit(const WorkUnit& unit, const PlanOptions& o
     }
   }
   if (progress) progress(reader.consumed(), kept.tokens.size() + held.tokens.size());
-  std::vector<ShardRecord> records;
-  records.push_back(write_part(kept, unit.shard, unit.split, unit.index, tokenizer.vocab_size(), dir));
-  if (!unit.held_out.empty())
-    records.push_back(write_part(held, unit.held_out, "valid", unit.index, tokenizer.vocab_size(), dir));
-  return records;
+  UnitShards out;
+  add_part(out, std::move(kept), unit.shard, unit.split, unit.index, tokenizer.vocab_size());
+  if (!unit.held_out.empty()) add_part(out, std::move(held), unit.held_out, "valid", unit.index, tokenizer.vocab_size());
+  return out;
+}
+
+std::vector<ShardRecord> write_unit_shards(UnitShards shards, const std::string& dir) {
+  for (std::size_t i = 0; i < shards.records.size(); ++i) {
+    shards.records[i].sha256 = sha256_hex(shards.bytes[i]);
+    write_file_atomically(dir + "/" + shards.records[i].path, shards.bytes[i]);
+    std::string().swap(shards.bytes[i]);
+  }
+  return std::move(shards.records);
+}
+
+std::vector<ShardRecord> prepare_unit(const WorkUnit& unit, const PlanOptions& options, const Tokenizer& tokenizer,
+                                      const std::string& dir, const UnitProgress& progress) {
+  return write_unit_shards(tokenize_unit(unit, options, tokenizer, progress), dir);
 }
 
 }  // namespace sweep::text

@@ -17,8 +17,24 @@ namespace sweep::text {
 // far; may throw to abandon the unit (nothing is written then).
 using UnitProgress = std::function<void(std::uint64_t consumed_bytes, std::uint64_t tokens)>;
 
-// Writes DIR/unit.shard (and DIR/unit.held_out) and returns their records.
-// Throws CorpusError (bad input, naming the file and line) or TokenizerError.
+// A unit tokenized, not yet written: its shards' bytes and their records
+// (every field but sha256, which write_unit_shards fills in).
+struct UnitShards {
+  std::vector<ShardRecord> records;
+  std::vector<std::string> bytes;  // llm.c shard bytes, one per record
+};
+
+// Reads and tokenizes the unit. Throws CorpusError (bad input, naming the
+// file and line) or TokenizerError.
+UnitShards tokenize_unit(const WorkUnit& unit, const PlanOptions& options, const Tokenizer& tokenizer,
+                         const UnitProgress& progress);
+
+// Checksums and writes the shards atomically into `dir`; their records.
+// Touches nothing but the files, so it may run on another thread while the
+// next unit is tokenized.
+std::vector<ShardRecord> write_unit_shards(UnitShards shards, const std::string& dir);
+
+// Both: writes DIR/unit.shard (and DIR/unit.held_out) and returns their records.
 std::vector<ShardRecord> prepare_unit(const WorkUnit& unit, const PlanOptions& options, const Tokenizer& tokenizer,
                                       const std::string& dir, const UnitProgress& progress);
 
