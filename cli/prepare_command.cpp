@@ -170,7 +170,13 @@ std::vector<ShardRecord> decode_records(const std::string& bytes) {
   return out;
 }
 
-bool folder_is_empty(const std::string& dir) { return fs::directory_iterator(dir) == fs::directory_iterator(); }
+// Empty but for a manifest.json.tmp: a run killed while writing its first
+// manifest, before any shard, left nothing else.
+bool folder_is_empty(const std::string& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename() != std::string(text::kManifestFile) + ".tmp") return false;
+  return true;
+}
 
 // Rank 0: the manifest this run works towards and the units still to do.
 // Writes DIR/manifest.json (creating DIR) when there is work. Throws
@@ -180,6 +186,9 @@ Plan plan_run(const Settings& s, const text::Tokenizer& tok, const char* version
   Plan p;
   const auto train = text::expand_globs(s.inputs, "");
   const auto valid = text::expand_globs(s.valid, "");
+  for (const auto& v : valid)
+    if (std::find(train.begin(), train.end(), v) != train.end())
+      throw text::CorpusError(v + ": given both as an input and with --valid");
   if (!tok.eot()) throw text::TokenizerError(tok.name() + ": has no end-of-text token to put before each document");
   m.sweep_version = version;
   m.tokenizer_name = tok.name();
