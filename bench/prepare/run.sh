@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 build=${1:-build}
-total_mb=${2:-48}
+total_mb=${2:-64}
 reps=${3:-3}
 tokenizer=${4:-bytes}
 files=8
@@ -40,7 +40,8 @@ for _ in $(seq "$copies"); do cat "$tmp/seed.txt"; done 2>/dev/null | head -c $(
   split -b "$per_file" -d -a 2 --additional-suffix=.txt - "$tmp/corpus_" || true
 rm "$tmp/seed.txt"
 input_mb=$(du -cb "$tmp"/corpus_*.txt | tail -1 | awk '{printf "%.1f", $1 / 1e6}')
-echo "prepare bench: $files files, $input_mb MB (seed text $((seed_bytes / 1000)) kB), tokenizer $tokenizer, $(nproc) cores"
+echo "prepare bench: $files files, $input_mb MB (seed text $((seed_bytes / 1000)) kB), tokenizer $tokenizer, $(nproc) cores," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) before"
 
 # Alternating 1 and 2 ranks, so a drift in the machine's speed hits both alike.
 for r in $(seq 1 "$reps"); do
@@ -65,5 +66,6 @@ for np in (1, 2):
 print(f"ratio np2/np1 (medians): {med[2][0] / med[1][0]:.2f}x")
 same = open(f"{tmp}/np1.digest").read() == open(f"{tmp}/np2.digest").read()
 print("shards identical for np 1 and np 2" if same else "SHARDS DIFFER between np 1 and np 2")
+print(f"load average {open('/proc/loadavg').read().split()[:3]} after")
 sys.exit(0 if same else 1)
 PY
