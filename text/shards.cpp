@@ -49,7 +49,6 @@ Shard Shard::open(const std::string& path, FileFormat format) {
     if (m == MAP_FAILED) fail(path, "mmap");
     s.map_ = m;
     s.map_bytes_ = bytes;
-    ::madvise(m, bytes, MADV_WILLNEED);
   } else {
     ::close(fd);
   }

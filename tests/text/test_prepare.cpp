@@ -87,6 +87,22 @@ TEST(PreparePlan, ValidFractionGivesEachTrainUnitAHeldOutShard) {
   EXPECT_EQ(units[0].held_out, "valid_000000.bin");
 }
 
+TEST(PreparePlan, ShardsAndUnknownExtensionsAreRefusedNamingTheFile) {
+  TempDir dir;
+  write_file(dir.file("t.bin"), "");
+  write_gzip(dir.file("changelog.gz"), "x");
+  for (const auto& [file, says] : {std::pair{dir.file("t.bin"), "shard holds tokens already"},
+                                   std::pair{dir.file("changelog.gz"), "unknown format"}}) {
+    try {
+      plan_units(describe_sources({file}, {}), {});
+      ADD_FAILURE() << file;
+    } catch (const CorpusError& e) {
+      EXPECT_THAT(e.what(), HasSubstr(file + ": "));
+      EXPECT_THAT(e.what(), HasSubstr(says));
+    }
+  }
+}
+
 TEST(PreparePlan, AssignmentBalancesBytesAndIsDeterministic) {
   std::vector<WorkUnit> units(5);
   const std::uint64_t sizes[] = {10, 50, 30, 20, 40};
