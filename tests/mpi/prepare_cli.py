@@ -144,9 +144,14 @@ elif mode == "resume":
                     "--out", str(out)] + args
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and p.poll() is None and not list(out.glob("train_*.bin")):
-        time.sleep(0.01)
-    time.sleep(0.1)
+    def recorded():
+        try:  # replaced atomically, so whole whenever it exists
+            return len(json.loads((out / "manifest.json").read_text())["shards"])
+        except (OSError, ValueError):
+            return 0
+    # Killed as soon as a shard is recorded in the manifest: a fast machine could otherwise finish all units.
+    while time.time() < deadline and p.poll() is None and recorded() == 0:
+        time.sleep(0.002)
     if p.poll() is not None:
         sys.exit("prepare_cli: the run ended before it could be killed; give it more input")
     # mpirun puts each rank in a process group of its own, inside the session
