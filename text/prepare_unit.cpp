@@ -1,6 +1,8 @@
 // A work unit from documents to shards; see prepare_unit.hpp.
 #include "text/prepare_unit.hpp"
 
+#include <cstdint>
+
 #include "common/sha256.hpp"
 #include "text/atomic_file.hpp"
 #include "text/shards.hpp"
@@ -16,7 +18,10 @@ struct Part {
 
 // Frees the tokens as soon as they are bytes: a unit holds one copy at a time.
 void add_part(UnitShards& out, Part&& part, const std::string& name, const std::string& split, int unit,
-              std::size_t vocab_size) {
+              std::size_t vocab_size, const std::string& source) {
+  if (part.tokens.size() > static_cast<std::size_t>(INT32_MAX))
+    throw CorpusError(source + ": " + std::to_string(part.tokens.size()) + " tokens in one work unit, more than an "
+                      "llm.c shard counts (2^31-1); cut the file into smaller ones (or a smaller --unit-mb)");
   ShardRecord r;
   r.path = name;
   r.split = split;
@@ -57,8 +62,9 @@ UnitShards tokenize_unit(const WorkUnit& unit, const PlanOptions& options, const
   }
   if (progress) progress(reader.consumed(), kept.tokens.size() + held.tokens.size());
   UnitShards out;
-  add_part(out, std::move(kept), unit.shard, unit.split, unit.index, tokenizer.vocab_size());
-  if (!unit.held_out.empty()) add_part(out, std::move(held), unit.held_out, "valid", unit.index, tokenizer.vocab_size());
+  add_part(out, std::move(kept), unit.shard, unit.split, unit.index, tokenizer.vocab_size(), unit.source);
+  if (!unit.held_out.empty())
+    add_part(out, std::move(held), unit.held_out, "valid", unit.index, tokenizer.vocab_size(), unit.source);
   return out;
 }
 
