@@ -336,9 +336,9 @@ class Leader {
 };
 
 // Runs this rank's units. Rank 0 passes its Leader; the others report over
-// the wire. A unit's shards are checksummed and written (fsync'ed) on a
-// second thread while the next unit is tokenized; a unit is reported only
-// once its files are in place. Returns the first error, "stopped", or "".
+// the wire. A unit's shards are written as it is tokenized, then
+// checksummed, fsync'ed and renamed into place on a second thread while the
+// next unit is tokenized; a unit is reported only once its files are in place. Returns the first error, "stopped", or "".
 std::string run_units(const MpiTransport& tx, const Manifest& m, const Plan& plan, const text::Tokenizer& tok,
                       const std::string& dir, Leader* leader) {
   std::uint64_t bytes_before = 0, tokens_before = 0;  // of this rank's tokenized units
@@ -377,14 +377,14 @@ std::string run_units(const MpiTransport& tx, const Manifest& m, const Plan& pla
       send_progress(bytes_before + bytes, tokens_before + tokens);
     };
     try {
-      text::UnitShards shards = text::tokenize_unit(unit, m.options, tok, progress);
+      text::UnitShards shards = text::tokenize_unit(unit, m.options, tok, dir, progress);
       finish_writing();
       bytes_before += unit.end - unit.begin;
       for (const auto& r : shards.records) tokens_before += r.tokens;
       if (leader != nullptr) leader->own_progress(bytes_before, tokens_before);
       else send_progress(bytes_before, tokens_before);
-      writing = std::async(std::launch::async, [&dir, s = std::move(shards)]() mutable {
-        return text::write_unit_shards(std::move(s), dir);
+      writing = std::async(std::launch::async, [s = std::move(shards)]() mutable {
+        return text::commit_unit_shards(std::move(s));
       });
     } catch (const StopRequested&) {
       return drain("stopped");

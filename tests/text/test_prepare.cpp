@@ -181,6 +181,23 @@ TEST(PrepareUnit, EachDocumentIsPrecededByEotAndTheShardIsRecorded) {
   EXPECT_EQ(t, (std::vector<std::int64_t>{0, 'a', 'b', 0, 'c'}));
 }
 
+TEST(PrepareUnit, ABadLineLeavesNeitherShardNorTmp) {
+  TempDir dir;
+  write_file(dir.file("t.jsonl"), jsonl_of(1000, "t") + "{\"text\": 5}\n");
+  PlanOptions o;
+  o.valid_fraction = 0.5;
+  Manifest m = planned({dir.file("t.jsonl")}, {}, o);
+  const std::string out = dir.file("out");
+  std::filesystem::create_directory(out);
+  try {
+    prepare_unit(m.units[0], m.options, Tokenizer::bytes(), out, nullptr);
+    FAIL() << "no error";
+  } catch (const CorpusError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(dir.file("t.jsonl") + ":1001: no string field \"text\""));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(out));
+}
+
 TEST(PrepareUnit, HeldOutDocumentsGoToTheValidShard) {
   TempDir dir;
   write_file(dir.file("t.jsonl"), jsonl_of(400, "t"));
