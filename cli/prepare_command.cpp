@@ -1,15 +1,16 @@
 // sweep prepare's ranks; see prepare_command.hpp. Rank 0 plans, broadcasts
 // the plan (manifest JSON and the units to do with their ranks), works on its
 // own units while it drains the others' messages, and writes manifest.json
-// after each finished unit. A failure anywhere stops every rank after its
+// after each finished unit. MPI is used from each rank's main thread only. A failure anywhere stops every rank after its
 // unit in hand; nothing half-written is left under a shard's name.
 #include "cli/prepare_command.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
+#include <future>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -169,7 +170,13 @@ std::vector<ShardRecord> decode_records(const std::string& bytes) {
   return out;
 }
 
-bool folder_is_empty(const std::string& dir) { return fs::directory_iterator(dir) == fs::directory_iterator(); }
+// Empty but for a manifest.json.tmp: a run killed while writing its first
+// manifest, before any shard, left nothing else.
+bool folder_is_empty(const std::string& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename() != std::string(text::kManifestFile) + ".tmp") return false;
+  return true;
+}
 
 // Rank 0: the manifest this run works towards and the units still to do.
 // Writes DIR/manifest.json (creating DIR) when there is work. Throws
@@ -179,6 +186,9 @@ Plan plan_run(const Settings& s, const text::Tokenizer& tok, const char* version
   Plan p;
   const auto train = text::expand_globs(s.inputs, "");
   const auto valid = text::expand_globs(s.valid, "");
+  for (const auto& v : valid)
+    if (std::find(train.begin(), train.end(), v) != train.end())
+      throw text::CorpusError(v + ": given both as an input and with --valid");
   if (!tok.eot()) throw text::TokenizerError(tok.name() + ": has no end-of-text token to put before each document");
   m.sweep_version = version;
   m.tokenizer_name = tok.name();
@@ -326,11 +336,35 @@ class Leader {
 };
 
 // Runs this rank's units. Rank 0 passes its Leader; the others report over
-// the wire. Returns the first error, or "".
+// the wire. A unit's shards are written as it is tokenized, then
+// checksummed, fsync'ed and renamed into place on a second thread while the
+// next unit is tokenized; a unit is reported only once its files are in place. Returns the first error, "stopped", or "".
 std::string run_units(const MpiTransport& tx, const Manifest& m, const Plan& plan, const text::Tokenizer& tok,
                       const std::string& dir, Leader* leader) {
-  std::uint64_t bytes_before = 0, tokens_before = 0;  // of this rank's finished units
+  std::uint64_t bytes_before = 0, tokens_before = 0;  // of this rank's tokenized units
   double last_sent = -1e300;
+  const auto send_progress = [&](std::uint64_t bytes, std::uint64_t tokens) {
+    Writer w;
+    w.put<std::uint64_t>(bytes).put<std::uint64_t>(tokens);
+    tx.send(0, Tag::PrepareProgress, w.take());
+  };
+  std::future<std::vector<ShardRecord>> writing;  // the previous unit's shards
+  const auto finish_writing = [&] {
+    if (!writing.valid()) return;
+    const auto records = writing.get();  // rethrows the writer's error
+    if (leader != nullptr) leader->shards_done(records);
+    else tx.send(0, Tag::PrepareDone, encode_records(records));
+  };
+  // On the way out: the shards in flight are whole once written, so they are
+  // still recorded; a second error is dropped for the first.
+  const auto drain = [&](std::string why) {
+    try {
+      finish_writing();
+    } catch (const std::exception& e) {
+      if (why.empty() || why == "stopped") why = e.what();
+    }
+    return why;
+  };
   for (std::size_t k = 0; k < plan.todo.size(); ++k) {
     if (plan.rank[k] != tx.rank()) continue;
     const WorkUnit& unit = m.units[static_cast<std::size_t>(plan.todo[k])];
@@ -340,30 +374,25 @@ std::string run_units(const MpiTransport& tx, const Manifest& m, const Plan& pla
       const double now = steady_seconds();
       if (now - last_sent < 0.2) return;
       last_sent = now;
-      Writer w;
-      w.put<std::uint64_t>(bytes_before + bytes).put<std::uint64_t>(tokens_before + tokens);
-      tx.send(0, Tag::PrepareProgress, w.take());
+      send_progress(bytes_before + bytes, tokens_before + tokens);
     };
     try {
-      const auto records = text::prepare_unit(unit, m.options, tok, dir, progress);
+      text::UnitShards shards = text::tokenize_unit(unit, m.options, tok, dir, progress);
+      finish_writing();
       bytes_before += unit.end - unit.begin;
-      for (const auto& r : records) tokens_before += r.tokens;
-      if (leader != nullptr) {
-        leader->own_progress(bytes_before, tokens_before);
-        leader->shards_done(records);
-      } else {
-        Writer w;
-        w.put<std::uint64_t>(bytes_before).put<std::uint64_t>(tokens_before);
-        tx.send(0, Tag::PrepareProgress, w.take());
-        tx.send(0, Tag::PrepareDone, encode_records(records));
-      }
+      for (const auto& r : shards.records) tokens_before += r.tokens;
+      if (leader != nullptr) leader->own_progress(bytes_before, tokens_before);
+      else send_progress(bytes_before, tokens_before);
+      writing = std::async(std::launch::async, [s = std::move(shards)]() mutable {
+        return text::commit_unit_shards(std::move(s));
+      });
     } catch (const StopRequested&) {
-      return "stopped";
+      return drain("stopped");
     } catch (const std::exception& e) {
-      return e.what();
+      return drain(e.what());
     }
   }
-  return "";
+  return drain("");
 }
 
 // Rank 0, every unit done: marks the manifest complete, unless the inputs

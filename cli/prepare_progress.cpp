@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/clock.hpp"
@@ -25,14 +26,16 @@ std::string prepare_status_text(const PrepareCounts& c) {
   return line;
 }
 
-// Open MPI gives ranks a pseudo-terminal even when mpirun writes to a file
-// or pipe, so the parent's standard error decides where there is one.
+// Open MPI passes a rank's standard error through a pipe (and gives its
+// standard output a pseudo-terminal) whatever mpirun itself writes to, so
+// under mpirun the launcher's own standard error decides.
 bool stderr_is_terminal() {
-  if (!isatty(STDERR_FILENO)) return false;
+  const bool under_mpirun = std::getenv("OMPI_COMM_WORLD_RANK") != nullptr;
+  if (!under_mpirun) return isatty(STDERR_FILENO) != 0;
   char target[256] = {};
   const std::string parent = "/proc/" + std::to_string(getppid()) + "/fd/2";
   const ssize_t n = readlink(parent.c_str(), target, sizeof target - 1);
-  if (n <= 0) return true;
+  if (n <= 0) return false;
   const std::string t(target, static_cast<std::size_t>(n));
   return t.rfind("/dev/pts/", 0) == 0 || t.rfind("/dev/tty", 0) == 0;
 }

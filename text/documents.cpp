@@ -187,7 +187,7 @@ struct DocumentReader::Impl {
   Impl(const std::string& p, const ReadOptions& o, std::uint64_t b, std::uint64_t e)
       : path(p), options(o), format(format_of(p, o.format)), begin(b), in(open_reader(p, b, e)), lines(*in) {
     if (format != FileFormat::Text && format != FileFormat::Jsonl)
-      throw CorpusError(path + ": a " + to_string(format) + " shard holds tokens, not documents");
+      throw CorpusError(path + ": an " + std::string(to_string(format)) + " shard holds tokens, not documents");
     if (b != 0 && compression_of(p) != Compression::None)
       throw CorpusError(path + ": a compressed file cannot be read from an offset");
   }

@@ -42,7 +42,8 @@ struct ReadOptions {
 // file is an error naming it.
 std::vector<std::string> expand_globs(const std::vector<std::string>& globs, const std::string& base_dir);
 
-// The format a file is read as: `format`, or by its extension for Auto.
+// The format a file is read as: `format`, or by its extension for Auto
+// (CorpusError naming the file when the extension is none of those).
 FileFormat format_of(const std::string& path, FileFormat format);
 
 // Calls `visit` with each document of a text or JSONL file, in file order.

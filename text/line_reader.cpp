@@ -1,6 +1,7 @@
 // Line splitting over a reader; see line_reader.hpp.
 #include "text/line_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sweep::text {
@@ -32,7 +33,8 @@ bool LineReader::next(std::string_view& line) {
       begin_ = 0;
       end_ = partial;
     }
-    if (buf_.size() < end_ + kChunk) buf_.resize(end_ + kChunk);
+    // Doubling: a line of many megabytes costs a few copies, not one per chunk.
+    if (buf_.size() < end_ + kChunk) buf_.resize(std::max(end_ + kChunk, 2 * buf_.size()));
     const std::size_t got = in_.read(buf_.data() + end_, kChunk);
     if (got == 0) eof_ = true;
     scanned = end_;

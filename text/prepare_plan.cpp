@@ -45,6 +45,10 @@ std::vector<WorkUnit> plan_units(const std::vector<SourceFile>& sources, const P
     const bool train = std::strcmp(split, "train") == 0;
     for (const auto& src : sources) {
       if (src.split != split) continue;
+      const FileFormat f = format_of(src.path, options.read.format);
+      if (f != FileFormat::Text && f != FileFormat::Jsonl)
+        throw CorpusError(src.path + ": an " + std::string(to_string(f)) +
+                          " shard holds tokens already; sweep prepare reads .txt and .jsonl (optionally .gz/.zst)");
       std::vector<std::uint64_t> cuts = {0};
       if (options.unit_bytes > 0 && splittable(src.path, options.read)) {
         for (std::uint64_t at = options.unit_bytes; at < src.bytes; at += options.unit_bytes) {

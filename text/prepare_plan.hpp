@@ -49,6 +49,7 @@ struct PlanOptions {
 // Size and mtime of each file; throws CorpusError naming an unreadable one.
 std::vector<SourceFile> describe_sources(const std::vector<std::string>& train, const std::vector<std::string>& valid);
 
+// Throws CorpusError naming a file that is not text or JSONL (a shard, an unknown extension).
 std::vector<WorkUnit> plan_units(const std::vector<SourceFile>& sources, const PlanOptions& options);
 
 // Which rank does each unit: the largest units first, each to the rank with

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <utility>
 
-#include "text/atomic_file.hpp"
+#include "text/shard_writer.hpp"
 
 namespace sweep::text {
 namespace {
@@ -49,7 +49,6 @@ Shard Shard::open(const std::string& path, FileFormat format) {
     if (m == MAP_FAILED) fail(path, "mmap");
     s.map_ = m;
     s.map_bytes_ = bytes;
-    ::madvise(m, bytes, MADV_WILLNEED);
   } else {
     ::close(fd);
   }
@@ -121,30 +120,11 @@ void Shard::copy(std::size_t begin, std::size_t n, std::int64_t* out) const {
   }
 }
 
-std::string llmc_shard_bytes(const std::vector<std::uint32_t>& tokens, std::size_t vocab_size) {
-  if (tokens.size() > static_cast<std::size_t>(INT32_MAX))
-    throw CorpusError("llm.c shard of " + std::to_string(tokens.size()) + " tokens: the header counts at most 2^31-1");
-  const bool wide = vocab_size > 65536;
-  std::int32_t header[kHeaderInts] = {};
-  header[0] = kLlmcMagic;
-  header[1] = wide ? 2 : 1;
-  header[2] = static_cast<std::int32_t>(tokens.size());
-  std::string bytes(kHeaderBytes + tokens.size() * (wide ? 4 : 2), '\0');
-  std::memcpy(bytes.data(), header, kHeaderBytes);
-  char* p = bytes.data() + kHeaderBytes;
-  if (wide) {
-    std::memcpy(p, tokens.data(), tokens.size() * 4);
-  } else {
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      const auto t = static_cast<std::uint16_t>(tokens[i]);
-      std::memcpy(p + 2 * i, &t, 2);
-    }
-  }
-  return bytes;
-}
-
 void write_llmc_shard(const std::string& path, const std::vector<std::uint32_t>& tokens, std::size_t vocab_size) {
-  write_file_atomically(path, llmc_shard_bytes(tokens, vocab_size));
+  LlmcShardWriter out(path, vocab_size);
+  out.append(tokens.data(), tokens.size());
+  out.finish();
+  out.commit();
 }
 
 }  // namespace sweep::text

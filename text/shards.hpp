@@ -45,10 +45,6 @@ class Shard {
   bool wide_ = false;
 };
 
-// The bytes of an llm.c shard of `tokens` (header and tokens), as
-// write_llmc_shard writes them: what a manifest's checksum is taken of.
-std::string llmc_shard_bytes(const std::vector<std::uint32_t>& tokens, std::size_t vocab_size);
-
 // Writes an llm.c shard atomically (PATH.tmp, fsync, rename): uint16 tokens
 // when every id fits (vocab_size <= 65536), else uint32.
 void write_llmc_shard(const std::string& path, const std::vector<std::uint32_t>& tokens, std::size_t vocab_size);

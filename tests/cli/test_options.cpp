@@ -55,5 +55,18 @@ TEST(OptionTable, UsageIsSynopsisTableEpilogue) {
   EXPECT_EQ(s.substr(s.size() - 15), "Exit status: 0\n");
 }
 
+TEST(OptionTable, RestOperandCollectsEveryFurtherOperandInOrder) {
+  OptionTable t("sweep prepare", {}, "inputs");
+  t.add()("out,o", po::value<std::string>(), "folder")("valid", po::value<std::vector<std::string>>(), "glob");
+  const auto vm = parse(t, {"a.txt", "-o", "dir", "b/*.jsonl", "--valid", "v1", "c.gz", "--valid", "v2"});
+  EXPECT_EQ(vm["inputs"].as<std::vector<std::string>>(), (std::vector<std::string>{"a.txt", "b/*.jsonl", "c.gz"}));
+  EXPECT_EQ(vm["valid"].as<std::vector<std::string>>(), (std::vector<std::string>{"v1", "v2"}));
+  EXPECT_EQ(vm["out"].as<std::string>(), "dir");
+  EXPECT_EQ(parse(t, {"-o", "dir"}).count("inputs"), 0u);
+  std::ostringstream os;
+  t.usage(os, "");
+  EXPECT_EQ(os.str().find("--inputs"), std::string::npos) << "the rest operand is not listed as an option";
+}
+
 }  // namespace
 }  // namespace sweep::cli

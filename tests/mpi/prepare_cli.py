@@ -124,7 +124,16 @@ if mode == "ranks":
     for s in m["shards"]:
         if hashlib.sha256((work / "np1" / s["path"]).read_bytes()).hexdigest() != s["sha256"]:
             sys.exit(f"prepare_cli: {s['path']}: checksum differs from the manifest")
-    print(f"prepare_cli ranks: {len(m['shards'])} shards, {m['tokens']} tokens, identical for -np 1 and -np 2")
+    # Validation files of their own (--valid): numbered from 0, after the train units.
+    args = ["--unit-mb", "0.5", "--valid", inputs[2]]
+    run(1, ["--out", str(work / "v1")] + args + inputs[:2] + inputs[3:])
+    run(2, ["--out", str(work / "v2")] + args + inputs[:2] + inputs[3:])
+    mv = same_shards(work / "v1", work / "v2", "--valid, -np 1 vs -np 2")
+    valid = [s["path"] for s in mv["shards"] if s["split"] == "valid"]
+    if valid != ["valid_000000.bin"] or mv["tokens"]["valid"] == 0:
+        sys.exit(f"prepare_cli: --valid gave {valid}, {mv['tokens']}")
+    print(f"prepare_cli ranks: {len(m['shards'])} shards, {m['tokens']} tokens (--valid-fraction 0.05), and "
+          f"{len(mv['shards'])} shards, {mv['tokens']} tokens (--valid FILE): identical for -np 1 and -np 2")
 
 elif mode == "resume":
     inputs = corpus(work / "in", 40)
@@ -135,9 +144,14 @@ elif mode == "resume":
                     "--out", str(out)] + args
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and p.poll() is None and not list(out.glob("train_*.bin")):
-        time.sleep(0.01)
-    time.sleep(0.1)
+    def recorded():
+        try:  # replaced atomically, so whole whenever it exists
+            return len(json.loads((out / "manifest.json").read_text())["shards"])
+        except (OSError, ValueError):
+            return 0
+    # Killed as soon as a shard is recorded in the manifest: a fast machine could otherwise finish all units.
+    while time.time() < deadline and p.poll() is None and recorded() == 0:
+        time.sleep(0.002)
     if p.poll() is not None:
         sys.exit("prepare_cli: the run ended before it could be killed; give it more input")
     # mpirun puts each rank in a process group of its own, inside the session
@@ -211,6 +225,12 @@ elif mode == "errors":
     p = run(1, ["--out", str(work / "o4"), str(empty)], check=False)
     if p.returncode == 0 or "empty corpus" not in one_line(p.stderr):
         sys.exit(f"prepare_cli: empty corpus (exit {p.returncode}): {p.stderr}")
-    print("prepare_cli errors: malformed JSONL line, missing input, corrupt .gz, empty corpus: one line each")
+    good = work / "in" / "good.jsonl"
+    good.write_text('{"text": "fine"}\n')
+    p = run(1, ["--out", str(work / "o5"), "--valid", str(good), str(good)], check=False)
+    if p.returncode != 2 or f"{good}: given both as an input and with --valid" not in one_line(p.stderr):
+        sys.exit(f"prepare_cli: a file both train and valid (exit {p.returncode}): {p.stderr}")
+    print("prepare_cli errors: malformed JSONL line, missing input, corrupt .gz, empty corpus, a file in both "
+          "splits: one line each")
 else:
     sys.exit(f"prepare_cli: unknown mode {mode}")

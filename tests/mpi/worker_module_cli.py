@@ -1,6 +1,6 @@
 """The worker module (libsweep_worker.so, workers/entry.hpp): the commands
-that never train start without it and without LibTorch; under mpirun, --help
-and --version print once; a sweep without the module beside the program fails
+that never train (sweep prepare too) start without it and without LibTorch; under mpirun, --help
+(of sweep and of sweep prepare) and --version print once; a sweep without the module beside the program fails
 with one clear line; the store records which NCCL the module links.
 argv: SWEEP_BINARY STORE GRID MPIRUN..."""
 import os
@@ -29,15 +29,16 @@ def loaded_libraries(args):
 
 
 for args in (["--help"], ["--version"], ["plan", grid, "--ranks", "64"], ["validate", store],
-             ["export", store, "--format", "jsonl"], ["analyze", "--help"]):
+             ["export", store, "--format", "jsonl"], ["analyze", "--help"], ["prepare", "--help"]):
     p, libs = loaded_libraries(args)
     torch = [l for l in libs if "libtorch" in l or "libc10" in l or "libsweep_worker" in l]
     expect(p.returncode == 0, f"sweep {' '.join(args)} exits 0 (got {p.returncode})")
     expect(not torch, f"sweep {' '.join(args)} loads neither LibTorch nor the worker module"
                       + (f" (loaded: {torch[0].strip()})" if torch else ""))
 
-for flag, text in (("--help", "usage: mpirun -np N sweep GRID.toml"), ("--version", "sweep ")):
-    p = subprocess.run([*mpirun, "-np", "2", sweep, flag], capture_output=True, text=True, timeout=120)
+for flag, text in (("--help", "usage: mpirun -np N sweep GRID.toml"), ("--version", "sweep "),
+                   ("prepare --help", "usage: [mpirun -np N] sweep prepare")):
+    p = subprocess.run([*mpirun, "-np", "2", sweep, *flag.split()], capture_output=True, text=True, timeout=120)
     expect(p.returncode == 0 and p.stdout.count(text) == 1,
            f"mpirun -np 2 sweep {flag} prints once (exit {p.returncode}, {p.stdout.count(text)} times)")
 

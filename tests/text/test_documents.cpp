@@ -156,6 +156,16 @@ TEST(Compressed, LargeZstdStreamsAcrossManyBuffers) {
   EXPECT_EQ(documents(dir.file("big.jsonl.gz")), z);
 }
 
+TEST(Jsonl, ALineOfManyMegabytesIsOneDocument) {
+  TempDir dir;
+  const std::string big(20u << 20, 'w');
+  write_file(dir.file("a.jsonl"), "{\"text\": \"" + big + "\"}\n{\"text\": \"next\"}\n");
+  const auto docs = documents(dir.file("a.jsonl"));
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].size(), big.size());
+  EXPECT_EQ(docs[1], "next");
+}
+
 TEST(Compressed, CorruptGzipNamesFile) {
   TempDir dir;
   std::string gz;

@@ -87,6 +87,22 @@ TEST(PreparePlan, ValidFractionGivesEachTrainUnitAHeldOutShard) {
   EXPECT_EQ(units[0].held_out, "valid_000000.bin");
 }
 
+TEST(PreparePlan, ShardsAndUnknownExtensionsAreRefusedNamingTheFile) {
+  TempDir dir;
+  write_file(dir.file("t.bin"), "");
+  write_gzip(dir.file("changelog.gz"), "x");
+  for (const auto& [file, says] : {std::pair{dir.file("t.bin"), "shard holds tokens already"},
+                                   std::pair{dir.file("changelog.gz"), "unknown format"}}) {
+    try {
+      plan_units(describe_sources({file}, {}), {});
+      ADD_FAILURE() << file;
+    } catch (const CorpusError& e) {
+      EXPECT_THAT(e.what(), HasSubstr(file + ": "));
+      EXPECT_THAT(e.what(), HasSubstr(says));
+    }
+  }
+}
+
 TEST(PreparePlan, AssignmentBalancesBytesAndIsDeterministic) {
   std::vector<WorkUnit> units(5);
   const std::uint64_t sizes[] = {10, 50, 30, 20, 40};
@@ -163,6 +179,23 @@ TEST(PrepareUnit, EachDocumentIsPrecededByEotAndTheShardIsRecorded) {
   std::vector<std::int64_t> t(s.size());
   s.copy(0, s.size(), t.data());
   EXPECT_EQ(t, (std::vector<std::int64_t>{0, 'a', 'b', 0, 'c'}));
+}
+
+TEST(PrepareUnit, ABadLineLeavesNeitherShardNorTmp) {
+  TempDir dir;
+  write_file(dir.file("t.jsonl"), jsonl_of(1000, "t") + "{\"text\": 5}\n");
+  PlanOptions o;
+  o.valid_fraction = 0.5;
+  Manifest m = planned({dir.file("t.jsonl")}, {}, o);
+  const std::string out = dir.file("out");
+  std::filesystem::create_directory(out);
+  try {
+    prepare_unit(m.units[0], m.options, Tokenizer::bytes(), out, nullptr);
+    FAIL() << "no error";
+  } catch (const CorpusError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(dir.file("t.jsonl") + ":1001: no string field \"text\""));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(out));
 }
 
 TEST(PrepareUnit, HeldOutDocumentsGoToTheValidShard) {

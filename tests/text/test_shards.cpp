@@ -7,6 +7,7 @@
 
 #include "tests/temp_dir.hpp"
 #include "tests/text/corpus_fixtures.hpp"
+#include "text/shard_writer.hpp"
 #include "text/shards.hpp"
 
 namespace sweep::text {
@@ -131,6 +132,34 @@ TEST(WriteLlmcShard, ReplacesALeftoverTmpAndLeavesNone) {
   write_llmc_shard(dir.file("s.bin"), {1, 2, 3}, 256);
   EXPECT_FALSE(std::filesystem::exists(dir.file("s.bin.tmp")));
   EXPECT_EQ(Shard::open(dir.file("s.bin"), FileFormat::Auto).size(), 3u);
+}
+
+TEST(LlmcShardWriter, ManySmallAppendsEqualOneWrite) {
+  TempDir dir;
+  std::vector<std::uint32_t> tokens(3000000);
+  for (std::size_t i = 0; i < tokens.size(); ++i) tokens[i] = static_cast<std::uint32_t>(i * 7919 % 50257);
+  write_llmc_shard(dir.file("once.bin"), tokens, 50257);
+  LlmcShardWriter w(dir.file("pieces.bin"), 50257);
+  for (std::size_t at = 0; at < tokens.size(); at += 1001) w.append(tokens.data() + at, std::min<std::size_t>(1001, tokens.size() - at));
+  w.finish();
+  EXPECT_FALSE(std::filesystem::exists(dir.file("pieces.bin"))) << "not in place before commit()";
+  w.commit();
+  EXPECT_EQ(w.tokens(), tokens.size());
+  EXPECT_EQ(w.bytes(), std::filesystem::file_size(dir.file("pieces.bin")));
+  EXPECT_EQ(sweep::testing::read_file(dir.file("pieces.bin")), sweep::testing::read_file(dir.file("once.bin")));
+}
+
+TEST(LlmcShardWriter, AnUncommittedShardLeavesNoFile) {
+  TempDir dir;
+  {
+    LlmcShardWriter w(dir.file("s.bin"), 256);
+    const std::uint32_t t[] = {1, 2};
+    w.append(t, 2);
+    w.finish();
+    EXPECT_TRUE(std::filesystem::exists(dir.file("s.bin.tmp")));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("s.bin.tmp")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("s.bin")));
 }
 
 TEST(WriteLlmcShard, UnwritableFolderNamesTheFile) {

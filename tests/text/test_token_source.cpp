@@ -43,6 +43,18 @@ TEST(TokenSource, ShardsAndTextAreConcatenatedInGlobOrder) {
   EXPECT_THAT(s.description(), HasSubstr("b.jsonl (3 tokenized)"));
 }
 
+TEST(TokenSource, CompressedTextIsTokenizedLikePlain) {
+  TempDir dir;
+  sweep::testing::write_gzip(dir.file("a.txt.gz"), "one\n\ntwo\n");
+  sweep::testing::write_zstd(dir.file("b.jsonl.zst"), "{\"text\": \"z\"}\n");
+  ReadOptions o;
+  o.documents = TextDocuments::Paragraph;
+  TokenSource s({"a.txt.gz", "b.jsonl.zst"}, dir.path().string(), o, Tokenizer::bytes());
+  std::vector<std::int64_t> t(s.size());
+  s.copy(0, t.size(), t.data());
+  EXPECT_EQ(t, (std::vector<std::int64_t>{0, 'o', 'n', 'e', 0, 't', 'w', 'o', 0, 'z'}));
+}
+
 TEST(TokenSource, NanogptShardsWhenDeclared) {
   TempDir dir;
   write_file(dir.file("train.bin"), token_bytes(std::vector<std::uint16_t>{9, 8}));
