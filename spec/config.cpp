@@ -69,18 +69,17 @@ constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
 // The grid's tables, each read by its own member, in file order.
 class Loader : TomlReader {
  public:
-  mutable const toml::node* data_tokenizer_node_ = nullptr;  // where [data] tokenizer was set, for its errors
-
   explicit Loader(const std::string& file) : TomlReader(file) {}
 
   void load(const toml::table& root, SweepSpec& spec) const {
     check_keys(root, "", kTopKeys);
     if (const toml::node* n = root.get("sweep")) read_sweep(table(*n, "sweep"), spec);
     if (spec.out.empty()) spec.out = "results/" + spec.name + ".h5";
-    if (const toml::node* n = root.get("data")) read_data(table(*n, "data"), spec.data);
+    const toml::node* data_tokenizer = nullptr;  // where [data] names one, for its errors
+    if (const toml::node* n = root.get("data")) data_tokenizer = read_data(table(*n, "data"), spec.data);
     if (const toml::node* n = root.get("model")) read_models(table(*n, "model"), spec.models);
     for (ModelSpec& m : spec.models)
-      if (m.tokenizer.empty()) set_tokenizer(m, spec.data.tokenizer, data_tokenizer_node_, "data.tokenizer");
+      if (m.tokenizer.empty()) set_tokenizer(m, spec.data.tokenizer, data_tokenizer, "data.tokenizer");
     if (const toml::node* n = root.get("task")) read_tasks(table(*n, "task"), spec.tasks);
     if (const toml::node* n = root.get("train")) read_train(table(*n, "train"), spec.train);
     if (const toml::node* n = root.get("eval")) read_eval(table(*n, "eval"), spec.eval);
@@ -147,7 +146,7 @@ class Loader : TomlReader {
     for (std::string_view key : {"n_params"})
       if (auto it = t.find(key); it != t.end())
         fail(it->first.source(), key_path(p, key), "allowed only with torchscript (expected one of: " +
-                                                        join(kGptModelKeys) + ", or torchscript, n_params, tokenizer)");
+                                                        join(kGptModelKeys) + ", tokenizer, or torchscript, n_params)");
     read_model_tokenizer(t, p, m);
     const toml::node& n_layer = need(t, p, "n_layer");
     const toml::node& d_model = need(t, p, "d_model");
@@ -199,13 +198,13 @@ class Loader : TomlReader {
     m.tokenizer_hash = it->second.second;
   }
 
-  void read_data(const toml::table& t, DataSpec& d) const {
+  // Returns the node of its tokenizer key (null: none).
+  const toml::node* read_data(const toml::table& t, DataSpec& d) const {
     const std::string p = "data";
     check_keys(t, p, kDataKeys);
-    if (const toml::node* n = t.get("tokenizer")) {
-      d.tokenizer = resolve_tokenizer(to_str(*n, key_path(p, "tokenizer")), *n, key_path(p, "tokenizer"));
-      data_tokenizer_node_ = n;
-    }
+    const toml::node* tokenizer = t.get("tokenizer");
+    if (tokenizer)
+      d.tokenizer = resolve_tokenizer(to_str(*tokenizer, key_path(p, "tokenizer")), *tokenizer, key_path(p, "tokenizer"));
     d.train = globs(t, p, "train");
     d.valid = globs(t, p, "valid");
     if (!d.valid.empty() && d.train.empty())
@@ -220,6 +219,7 @@ class Loader : TomlReader {
     if (!d.train.empty() && d.valid.empty())
       fail(t.get("train")->source(), key_path(p, "train"),
            "needs held-out files too: [data] valid = [...] (eval_loss and eval_bpb are scored on them)");
+    return tokenizer;
   }
 
   // A non-empty array of non-empty strings, each resolved against the grid

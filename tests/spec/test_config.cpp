@@ -508,7 +508,7 @@ TEST(Config, TorchscriptModelNeedsAnExistingFileAndItsParameterCount) {
               ::testing::StartsWith(grid + ":9:13: model.ext.tokenizer: cannot use tokenizer: " + (dir / "bpe").string()));
   EXPECT_EQ(error("[model.ext]\nn_layer = 1\nd_model = 8\nn_head = 2\nn_params = 5\n"),
             grid + ":10:1: model.ext.n_params: allowed only with torchscript (expected one of: n_layer, d_model, n_head, lr, "
-                   "or torchscript, n_params, tokenizer)");
+                   "tokenizer, or torchscript, n_params)");
   fs::remove_all(dir);
 }
 
