@@ -2,10 +2,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "kernels/eval/evaluate.hpp"
 #include "kernels/data/tokenizer.hpp"
 #include "kernels/train/trainer.hpp"
+#include "tests/temp_dir.hpp"
+#include "text/byte_level.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace sweep {
 namespace {
@@ -148,6 +153,76 @@ TEST(Evaluate, GenerationScoringTurnsAMultipleChoiceTaskIntoExactMatch) {
   const EvalResult r = evaluate(as_language_model(gpt), Task(t, 1), PromptStyle::ZeroShot, e, 48, 1);
   EXPECT_DOUBLE_EQ(r.metric("exact_match").random_baseline, 0.5);
   EXPECT_THROW(r.metric("mc_accuracy"), std::out_of_range);
+}
+
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+// A ByteLevel BPE tokenizer.json small enough to reason about: id b is byte
+// b, 256 is " 4" (one merge), 257 is "a\n" (a token holding a newline).
+std::shared_ptr<const text::Tokenizer> tiny_byte_level(const sweep::testing::TempDir& dir) {
+  nlohmann::json vocab = nlohmann::json::object();
+  for (int b = 0; b < 256; ++b) vocab[text::byte_to_unicode()[b]] = b;
+  const std::string space = text::byte_to_unicode()[' '], newline = text::byte_to_unicode()['\n'];
+  vocab[space + "4"] = 256;
+  vocab["a" + newline] = 257;
+  const nlohmann::json j = {
+      {"version", "1.0"},
+      {"added_tokens", nlohmann::json::array()},
+      {"normalizer", nullptr},
+      {"pre_tokenizer", {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}}},
+      {"post_processor", nullptr},
+      {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},
+      {"model",
+       {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr}, {"continuing_subword_prefix", nullptr},
+        {"end_of_word_suffix", nullptr}, {"fuse_unk", false}, {"byte_fallback", false}, {"vocab", vocab},
+        {"merges", nlohmann::json::array({space + " 4"})}}}};
+  const std::string path = (dir.path() / "tokenizer.json").string();
+  std::ofstream(path) << j.dump();
+  return std::make_shared<const text::Tokenizer>(text::Tokenizer::from_file(path));
+}
+
+}  // namespace
+
+TEST(EvaluateWithTokenizer, AContinuationIsScoredOnTheTokensPastItsContext) {
+  sweep::testing::TempDir dir("eval_tokenizer");
+  torch::manual_seed(5);
+  GPTConfig c;
+  c.block_size = 16;
+  c.n_layer = 1;
+  c.n_head = 2;
+  c.d_model = 16;
+  c.vocab_size = 320;  // 258 padded up to a multiple of 64
+  GPT gpt(c);
+  LanguageModel model = as_language_model(gpt);
+  model.tokenizer = tiny_byte_level(dir);
+  // lm-evaluation-harness: the context's trailing space moves to the target,
+  // so "A: " + "4" is scored as "A:" + " 4", and " 4" is one token (256).
+  const double got = target_logprob(model, {"A: "}, {"4"})[0];
+  torch::NoGradGuard no_grad;
+  auto logp = torch::log_softmax(gpt->forward(torch::tensor({std::int64_t{'A'}, std::int64_t{':'}}).unsqueeze(0)), -1);
+  EXPECT_NEAR(got, logp.index({0, 1, 256}).item<double>(), 1e-5);
+}
+
+TEST(EvaluateWithTokenizer, GenerationStopsAtATokenHoldingANewline) {
+  sweep::testing::TempDir dir("eval_newline");
+  LanguageModel model;
+  model.block_size = 16;
+  model.tokenizer = tiny_byte_level(dir);
+  // Every position prefers token 257, "a\n": the text keeps "a", then stops.
+  model.forward = [](const torch::Tensor& idx) {
+    auto logits = torch::zeros({idx.size(0), idx.size(1), 320});  // (B, T, V)
+    logits.select(2, 257).fill_(10.0);
+    return logits;
+  };
+  const auto out = generate_greedy(model, {"Q: x", "Q: yy"}, 5);
+  ASSERT_EQ(out.size(), 2u);
+  for (const auto& g : out) {
+    EXPECT_EQ(g.text, "a");
+    EXPECT_NEAR(g.logprob, -std::log(1.0 + 319.0 * std::exp(-10.0)), 1e-5);
+  }
 }
 
 }  // namespace sweep
