@@ -7,13 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
 out=results/grid.h5
-if [ -e "$out" ]; then
-  # Never overwrite a store: keep the previous one under a dated name.
-  stamp=$(date -u -r "$out" +%Y%m%dT%H%M%SZ)
-  mv "$out" "results/grid.$stamp.h5"
-  [ -d results/grid.ckpt ] && mv results/grid.ckpt "results/grid.$stamp.ckpt"
-  echo "run_default_sweep: previous store kept as results/grid.$stamp.h5"
-fi
+scripts/keep_previous_store.sh "$out"
 
 ranks=$(( $(nproc) + 1 ))
 echo "run_default_sweep: mpirun -np $ranks build/sweep sweeps/grid.toml --out $out"

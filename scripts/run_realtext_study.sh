@@ -9,13 +9,7 @@ source scripts/setup.sh
 tests/text/parity/fetch.sh
 
 out=results/realtext.h5
-if [ -e "$out" ]; then
-  # Never overwrite a store: keep the previous one under a dated name.
-  stamp=$(date -u -r "$out" +%Y%m%dT%H%M%SZ)
-  mv "$out" "results/realtext.$stamp.h5"
-  [ -d results/realtext.ckpt ] && mv results/realtext.ckpt "results/realtext.$stamp.ckpt"
-  echo "run_realtext_study: previous store kept as results/realtext.$stamp.h5"
-fi
+scripts/keep_previous_store.sh "$out"
 
 ranks=$(( $(nproc) + 1 ))
 build/sweep plan sweeps/realtext.toml --ranks "$ranks"
