@@ -113,16 +113,19 @@ void build(TokenizerState& im, const nlohmann::json& j) {
     if (im.token_bytes[id].find('\n') != std::string::npos) im.newline_ids.push_back(id);
   }
 
-  im.eot.reset();
-  for (const char* name : {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"}) {
-    for (const AddedToken& a : added)
-      if (a.content == name) {
-        im.eot = a.id;
-        break;
-      }
-    if (!im.eot) im.eot = im.model->token_to_id(name);
-    if (im.eot) break;
-  }
+  // Special tokens first: Gemma-3 has "</s>" as plain text (id 212) beside
+  // its special "<eos>" (id 1), which is what its documents end with.
+  auto find_eot = [&](bool special_only) -> std::optional<TokenId> {
+    for (const char* name : {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"}) {
+      for (const AddedToken& a : added)
+        if (a.content == name && (a.special || !special_only)) return a.id;
+      if (!special_only)
+        if (auto id = im.model->token_to_id(name)) return id;
+    }
+    return std::nullopt;
+  };
+  im.eot = find_eot(true);
+  if (!im.eot) im.eot = find_eot(false);
 }
 
 }  // namespace

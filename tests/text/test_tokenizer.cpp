@@ -492,6 +492,17 @@ TEST_F(TokenizerFile, MetaspaceAndByteFallbackTokensStandForTheirText) {
   EXPECT_EQ(t.newline_ids(), (Ids{3}));
 }
 
+TEST_F(TokenizerFile, EndOfTextPrefersSpecialTokens) {
+  // As Gemma-3: "</s>" is ordinary text there, "<eos>" the special token.
+  json j = bpe({{"<pad>", 0}, {"<eos>", 1}, {"</s>", 2}});
+  j["added_tokens"] = json::array({added(0, "<pad>", true), added(1, "<eos>", true)});
+  EXPECT_EQ(load(j).eot(), std::optional<TokenId>(1));
+  // Without special ones, the first name in the vocabulary.
+  j["added_tokens"] = json::array();
+  EXPECT_EQ(load(j).eot(), std::optional<TokenId>(2));
+  EXPECT_EQ(load(bpe({{"a", 0}})).eot(), std::nullopt);
+}
+
 TEST(ByteTokenizer, IsOneIdPerByte) {
   const Tokenizer t = Tokenizer::load("bytes");
   EXPECT_EQ(t.encode("a\xFF"), (Ids{'a', 0xFF}));
