@@ -17,9 +17,13 @@ std::string pcre2_message(int code) {
   return reinterpret_cast<const char*>(buf);
 }
 
-// Oniguruma's Unicode \s is the White_Space property, which includes U+0085
-// (NEL); PCRE2's is Z plus the ASCII controls and lacks it. Everything else
-// in the patterns tokenizer.json files use reads the same in both.
+// Oniguruma's Unicode \s is exactly the White_Space property. PCRE2's
+// differs at the edges (it lacks U+0085 and keeps U+180E, White_Space until
+// Unicode 6.3), so \s and \S are spelled out as that list. Everything else
+// the tokenizer.json patterns use reads the same in both.
+const char* const kWhiteSpace =
+    "\\t\\n\\x{0b}\\f\\r\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+
 std::string onig_to_pcre2(const std::string& p) {
   std::string out;
   bool in_class = false;
@@ -29,9 +33,9 @@ std::string onig_to_pcre2(const std::string& p) {
       const char e = p[i + 1];
       ++i;
       if (e == 's') {
-        out += in_class ? "\\s\\x{85}" : "[\\s\\x{85}]";
+        out += in_class ? std::string(kWhiteSpace) : "[" + std::string(kWhiteSpace) + "]";
       } else if (e == 'S' && !in_class) {
-        out += "[^\\s\\x{85}]";
+        out += "[^" + std::string(kWhiteSpace) + "]";
       } else {
         out += '\\';
         out += e;
