@@ -24,6 +24,21 @@ std::string pcre2_message(int code) {
 const char* const kWhiteSpace =
     "\\t\\n\\x{0b}\\f\\r\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
 
+// Letters and numbers Oniguruma's tables (Unicode 16, in tokenizers 0.23)
+// have and PCRE2 10.42's (Unicode 14) lack: new scripts, CJK extensions H
+// and I. Found by matching every code point with both (the other direction
+// is empty); appended to \p{L} and \p{N} so both engines agree.
+const char* const kNewLetters =
+    "\\x{1c89}-\\x{1c8a}\\x{a7cb}-\\x{a7cd}\\x{a7da}-\\x{a7dc}\\x{105c0}-\\x{105f3}\\x{10d4a}-\\x{10d65}"
+    "\\x{10d6f}-\\x{10d85}\\x{10ec2}-\\x{10ec4}\\x{1123f}-\\x{11240}\\x{11380}-\\x{11389}\\x{1138b}\\x{1138e}"
+    "\\x{11390}-\\x{113b5}\\x{113b7}\\x{113d1}\\x{113d3}\\x{11bc0}-\\x{11be0}\\x{11f02}\\x{11f04}-\\x{11f10}"
+    "\\x{11f12}-\\x{11f33}\\x{1342f}\\x{13441}-\\x{13446}\\x{13460}-\\x{143fa}\\x{16100}-\\x{1611d}"
+    "\\x{16d40}-\\x{16d6c}\\x{18cff}\\x{1b132}\\x{1b155}\\x{1df25}-\\x{1df2a}\\x{1e030}-\\x{1e06d}"
+    "\\x{1e4d0}-\\x{1e4eb}\\x{1e5d0}-\\x{1e5ed}\\x{1e5f0}\\x{2b739}\\x{2ebf0}-\\x{2ee5d}\\x{31350}-\\x{323af}";
+const char* const kNewNumbers =
+    "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}"
+    "\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1d2c0}-\\x{1d2d3}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
 std::string onig_to_pcre2(const std::string& p) {
   std::string out;
   bool in_class = false;
@@ -32,6 +47,14 @@ std::string onig_to_pcre2(const std::string& p) {
     if (c == '\\' && i + 1 < p.size()) {
       const char e = p[i + 1];
       ++i;
+      if ((e == 'p' || e == 'P') && (p.compare(i + 1, 3, "{L}") == 0 || p.compare(i + 1, 3, "{N}") == 0) &&
+          (e == 'p' || !in_class)) {
+        const std::string members =
+            std::string("\\p{") + p[i + 2] + "}" + (p[i + 2] == 'L' ? kNewLetters : kNewNumbers);
+        out += in_class ? members : (e == 'p' ? "[" : "[^") + members + "]";
+        i += 3;
+        continue;
+      }
       if (e == 's') {
         out += in_class ? std::string(kWhiteSpace) : "[" + std::string(kWhiteSpace) + "]";
       } else if (e == 'S' && !in_class) {

@@ -232,6 +232,14 @@ TEST_F(PreTokenizers, SplitRegexWhitespaceIsWhiteSpaceSinceUnicodeSixThree) {
   EXPECT_EQ(load(j).encode("x \xE1\xA0\x8E"), (Ids{1, 0, 2}));
 }
 
+TEST_F(PreTokenizers, SplitRegexLettersIncludeScriptsNewerThanPcre2sTables) {
+  // U+31350 (CJK Extension H, Unicode 15) is \p{L} to Oniguruma.
+  json j = bpe({{"x", 0}, {"\xF0\xB1\x8D\x90", 1}, {"x\xF0\xB1\x8D\x90", 2}},
+               json::array({json::array({"x", "\xF0\xB1\x8D\x90"})}));
+  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "[^\\p{L}]"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  EXPECT_EQ(load(j).encode("x\xF0\xB1\x8D\x90"), (Ids{2}));
+}
+
 TEST_F(PreTokenizers, MetaspaceReplacesSpacesAndPrependsByScheme) {
   const std::string meta = "\xE2\x96\x81";
   json j = bpe({{meta, 0}, {"a", 1}, {meta + "a", 2}, {"b", 3}, {meta + "b", 4}}, json::array({json::array({meta, "a"}), json::array({meta, "b"})}));

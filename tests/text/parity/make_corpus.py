@@ -183,6 +183,19 @@ def tricky_lines(rng, n_lines):
     return [("\n".join(lines) + "\n").encode()]
 
 
+def any_code_points(rng, n_lines):
+    """Code points from every plane: scripts newer than some Unicode tables."""
+    lines = []
+    for _ in range(n_lines):
+        cps = []
+        for _ in range(rng.randint(1, 10)):
+            c = rng.choice([rng.randint(0x80, 0x2FFFF), rng.randint(0x30000, 0x323AF), rng.randint(0xE0000, 0xE01EF),
+                            rng.randint(0x1E000, 0x1FFFF), 0x20, 0x27])
+            cps.append(chr(0x41 if 0xD800 <= c <= 0xDFFF else c))
+        lines.append("".join(cps))
+    return [("\n".join(lines) + "\n").encode()]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
@@ -190,7 +203,7 @@ def main():
     ap.add_argument("--min-bytes", type=int, default=1_100_000)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000) + long_lines() + tricky_lines(rng, 4000)
+    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000) + long_lines() + tricky_lines(rng, 4000) + any_code_points(rng, 3000)
     data = b"\n".join(c if c.endswith(b"\n") else c + b"\n" for c in chunks)
     # Top up with more edge cases if this machine has few docs.
     while len(data) < args.min_bytes:
