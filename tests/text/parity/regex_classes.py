@@ -15,6 +15,8 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 sweep, cache, work = sys.argv[1:4]
+if not os.path.isdir(os.path.join(cache, "node_modules", "tokenizers")):
+    sys.exit(f"regex_classes: FAIL: no {cache}/node_modules/tokenizers; run tests/text/parity/fetch.sh")
 os.makedirs(work, exist_ok=True)
 vocab = {f"<0x{b:02X}>": b for b in range(256)}
 cps = [c for c in range(1, 0x110000) if c != 0x0A and not 0xD800 <= c <= 0xDFFF]
