@@ -3,8 +3,10 @@
 (\\p{L}, \\p{N}, \\s, and the case-insensitive contractions), in sweep
 (PCRE2) and in Hugging Face's Rust crate (Oniguruma): a Split pre-tokenizer
 with behavior Removed over byte-fallback tokens drops what the class matches,
-so the ids show which code points each engine put in the class. Exits 1
-unless both agree on all 1,112,062 code points from U+0001 (but '\\n').
+so the ids show which code points each engine put in the class. Then every
+code point through NFC (ICU against the crate's unicode-normalization), one
+at a time (U+0001 between them). Exits 1 unless both agree on all 1,112,062
+code points from U+0001 (but '\\n').
 
 usage: regex_classes.py SWEEP NPM_CACHE WORK_DIR
 """
@@ -22,25 +24,27 @@ vocab = {f"<0x{b:02X}>": b for b in range(256)}
 cps = [c for c in range(1, 0x110000) if c != 0x0A and not 0xD800 <= c <= 0xDFFF]
 CHUNK = 1000
 probes = {
-    "letters": (r"\p{L}", ""),
-    "numbers": (r"\p{N}", ""),
-    "whitespace": (r"\s", ""),
+    "letters": (r"\p{L}", "", ""),
+    "numbers": (r"\p{N}", "", ""),
+    "whitespace": (r"\s", "", ""),
     # Each code point after an apostrophe: which ones case-fold into 's, 't, ...
-    "contractions": (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)", "'"),
+    "contractions": (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)", "'", ""),
+    "NFC": (None, "", "\x01"),
 }
 failed = False
-for name, (pattern, prefix) in probes.items():
+for name, (pattern, prefix, sep) in probes.items():
     tok = os.path.join(work, f"{name}.json")
+    split = {"type": "Split", "pattern": {"Regex": pattern}, "behavior": "Removed", "invert": False}
     with open(tok, "w") as f:
-        json.dump({"version": "1.0", "added_tokens": [], "normalizer": None, "post_processor": None, "decoder": None,
-                   "pre_tokenizer": {"type": "Split", "pattern": {"Regex": pattern}, "behavior": "Removed",
-                                     "invert": False},
+        json.dump({"version": "1.0", "added_tokens": [], "post_processor": None, "decoder": None,
+                   "normalizer": {"type": name} if pattern is None else None,
+                   "pre_tokenizer": split if pattern else None,
                    "model": {"type": "BPE", "dropout": None, "unk_token": None, "fuse_unk": False,
                              "byte_fallback": True, "vocab": vocab, "merges": []}}, f)
     corpus = os.path.join(work, f"{name}.txt")
     with open(corpus, "w", encoding="utf-8") as f:
         for i in range(0, len(cps), CHUNK):
-            f.write("".join(prefix + chr(c) for c in cps[i:i + CHUNK]) + "\n")
+            f.write(sep.join(prefix + chr(c) for c in cps[i:i + CHUNK]) + "\n")
     out = os.path.join(work, name)
     subprocess.run(["node", os.path.join(here, "reference.js"), cache, tok, corpus, out, "--only", "rust"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -51,7 +55,7 @@ for name, (pattern, prefix) in probes.items():
     with open(os.path.join(out, "sweep.ids")) as f:
         ours = f.read().splitlines()
     bad = [i for i in range(len(rust)) if i >= len(ours) or ours[i] != rust[i]]
-    print(f"regex_classes: {pattern}: {len(cps)} code points, {len(bad)} chunks of {CHUNK} differ")
+    print(f"regex_classes: {pattern or name}: {len(cps)} code points, {len(bad)} chunks of {CHUNK} differ")
     for i in bad[:3]:
         print(f"  chunk from U+{cps[i * CHUNK]:04X}")
     failed = failed or bool(bad) or len(ours) != len(rust)
