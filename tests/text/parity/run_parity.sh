@@ -22,7 +22,19 @@ command -v node >/dev/null || { echo "tokenizer_parity_$name: FAIL: node is miss
 mkdir -p "$work"
 corpus=$work/corpus.txt
 python3 "$here/make_corpus.py" "$corpus"
-node "$here/reference.js" "$cache" "$tok" "$corpus" "$work"
+# Random id sequences (any id, special and byte tokens often) for decode alone.
+python3 - "$tok" "$work/random.ids" <<'PY'
+import json, random, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+size = 1 + max(list(j["model"]["vocab"].values()) + [a["id"] for a in j.get("added_tokens") or []])
+rng = random.Random(20261206)
+pick = lambda: rng.choice([rng.randrange(size), rng.randrange(min(size, 300)), rng.randrange(max(0, size - 300), size)])
+with open(sys.argv[2], "w") as f:
+    for _ in range(5000):
+        f.write(" ".join(str(pick()) for _ in range(rng.randint(0, 12))) + "\n")
+PY
+node "$here/reference.js" "$cache" "$tok" "$corpus" "$work" --decode-ids "$work/random.ids"
 "$sweep" tokenize --tokenizer "$tok" "$corpus" > "$work/sweep.ids"
 "$sweep" tokenize --tokenizer "$tok" --decode "$work/rust.ids" > "$work/sweep.decoded"
+"$sweep" tokenize --tokenizer "$tok" --decode "$work/random.ids" > "$work/sweep.random.decoded"
 python3 "$here/compare.py" "$name" "$corpus" "$work"
