@@ -76,7 +76,8 @@ Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
   fuse_unk_ = bool_field(model, "fuse_unk", false);
   ignore_merges_ = bool_field(model, "ignore_merges", false);
 
-  if (!model.contains("vocab") || !model["vocab"].is_object()) throw TokenizerError("model BPE has no \"vocab\" object");
+  if (!model.contains("vocab") || !model["vocab"].is_object())
+    throw TokenizerError("model BPE has no \"vocab\" object");
   const auto& vocab = model["vocab"];
   vocab_.reserve(vocab.size() * 2);
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {

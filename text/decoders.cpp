@@ -18,8 +18,10 @@ class ByteLevelDecoder : public Decoder {
   void decode_chain(std::vector<std::string>& tokens) const override {
     std::string bytes;
     for (const std::string& t : tokens) {
-      if (auto b = byte_level_to_bytes(t)) bytes += *b;
-      else bytes += t;
+      if (auto b = byte_level_to_bytes(t))
+        bytes += *b;
+      else
+        bytes += t;
     }
     // Rust's from_utf8_lossy: one U+FFFD per maximal invalid subpart.
     tokens.assign(1, repair_utf8(bytes));
@@ -166,7 +168,8 @@ std::unique_ptr<Decoder> make_decoder(const nlohmann::json& j) {
     };
     return std::make_unique<Strip>(string_field(j, "content", " "), count("start"), count("stop"));
   }
-  if (type == "Replace") return std::make_unique<ReplaceDecoder>(pattern_field(j, "Replace decoder"), string_field(j, "content", ""));
+  if (type == "Replace")
+    return std::make_unique<ReplaceDecoder>(pattern_field(j, "Replace decoder"), string_field(j, "content", ""));
   if (type == "Sequence") {
     if (!j.contains("decoders") || !j["decoders"].is_array())
       throw TokenizerError("decoder Sequence has no \"decoders\" array");

@@ -54,10 +54,14 @@ class UnicodeNormalizer : public Normalizer {
   // ICU owns the instance; it lives for the process.
   explicit UnicodeNormalizer(const std::string& form) {
     UErrorCode status = U_ZERO_ERROR;
-    if (form == "NFC") norm_ = unorm2_getNFCInstance(&status);
-    else if (form == "NFD") norm_ = unorm2_getNFDInstance(&status);
-    else if (form == "NFKC") norm_ = unorm2_getNFKCInstance(&status);
-    else norm_ = unorm2_getNFKDInstance(&status);
+    if (form == "NFC")
+      norm_ = unorm2_getNFCInstance(&status);
+    else if (form == "NFD")
+      norm_ = unorm2_getNFDInstance(&status);
+    else if (form == "NFKC")
+      norm_ = unorm2_getNFKCInstance(&status);
+    else
+      norm_ = unorm2_getNFKDInstance(&status);
     check_icu(status, ("getting the " + form + " instance").c_str());
   }
   void normalize(std::string& s) const override {
@@ -177,8 +181,10 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& j) {
     return std::make_unique<UnicodeNormalizer>(type);
   if (type == "Lowercase") return std::make_unique<Lowercase>();
   if (type == "Prepend") return std::make_unique<Prepend>(string_field(j, "prepend", ""));
-  if (type == "Replace") return std::make_unique<Replace>(pattern_field(j, "Replace normalizer"), string_field(j, "content", ""));
-  if (type == "Strip") return std::make_unique<Strip>(bool_field(j, "strip_left", true), bool_field(j, "strip_right", true));
+  if (type == "Replace")
+    return std::make_unique<Replace>(pattern_field(j, "Replace normalizer"), string_field(j, "content", ""));
+  if (type == "Strip")
+    return std::make_unique<Strip>(bool_field(j, "strip_left", true), bool_field(j, "strip_right", true));
   if (type == "Sequence") {
     if (!j.contains("normalizers") || !j["normalizers"].is_array())
       throw TokenizerError("normalizer Sequence has no \"normalizers\" array");

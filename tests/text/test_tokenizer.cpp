@@ -52,8 +52,8 @@ json byte_level_vocab(const std::vector<std::string>& extra) {
 }
 
 json added(TokenId id, const std::string& content, bool special, json flags = json::object()) {
-  json a = {{"id", id},         {"content", content}, {"single_word", false}, {"lstrip", false},
-            {"rstrip", false},  {"normalized", false}, {"special", special}};
+  json a = {{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
+            {"rstrip", false}, {"normalized", false}, {"special", special}};
   for (auto it = flags.begin(); it != flags.end(); ++it) a[it.key()] = it.value();
   return a;
 }
@@ -209,7 +209,8 @@ TEST_F(PreTokenizers, SplitInvertTreatsTheTextBetweenMatchesAsDelimiters) {
 
 TEST_F(PreTokenizers, SplitRegexUsesUnicodeProperties) {
   json j = bpe({{"1", 0}, {"2", 1}, {"12", 2}, {"x", 3}, {"x1", 4}, {"\xD9\xA3", 5}}, {"1 2", "x 1"});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\p{N}+"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x12"), (Ids{3, 2}));
   EXPECT_EQ(load(j).encode("x\xD9\xA3"), (Ids{3, 5}));  // ARABIC-INDIC DIGIT THREE is \p{N}
 }
@@ -218,7 +219,8 @@ TEST_F(PreTokenizers, SplitRegexWhitespaceIncludesNextLine) {
   // Oniguruma's \s has U+0085 (NEL), unlike PCRE2's; \s+ must take it.
   json j = bpe({{"\xC2\x85", 0}, {" ", 1}, {"x", 2}, {" \xC2\x85", 3}, {"x ", 4}}, {"  \xC2\x85", "x  "});
   j["model"]["merges"] = json::array({json::array({" ", "\xC2\x85"}), json::array({"x", " "})});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x \xC2\x85"), (Ids{2, 3}));
 }
 
@@ -228,7 +230,8 @@ TEST_F(PreTokenizers, SplitRegexWhitespaceIsWhiteSpaceSinceUnicodeSixThree) {
   // apart from the separator.
   json j = bpe({{" ", 0}, {"x", 1}, {"\xE1\xA0\x8E", 2}, {" \xE1\xA0\x8E", 3}},
                json::array({json::array({" ", "\xE1\xA0\x8E"})}));
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x \xE1\xA0\x8E"), (Ids{1, 0, 2}));
 }
 
@@ -236,13 +239,15 @@ TEST_F(PreTokenizers, SplitRegexLettersIncludeScriptsNewerThanPcre2sTables) {
   // U+31350 (CJK Extension H, Unicode 15) is \p{L} to Oniguruma.
   json j = bpe({{"x", 0}, {"\xF0\xB1\x8D\x90", 1}, {"x\xF0\xB1\x8D\x90", 2}},
                json::array({json::array({"x", "\xF0\xB1\x8D\x90"})}));
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "[^\\p{L}]"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "[^\\p{L}]"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x\xF0\xB1\x8D\x90"), (Ids{2}));
 }
 
 TEST_F(PreTokenizers, MetaspaceReplacesSpacesAndPrependsByScheme) {
   const std::string meta = "\xE2\x96\x81";
-  json j = bpe({{meta, 0}, {"a", 1}, {meta + "a", 2}, {"b", 3}, {meta + "b", 4}}, json::array({json::array({meta, "a"}), json::array({meta, "b"})}));
+  json j = bpe({{meta, 0}, {"a", 1}, {meta + "a", 2}, {"b", 3}, {meta + "b", 4}},
+               json::array({json::array({meta, "a"}), json::array({meta, "b"})}));
   j["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", meta}, {"prepend_scheme", "always"}, {"split", true}};
   EXPECT_EQ(load(j).encode("a b"), (Ids{2, 4}));
   j["pre_tokenizer"]["prepend_scheme"] = "never";
@@ -267,10 +272,11 @@ TEST_F(PreTokenizers, DigitsIsolatesEachDigitOrEachRun) {
 
 TEST_F(PreTokenizers, SequenceAppliesEachInOrder) {
   json j = bpe(byte_level_vocab({}));
-  j["pre_tokenizer"] = {{"type", "Sequence"},
-                        {"pretokenizers",
-                         {{{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}{1,3}"}}}, {"behavior", "Isolated"}, {"invert", false}},
-                          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
+  j["pre_tokenizer"] = {
+      {"type", "Sequence"},
+      {"pretokenizers",
+       {{{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}{1,3}"}}}, {"behavior", "Isolated"}, {"invert", false}},
+        {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
   EXPECT_EQ(load(j).encode("1\n"), (Ids{'1', '\n'}));
 }
 
@@ -452,7 +458,8 @@ TEST_F(TokenizerErrors, SubwordAffixesAreRefusedByName) {
 
 TEST_F(TokenizerErrors, BadRegexIsNamed) {
   json j = bpe({{"a", 0}});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}, {"behavior", "Isolated"}, {"invert", false}};
   expect_names(error(j), {"(unclosed", "does not compile"});
 }
 
