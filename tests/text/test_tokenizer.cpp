@@ -132,6 +132,18 @@ TEST_F(BpeTokenizer, UnknownCharactersWithoutAnUnkTokenAreDropped) {
   EXPECT_EQ(load(bpe({{"a", 0}})).encode("xay"), (Ids{0}));
 }
 
+TEST_F(BpeTokenizer, SubwordAffixesMarkEachCharactersPlaceInTheWord) {
+  // WordPiece-style: "##" before every character but the first, "</w>" after
+  // the last; a merge with a "##" token drops its prefix ("##b" + "##c</w>" =
+  // "##bc</w>").
+  json j = bpe({{"a", 0}, {"##b", 1}, {"##c</w>", 2}, {"##bc</w>", 3}, {"a</w>", 4}, {"b", 5}},
+               json::array({json::array({"##b", "##c</w>"})}));
+  j["model"]["continuing_subword_prefix"] = "##";
+  j["model"]["end_of_word_suffix"] = "</w>";
+  EXPECT_EQ(load(j).encode("abc"), (Ids{0, 3}));
+  EXPECT_EQ(load(j).encode("a"), (Ids{4}));
+}
+
 TEST_F(BpeTokenizer, RepeatedWordsGiveTheSameIdsFromTheCache) {
   const Tokenizer t = load(bpe({{"a", 0}, {"b", 1}, {"ab", 2}}, {"a b"}));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(t.encode("abab"), (Ids{2, 2}));
@@ -450,10 +462,10 @@ TEST_F(TokenizerErrors, MergesOutsideTheVocabularyAreNamed) {
   expect_names(error(bpe({{"a", 0}}, {"a b"}), &path), {path, "merge 0", "not in the vocabulary"});
 }
 
-TEST_F(TokenizerErrors, SubwordAffixesAreRefusedByName) {
-  json j = bpe({{"a", 0}});
+TEST_F(TokenizerErrors, MergesShorterThanTheSubwordPrefixAreNamed) {
+  json j = bpe({{"a", 0}, {"#", 1}, {"a#", 2}}, {"a #"});
   j["model"]["continuing_subword_prefix"] = "##";
-  expect_names(error(j), {"continuing_subword_prefix", "not supported"});
+  expect_names(error(j), {"merge 0", "shorter than continuing_subword_prefix"});
 }
 
 TEST_F(TokenizerErrors, BadRegexIsNamed) {

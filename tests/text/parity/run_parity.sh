@@ -3,14 +3,15 @@
 # make_corpus.py through sweep tokenize and through Hugging Face's tokenizers
 # (reference.js), compared by compare.py. Fails, never skips, when fetch.sh's
 # packages are missing: CI runs fetch.sh first (scripts/run_tests.sh).
-# usage: run_parity.sh NAME SWEEP_BINARY WORK_DIR   (env: SWEEP_NPM_CACHE)
+# usage: run_parity.sh NAME SWEEP_BINARY WORK_DIR [TOKENIZER_JSON]   (env: SWEEP_NPM_CACHE)
+# TOKENIZER_JSON defaults to the fetched NAME's.
 set -euo pipefail
 name=$1
 sweep=$2
 work=$3/$name
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${SWEEP_NPM_CACHE:-$here/../../../build/npm-ref}
-tok=$cache/tokenizers/$name/tokenizer.json
+tok=${4:-$cache/tokenizers/$name/tokenizer.json}
 for need in "$tok" "$cache/node_modules/tokenizers" "$cache/node_modules/@huggingface/tokenizers"; do
   if [ ! -e "$need" ]; then
     echo "tokenizer_parity_$name: FAIL: $need is missing; run tests/text/parity/fetch.sh" \
