@@ -65,6 +65,9 @@ std::string running_bytes(const std::string& token, bool byte_level, bool byte_f
 void build(TokenizerState& im, const nlohmann::json& j) {
   if (!j.is_object()) throw TokenizerError("not a tokenizer.json object");
   if (!j.contains("model")) throw TokenizerError("has no \"model\"");
+  // "truncation", "padding" and "post_processor" shape a model's input batch;
+  // corpora are tokenized whole and with no special tokens added, as
+  // encode(text, add_special_tokens=False) on a file where they are null.
   im.model = std::make_unique<Bpe>(j["model"]);
   im.normalizer = make_normalizer(j.value("normalizer", nlohmann::json()));
   const nlohmann::json pre = j.value("pre_tokenizer", nlohmann::json());
