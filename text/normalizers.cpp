@@ -49,11 +49,22 @@ std::string to_utf8(const std::u16string& s) {
   return out;
 }
 
+// Characters the crate's unicode-normalization tables leave alone under
+// NFKC/NFKD though ICU (and Unicode since 12.1-15) give them a compatibility
+// decomposition; all are starters, so the text between them normalizes on its
+// own. Found by sending every code point through both.
+bool kept_by_crate_compat(char32_t c) {
+  return c == 0x32FF || (c >= 0xA7F2 && c <= 0xA7F4) || c == 0xAB69 || (c >= 0x10781 && c <= 0x10785) ||
+         (c >= 0x10787 && c <= 0x107B0) || (c >= 0x107B2 && c <= 0x107BA) || (c >= 0x1E030 && c <= 0x1E06D) ||
+         c == 0x1F16C || (c >= 0x1FBF0 && c <= 0x1FBF9);
+}
+
 class UnicodeNormalizer : public Normalizer {
  public:
   // ICU owns the instance; it lives for the process.
   explicit UnicodeNormalizer(const std::string& form) {
     UErrorCode status = U_ZERO_ERROR;
+    compat_ = form == "NFKC" || form == "NFKD";
     if (form == "NFC")
       norm_ = unorm2_getNFCInstance(&status);
     else if (form == "NFD")
@@ -66,6 +77,33 @@ class UnicodeNormalizer : public Normalizer {
   }
   void normalize(std::string& s) const override {
     // ASCII is invariant under all four forms.
+    if (is_ascii(s)) return;
+    if (compat_) {
+      std::string out;
+      std::size_t start = 0, i = 0;
+      bool kept = false;
+      while (i < s.size()) {
+        const std::size_t at = i;
+        if (!kept_by_crate_compat(next_code_point(s, i))) continue;
+        std::string part = s.substr(start, at - start);
+        normalize_all(part);
+        out += part;
+        out.append(s, at, i - at);
+        start = i;
+        kept = true;
+      }
+      if (kept) {
+        std::string rest = s.substr(start);
+        normalize_all(rest);
+        s = out + rest;
+        return;
+      }
+    }
+    normalize_all(s);
+  }
+
+ private:
+  void normalize_all(std::string& s) const {
     if (is_ascii(s)) return;
     const std::u16string in = to_utf16(s);
     UErrorCode status = U_ZERO_ERROR;
@@ -82,8 +120,8 @@ class UnicodeNormalizer : public Normalizer {
     s = to_utf8(out);
   }
 
- private:
   const UNormalizer2* norm_ = nullptr;
+  bool compat_ = false;
 };
 
 class Lowercase : public Normalizer {

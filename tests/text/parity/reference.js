@@ -18,7 +18,7 @@ async function main() {
   const option = (name) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
   const only = option("--only");
   const want = (which) => only === undefined || only === which;
-  const modules = path.join(cache, "node_modules");
+  const modules = path.resolve(cache, "node_modules");
   const text = fs.readFileSync(corpusPath, "utf8");
   const lines = text.split("\n");
   if (lines.length && lines[lines.length - 1] === "") lines.pop();

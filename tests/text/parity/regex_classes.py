@@ -4,8 +4,8 @@
 (PCRE2) and in Hugging Face's Rust crate (Oniguruma): a Split pre-tokenizer
 with behavior Removed over byte-fallback tokens drops what the class matches,
 so the ids show which code points each engine put in the class. Then every
-code point through NFC (ICU against the crate's unicode-normalization), one
-at a time (U+0001 between them). Exits 1 unless both agree on all 1,112,062
+code point through NFC and NFKC (ICU against the crate's
+unicode-normalization), one at a time (U+0001 between them). Exits 1 unless both agree on all 1,112,062
 code points from U+0001 (but '\\n').
 
 usage: regex_classes.py SWEEP NPM_CACHE WORK_DIR
@@ -30,6 +30,7 @@ probes = {
     # Each code point after an apostrophe: which ones case-fold into 's, 't, ...
     "contractions": (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)", "'", ""),
     "NFC": (None, "", "\x01"),
+    "NFKC": (None, "", "\x01"),
 }
 failed = False
 for name, (pattern, prefix, sep) in probes.items():
