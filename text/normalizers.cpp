@@ -49,15 +49,19 @@ std::string to_utf8(const std::u16string& s) {
   return out;
 }
 
-// Characters the crate's unicode-normalization tables leave alone under
-// NFKC/NFKD though ICU (and Unicode since 12.1-15) give them a compatibility
-// decomposition; all are starters, so the text between them normalizes on its
-// own. Found by sending every code point through both.
+// Where the crate's unicode-normalization tables (checked by sending every
+// code point, and every canonical pair, through both) differ from ICU's:
+// - 134 characters it gives no compatibility decomposition (U+32FF, U+A7F2,
+//   ...; Unicode 12.1-15 additions), kept as they are by NFKC/NFKD;
+// - U+11938 DIVES AKURU VOWEL SIGN O (Unicode 13), which it neither
+//   decomposes (NFD/NFKD) nor composes from U+11935 U+11930 (NFC/NFKC).
+// All are starters, so the text between them normalizes on its own.
 bool kept_by_crate_compat(char32_t c) {
   return c == 0x32FF || (c >= 0xA7F2 && c <= 0xA7F4) || c == 0xAB69 || (c >= 0x10781 && c <= 0x10785) ||
          (c >= 0x10787 && c <= 0x107B0) || (c >= 0x107B2 && c <= 0x107BA) || (c >= 0x1E030 && c <= 0x1E06D) ||
          c == 0x1F16C || (c >= 0x1FBF0 && c <= 0x1FBF9);
 }
+constexpr char32_t kDivesAkuruO = 0x11938, kDivesAkuruE = 0x11935, kDivesAkuruAa = 0x11930;
 
 class UnicodeNormalizer : public Normalizer {
  public:
@@ -65,6 +69,7 @@ class UnicodeNormalizer : public Normalizer {
   explicit UnicodeNormalizer(const std::string& form) {
     UErrorCode status = U_ZERO_ERROR;
     compat_ = form == "NFKC" || form == "NFKD";
+    decompose_ = form == "NFD" || form == "NFKD";
     if (form == "NFC")
       norm_ = unorm2_getNFCInstance(&status);
     else if (form == "NFD")
@@ -78,28 +83,34 @@ class UnicodeNormalizer : public Normalizer {
   void normalize(std::string& s) const override {
     // ASCII is invariant under all four forms.
     if (is_ascii(s)) return;
-    if (compat_) {
-      std::string out;
-      std::size_t start = 0, i = 0;
-      bool kept = false;
-      while (i < s.size()) {
-        const std::size_t at = i;
-        if (!kept_by_crate_compat(next_code_point(s, i))) continue;
-        std::string part = s.substr(start, at - start);
-        normalize_all(part);
-        out += part;
+    // Cut the text where the crate's tables differ from ICU's (see above):
+    // kept characters go through untouched, the rest part by part.
+    std::string out;
+    std::size_t start = 0, i = 0;
+    char32_t previous = 0;
+    bool cut = false;
+    while (i < s.size()) {
+      const std::size_t at = i;
+      const char32_t c = next_code_point(s, i);
+      const bool keep = (compat_ && kept_by_crate_compat(c)) || (decompose_ && c == kDivesAkuruO);
+      const bool split_pair = !decompose_ && previous == kDivesAkuruE && c == kDivesAkuruAa;
+      previous = c;
+      if (!keep && !split_pair) continue;
+      std::string part = s.substr(start, at - start);
+      normalize_all(part);
+      out += part;
+      if (keep) {
         out.append(s, at, i - at);
         start = i;
-        kept = true;
+      } else {
+        start = at;
       }
-      if (kept) {
-        std::string rest = s.substr(start);
-        normalize_all(rest);
-        s = out + rest;
-        return;
-      }
+      cut = true;
     }
-    normalize_all(s);
+    if (!cut) return normalize_all(s);
+    std::string rest = s.substr(start);
+    normalize_all(rest);
+    s = out + rest;
   }
 
  private:
@@ -122,6 +133,7 @@ class UnicodeNormalizer : public Normalizer {
 
   const UNormalizer2* norm_ = nullptr;
   bool compat_ = false;
+  bool decompose_ = false;
 };
 
 class Lowercase : public Normalizer {

@@ -314,6 +314,15 @@ TEST_F(Normalizers, NfkcKeepsWhatTheCratesTablesKeep) {
   EXPECT_EQ(load(j).encode("\xEF\xAC\x81\xE3\x8B\xBF\xEF\xAC\x81"), (Ids{1, 2, 0, 1, 2}));
 }
 
+TEST_F(Normalizers, DivesAkuruOIsNeitherComposedNorDecomposedAsInTheCrate) {
+  const std::string e = "\xF0\x91\xA4\xB5", aa = "\xF0\x91\xA4\xB0", o = "\xF0\x91\xA4\xB8";
+  json j = bpe({{e, 0}, {aa, 1}, {o, 2}});
+  j["normalizer"] = {{"type", "NFC"}};
+  EXPECT_EQ(load(j).encode(e + aa), (Ids{0, 1}));
+  j["normalizer"] = {{"type", "NFD"}};
+  EXPECT_EQ(load(j).encode(o), (Ids{2}));
+}
+
 TEST_F(Normalizers, LowercaseLowersUnicode) {
   json j = bpe({{"a", 0}, {"\xC3\xA9", 1}});
   j["normalizer"] = {{"type", "Lowercase"}};
