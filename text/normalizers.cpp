@@ -5,6 +5,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "text/json_util.hpp"
@@ -136,6 +137,40 @@ class UnicodeNormalizer : public Normalizer {
   bool decompose_ = false;
 };
 
+// Capital letters whose lowercase Rust's to_lowercase (Unicode 16) knows and
+// ICU 72 (Unicode 15) does not: ICU leaves them as they are, so they are
+// mapped after it. {first, last, offset to the lowercase letter}; found by
+// sending every code point through both.
+struct CaseRun {
+  char32_t first, last;
+  std::int32_t offset;
+};
+constexpr CaseRun kNewerLowercase[] = {{0x1C89, 0x1C89, 1},   {0xA7CB, 0xA7CB, -42343}, {0xA7CC, 0xA7CC, 1},
+                                       {0xA7CE, 0xA7CE, 1},   {0xA7D2, 0xA7D2, 1},      {0xA7D4, 0xA7D4, 1},
+                                       {0xA7DA, 0xA7DA, 1},   {0xA7DC, 0xA7DC, -42561}, {0x10D50, 0x10D65, 32},
+                                       {0x16EA0, 0x16EB8, 27}};
+
+void lower_newer_letters(std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  bool changed = false;
+  while (i < s.size()) {
+    const std::size_t at = i;
+    char32_t c = next_code_point(s, i);
+    for (const CaseRun& r : kNewerLowercase)
+      if (c >= r.first && c <= r.last) {
+        c = static_cast<char32_t>(static_cast<std::int32_t>(c) + r.offset);
+        changed = true;
+        break;
+      }
+    if (changed)
+      append_utf8(out, c);
+    else
+      out.append(s, at, i - at);
+  }
+  if (changed) s = std::move(out);
+}
+
 class Lowercase : public Normalizer {
  public:
   void normalize(std::string& s) const override {
@@ -155,6 +190,7 @@ class Lowercase : public Normalizer {
     u_strToLower(reinterpret_cast<UChar*>(out.data()), n, src, len, "", &status);
     check_icu(status, "lowercasing");
     s = to_utf8(out);
+    lower_newer_letters(s);
   }
 };
 

@@ -4,10 +4,11 @@
 (PCRE2) and in Hugging Face's Rust crate (Oniguruma): a Split pre-tokenizer
 with behavior Removed over byte-fallback tokens drops what the class matches,
 so the ids show which code points each engine put in the class. Then every
-code point through NFC, NFKC, NFD and NFKD (ICU against the crate's
-unicode-normalization), one at a time (U+0001 between them), and every
-canonical pair (Python's unicodedata) through NFC, which composes them. Exits 1 unless both agree on all 1,112,062
-code points from U+0001 (but '\\n').
+code point through NFC, NFKC, NFD, NFKD and Lowercase (ICU against the
+crate's unicode-normalization and Rust's to_lowercase), one at a time
+(U+0001 between them), and every canonical pair (Python's unicodedata)
+through NFC, which composes them. Exits 1 unless both agree everywhere: all
+1,112,062 code points from U+0001 (but '\\n').
 
 usage: regex_classes.py SWEEP NPM_CACHE WORK_DIR
 """
@@ -36,6 +37,7 @@ probes = {
     "NFD": (None, "", "\x01"),
     "NFKD": (None, "", "\x01"),
     "NFC-pairs": (None, "", "\x01"),
+    "Lowercase": (None, "", "\x01"),
 }
 pairs = []
 for c in range(0x110000):
