@@ -1,6 +1,6 @@
 // ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace and Sequence
 // decoders, with the crate's edge cases (invalid byte runs become one U+FFFD
-// per byte; Metaspace drops only the first token's leading "▁").
+// per byte; Metaspace drops every "▁" of the first token).
 #include "text/decoders.hpp"
 
 #include <nlohmann/json.hpp>
@@ -39,7 +39,9 @@ class MetaspaceDecoder : public Decoder {
       std::size_t pos = 0;
       while (pos < t.size()) {
         if (t.compare(pos, replacement_.size(), replacement_) == 0 && !replacement_.empty()) {
-          if (!(i == 0 && pos == 0 && strip_first_)) out += ' ';
+          // The crate drops every replacement in the first token, not only a
+          // leading one ("▁▁a" decodes to "a").
+          if (!(i == 0 && strip_first_)) out += ' ';
           pos += replacement_.size();
         } else {
           out += t[pos++];

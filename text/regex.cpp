@@ -39,6 +39,26 @@ const char* const kNewNumbers =
     "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}"
     "\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1d2c0}-\\x{1d2d3}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
 
+// Oniguruma's \\d is Nd (PCRE2 agrees but for the newer digits, all of
+// kNewNumbers but the Kaktovik numerals, which are No); its \\w is letters,
+// marks, Nd and connector punctuation, where PCRE2 10.42 has L, N and "_".
+const char* const kNewDigits =
+    "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}"
+    "\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
+// The rest of Oniguruma's \\w beyond L, M, Nd and Pc (letter numbers,
+// circled and squared letters, newer marks and letters), found by sending
+// every code point through both engines.
+const char* const kWordExtra =
+    "\\x{b2}-\\x{b3}\\x{b9}\\x{bc}-\\x{be}\\x{897}\\x{cf3}\\x{ece}\\x{16ee}-\\x{16f0}\\x{2160}-\\x{2182}"
+    "\\x{2185}-\\x{2188}\\x{24b6}-\\x{24e9}\\x{3007}\\x{3021}-\\x{3029}\\x{3038}-\\x{303a}\\x{a6e6}-"
+    "\\x{a6ef}\\x{10140}-\\x{10174}\\x{10341}\\x{1034a}\\x{103d1}-\\x{103d5}\\x{10d69}-\\x{10d6d}"
+    "\\x{10efc}-\\x{10eff}\\x{11241}\\x{113b8}-\\x{113c0}\\x{113c2}\\x{113c5}\\x{113c7}-\\x{113ca}"
+    "\\x{113cc}-\\x{113d0}\\x{113d2}\\x{113e1}-\\x{113e2}\\x{11f00}-\\x{11f01}\\x{11f03}\\x{11f34}-"
+    "\\x{11f3a}\\x{11f3e}-\\x{11f42}\\x{11f5a}\\x{12400}-\\x{1246e}\\x{13440}\\x{13447}-\\x{13455}"
+    "\\x{1611e}-\\x{1612f}\\x{1e08f}\\x{1e4ec}-\\x{1e4ef}\\x{1e5ee}-\\x{1e5ef}\\x{1f130}-\\x{1f149}"
+    "\\x{1f150}-\\x{1f169}\\x{1f170}-\\x{1f189}";
+
 std::string onig_to_pcre2(const std::string& p) {
   std::string out;
   bool in_class = false;
@@ -54,6 +74,20 @@ std::string onig_to_pcre2(const std::string& p) {
         out += in_class ? members : (e == 'p' ? "[" : "[^") + members + "]";
         i += 3;
         continue;
+      }
+      if (e == 'd' || e == 'D' || e == 'w' || e == 'W') {
+        const bool digit = e == 'd' || e == 'D', negated = e == 'D' || e == 'W';
+        const std::string members =
+            digit ? std::string("\\p{Nd}") + kNewDigits
+                  : std::string("\\p{L}\\p{M}\\p{Nd}\\p{Pc}") + kNewLetters + kNewDigits + kWordExtra;
+        if (!in_class) {
+          out += (negated ? "[^" : "[") + members + "]";
+          continue;
+        }
+        if (!negated) {
+          out += members;
+          continue;
+        }
       }
       if (e == 's') {
         out += in_class ? std::string(kWhiteSpace) : "[" + std::string(kWhiteSpace) + "]";

@@ -80,6 +80,10 @@ void build(TokenizerState& im, const nlohmann::json& j) {
     if (!j["added_tokens"].is_array()) throw TokenizerError("\"added_tokens\" is not an array");
     for (const auto& a : j["added_tokens"]) added.push_back(parse_added_token(a));
   }
+  // The crate re-adds the added tokens on load: one whose content the model's
+  // vocabulary has takes the model's id, whatever id the file gives it.
+  for (AddedToken& a : added)
+    if (auto model_id = im.model->token_to_id(a.content)) a.id = *model_id;
 
   std::size_t size = im.model->size();
   for (const AddedToken& a : added) size = std::max<std::size_t>(size, std::size_t{a.id} + 1);

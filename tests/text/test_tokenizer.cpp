@@ -378,11 +378,14 @@ TEST_F(Decoders, LlamaTwoChainRestoresTheText) {
   EXPECT_EQ(t.decode({2, 5, 3}), "a\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
-TEST_F(Decoders, MetaspaceDropsOnlyTheFirstLeadingReplacement) {
+TEST_F(Decoders, MetaspaceDropsEveryReplacementOfTheFirstTokenOnly) {
   const std::string meta = "\xE2\x96\x81";
-  json j = bpe({{meta + "a", 0}, {meta + "b", 1}});
+  json j = bpe({{meta + "a", 0}, {meta + "b", 1}, {meta + meta + "c", 2}});
   j["decoder"] = {{"type", "Metaspace"}, {"replacement", meta}, {"prepend_scheme", "always"}, {"split", true}};
   EXPECT_EQ(load(j).decode({0, 1}), "a b");
+  EXPECT_EQ(load(j).decode({2, 2}), "c  c");  // as the crate: the first token loses both
+  j["decoder"]["prepend_scheme"] = "never";
+  EXPECT_EQ(load(j).decode({0, 1}), " a b");
 }
 
 TEST_F(Decoders, WithoutADecoderTokensAreJoinedBySpaces) {
@@ -410,10 +413,18 @@ TEST_F(AddedTokens, LstripAndRstripTakeTheSurroundingWhitespace) {
 }
 
 TEST_F(AddedTokens, SingleWordMatchesOnlyBetweenNonWordCharacters) {
-  json j = bpe({{" ", 0}, {"a", 1}, {"x", 2}});
-  j["added_tokens"] = json::array({added(3, "x", false, {{"single_word", true}})});
-  EXPECT_EQ(load(j).encode("a x"), (Ids{1, 0, 3}));
-  EXPECT_EQ(load(j).encode("ax"), (Ids{1, 2}));
+  json j = bpe({{" ", 0}, {"a", 1}, {"x", 2}, {"y", 3}});
+  j["added_tokens"] = json::array({added(4, "xy", false, {{"single_word", true}})});
+  EXPECT_EQ(load(j).encode("a xy"), (Ids{1, 0, 4}));
+  EXPECT_EQ(load(j).encode("axy"), (Ids{1, 2, 3}));
+}
+
+TEST_F(AddedTokens, ContentInTheModelVocabularyKeepsTheModelsId) {
+  // As the crate re-adds them on load, whatever id the file says.
+  json j = bpe({{"a", 0}, {"<x>", 1}});
+  j["added_tokens"] = json::array({added(7, "<x>", true)});
+  EXPECT_EQ(load(j).encode("a<x>"), (Ids{0, 1}));
+  EXPECT_EQ(load(j).vocab_size(), 2u);
 }
 
 TEST_F(AddedTokens, NormalizedOnesAreMatchedInTheNormalizedText) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Every code point through the regex classes tokenizer.json patterns use
-(\\p{L}, \\p{N}, \\s, and the case-insensitive contractions), in sweep
+(\\p{L}, \\p{N}, \\s, \\d, \\w and the case-insensitive contractions), in sweep
 (PCRE2) and in Hugging Face's Rust crate (Oniguruma): a Split pre-tokenizer
 with behavior Removed over byte-fallback tokens drops what the class matches,
 so the ids show which code points each engine put in the class. Then every
@@ -30,6 +30,8 @@ probes = {
     "letters": (r"\p{L}", "", ""),
     "numbers": (r"\p{N}", "", ""),
     "whitespace": (r"\s", "", ""),
+    "digits": (r"\d", "", ""),
+    "word": (r"\w", "", ""),
     # Each code point after an apostrophe: which ones case-fold into 's, 't, ...
     "contractions": (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)", "'", ""),
     "NFC": (None, "", "\x01"),

@@ -27,7 +27,9 @@ python3 "$here/make_corpus.py" "$corpus"
 python3 - "$tok" "$work/random.ids" <<'PY'
 import json, random, sys
 j = json.load(open(sys.argv[1], encoding="utf-8"))
-size = 1 + max(list(j["model"]["vocab"].values()) + [a["id"] for a in j.get("added_tokens") or []])
+vocab = j["model"]["vocab"]
+# Added tokens the vocabulary has keep its ids (the file's may be other ones).
+size = 1 + max(list(vocab.values()) + [a["id"] for a in j.get("added_tokens") or [] if a["content"] not in vocab])
 rng = random.Random(20261206)
 pick = lambda: rng.choice([rng.randrange(size), rng.randrange(min(size, 300)), rng.randrange(max(0, size - 300), size)])
 with open(sys.argv[2], "w") as f:
