@@ -87,13 +87,15 @@ std::string decode_lines(const text::Tokenizer& tok, std::string_view data, cons
       while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
       const std::string_view word = line.substr(i, j - i);
       unsigned long long id = 0;
-      auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+      const char* word_end = word.data() + word.size();
+      auto [end, ec] = std::from_chars(word.data(), word_end, id);
       const std::string where = name + ":" + std::to_string(number) + ": ";
-      if (ec == std::errc::result_out_of_range || (ec == std::errc() && end == word.data() + word.size() && id >= tok.vocab_size()))
+      const bool number_too_big = ec == std::errc::result_out_of_range;
+      const bool is_number = ec == std::errc() && end == word_end;
+      if (number_too_big || (is_number && id >= tok.vocab_size()))
         throw std::runtime_error(where + "id " + std::string(word) + " is outside the vocabulary (" +
                                  std::to_string(tok.vocab_size()) + ")");
-      if (ec != std::errc() || end != word.data() + word.size())
-        throw std::runtime_error(where + "\"" + std::string(word) + "\" is not a token id");
+      if (!is_number) throw std::runtime_error(where + "\"" + std::string(word) + "\" is not a token id");
       ids.push_back(static_cast<text::TokenId>(id));
       i = j;
     }

@@ -8,7 +8,7 @@
 #   scripts/gpu_build.sh fetch DEBS_DIR
 #       On a Debian bookworm machine with network: downloads the .deb files of
 #       sweep's non-torch dependencies (Open MPI, HDF5, Boost.Program_options,
-#       toml++, nlohmann-json, GoogleTest, NLopt) and of the libraries they load, without what
+#       toml++, nlohmann-json, GoogleTest, NLopt, PCRE2, ICU) and of the libraries they load, without what
 #       every Debian system has. Copy DEBS_DIR to the GPU machine.
 #   scripts/gpu_build.sh build [DEBS_DIR]
 #       On the GPU machine: unpacks DEBS_DIR (if given) into build-gpu/prefix,

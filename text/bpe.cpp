@@ -66,17 +66,16 @@ void Bpe::MergeTable::set(std::uint64_t key, Merge m) {
 Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
   const std::string type = component_type(model, "model");
   if (type != "BPE") unsupported("model", type, "BPE");
-  if (!string_field(model, "continuing_subword_prefix", "").empty())
-    throw TokenizerError("model BPE option \"continuing_subword_prefix\" is not supported");
-  if (!string_field(model, "end_of_word_suffix", "").empty())
-    throw TokenizerError("model BPE option \"end_of_word_suffix\" is not supported");
+  prefix_ = string_field(model, "continuing_subword_prefix", "");
+  suffix_ = string_field(model, "end_of_word_suffix", "");
   if (model.contains("dropout") && model["dropout"].is_number() && model["dropout"].get<double>() != 0.0)
     throw TokenizerError("model BPE option \"dropout\" is not supported (ids would be random)");
   byte_fallback_ = bool_field(model, "byte_fallback", false);
   fuse_unk_ = bool_field(model, "fuse_unk", false);
   ignore_merges_ = bool_field(model, "ignore_merges", false);
 
-  if (!model.contains("vocab") || !model["vocab"].is_object()) throw TokenizerError("model BPE has no \"vocab\" object");
+  if (!model.contains("vocab") || !model["vocab"].is_object())
+    throw TokenizerError("model BPE has no \"vocab\" object");
   const auto& vocab = model["vocab"];
   vocab_.reserve(vocab.size() * 2);
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
@@ -132,7 +131,12 @@ Bpe::Bpe(const nlohmann::json& model) : cache_(new CacheShard[kShards]) {
       } else {
         throw TokenizerError("merge " + std::to_string(rank) + " is neither \"a b\" nor [\"a\", \"b\"]");
       }
-      const auto ia = vocab_.find(a), ib = vocab_.find(b), iab = vocab_.find(a + b);
+      // The merged token drops b's continuing prefix ("a" + "##b" = "ab"); the
+      // crate cuts prefix-length bytes from b whatever they are.
+      if (b.size() < prefix_.size())
+        throw TokenizerError("merge " + std::to_string(rank) + " (\"" + a + "\", \"" + b +
+                             "\"): the second token is shorter than continuing_subword_prefix");
+      const auto ia = vocab_.find(a), ib = vocab_.find(b), iab = vocab_.find(a + b.substr(prefix_.size()));
       if (ia == vocab_.end() || ib == vocab_.end() || iab == vocab_.end())
         throw TokenizerError("merge " + std::to_string(rank) + " (\"" + a + "\", \"" + b +
                              "\") names a token that is not in the vocabulary");
@@ -203,13 +207,17 @@ void Bpe::merge_word(std::string_view word, std::vector<TokenId>& out) const {
   while (i < word.size()) {
     const std::size_t n = std::min(utf8_length(static_cast<unsigned char>(word[i])), word.size() - i);
     const std::string_view piece = word.substr(i, n);
+    // Affixes mark a character's place in the word (WordPiece-style BPE).
+    const bool prefixed = i > 0 && !prefix_.empty(), suffixed = i + n == word.size() && !suffix_.empty();
     std::int64_t id = -1;
     std::size_t at = 0;
     const char32_t cp = next_code_point(piece, at);
-    if (cp < 0x10000 && at == n) {
+    if (!prefixed && !suffixed && cp < 0x10000 && at == n) {
       id = char_ids_[cp];
     } else {
-      ch.assign(piece);
+      ch.assign(prefixed ? prefix_ : std::string());
+      ch.append(piece);
+      if (suffixed) ch.append(suffix_);
       auto it = vocab_.find(ch);
       if (it != vocab_.end()) id = it->second;
     }
@@ -222,7 +230,10 @@ void Bpe::merge_word(std::string_view word, std::vector<TokenId>& out) const {
       i += n;
       continue;
     }
-    ch.assign(piece);
+    // Byte fallback spells the affixed string, affixes included, as the crate does.
+    ch.assign(prefixed ? prefix_ : std::string());
+    ch.append(piece);
+    if (suffixed) ch.append(suffix_);
     i += n;
     if (byte_fallback_) {
       bool all = true;

@@ -78,6 +78,8 @@ class Bpe {
   bool byte_fallback_ = false;
   bool fuse_unk_ = false;
   bool ignore_merges_ = false;
+  std::string prefix_;                        // continuing_subword_prefix: before every character but the first
+  std::string suffix_;                        // end_of_word_suffix: after the last character
   std::array<std::int64_t, 256> byte_ids_{};  // <0xNN> tokens, -1 where absent
 
   // Word -> ids, sharded so threads rarely contend; a full shard is cleared.

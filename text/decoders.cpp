@@ -1,6 +1,6 @@
 // ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace and Sequence
 // decoders, with the crate's edge cases (invalid byte runs become one U+FFFD
-// per byte; Metaspace drops only the first token's leading "▁").
+// per byte; Metaspace drops every "▁" of the first token).
 #include "text/decoders.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,8 +18,10 @@ class ByteLevelDecoder : public Decoder {
   void decode_chain(std::vector<std::string>& tokens) const override {
     std::string bytes;
     for (const std::string& t : tokens) {
-      if (auto b = byte_level_to_bytes(t)) bytes += *b;
-      else bytes += t;
+      if (auto b = byte_level_to_bytes(t))
+        bytes += *b;
+      else
+        bytes += t;
     }
     // Rust's from_utf8_lossy: one U+FFFD per maximal invalid subpart.
     tokens.assign(1, repair_utf8(bytes));
@@ -37,7 +39,9 @@ class MetaspaceDecoder : public Decoder {
       std::size_t pos = 0;
       while (pos < t.size()) {
         if (t.compare(pos, replacement_.size(), replacement_) == 0 && !replacement_.empty()) {
-          if (!(i == 0 && pos == 0 && strip_first_)) out += ' ';
+          // The crate drops every replacement in the first token, not only a
+          // leading one ("▁▁a" decodes to "a").
+          if (!(i == 0 && strip_first_)) out += ' ';
           pos += replacement_.size();
         } else {
           out += t[pos++];
@@ -166,7 +170,8 @@ std::unique_ptr<Decoder> make_decoder(const nlohmann::json& j) {
     };
     return std::make_unique<Strip>(string_field(j, "content", " "), count("start"), count("stop"));
   }
-  if (type == "Replace") return std::make_unique<ReplaceDecoder>(pattern_field(j, "Replace decoder"), string_field(j, "content", ""));
+  if (type == "Replace")
+    return std::make_unique<ReplaceDecoder>(pattern_field(j, "Replace decoder"), string_field(j, "content", ""));
   if (type == "Sequence") {
     if (!j.contains("decoders") || !j["decoders"].is_array())
       throw TokenizerError("decoder Sequence has no \"decoders\" array");

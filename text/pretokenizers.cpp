@@ -14,8 +14,7 @@ namespace sweep::text {
 namespace {
 
 // GPT-2's pattern, which ByteLevel uses when use_regex is true.
-const char* const kGpt2Pattern =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+const char* const kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 enum class Behavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous };
 
@@ -68,8 +67,10 @@ void split_by(const Regex& re, Behavior behavior, bool invert, std::vector<Piece
       case Behavior::MergedWithPrevious: {
         bool previous_match = false;
         for (const Span& sp : spans) {
-          if (sp.is_match && !previous_match && !merged.empty()) merged.back().end = sp.end;
-          else merged.push_back(sp);
+          if (sp.is_match && !previous_match && !merged.empty())
+            merged.back().end = sp.end;
+          else
+            merged.push_back(sp);
           previous_match = sp.is_match;
         }
         break;
@@ -77,8 +78,10 @@ void split_by(const Regex& re, Behavior behavior, bool invert, std::vector<Piece
       case Behavior::MergedWithNext: {
         bool previous_match = false;
         for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-          if (it->is_match && !previous_match && !merged.empty()) merged.back().begin = it->begin;
-          else merged.push_back(*it);
+          if (it->is_match && !previous_match && !merged.empty())
+            merged.back().begin = it->begin;
+          else
+            merged.push_back(*it);
           previous_match = it->is_match;
         }
         std::reverse(merged.begin(), merged.end());
@@ -87,8 +90,10 @@ void split_by(const Regex& re, Behavior behavior, bool invert, std::vector<Piece
       case Behavior::Contiguous: {
         bool previous_match = false;
         for (const Span& sp : spans) {
-          if (sp.is_match == previous_match && !merged.empty()) merged.back().end = sp.end;
-          else merged.push_back(sp);
+          if (sp.is_match == previous_match && !merged.empty())
+            merged.back().end = sp.end;
+          else
+            merged.push_back(sp);
           previous_match = sp.is_match;
         }
         break;
@@ -149,8 +154,10 @@ class Metaspace : public PreTokenizer {
       std::string r;
       r.reserve(p.text.size() + 8);
       for (char c : p.text) {
-        if (c == ' ') r += replacement_;
-        else r += c;
+        if (c == ' ')
+          r += replacement_;
+        else
+          r += c;
       }
       const bool starts = r.compare(0, replacement_.size(), replacement_) == 0;
       if (!starts && (prepend_ == Prepend::Always || (prepend_ == Prepend::First && p.at_start)))
@@ -195,10 +202,14 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& j) {
     std::string scheme = string_field(j, "prepend_scheme", "");
     if (scheme.empty()) scheme = bool_field(j, "add_prefix_space", true) ? "always" : "never";
     Metaspace::Prepend prepend;
-    if (scheme == "always") prepend = Metaspace::Prepend::Always;
-    else if (scheme == "first") prepend = Metaspace::Prepend::First;
-    else if (scheme == "never") prepend = Metaspace::Prepend::Never;
-    else throw TokenizerError("Metaspace prepend_scheme \"" + scheme + "\" is not one of first, always, never");
+    if (scheme == "always")
+      prepend = Metaspace::Prepend::Always;
+    else if (scheme == "first")
+      prepend = Metaspace::Prepend::First;
+    else if (scheme == "never")
+      prepend = Metaspace::Prepend::Never;
+    else
+      throw TokenizerError("Metaspace prepend_scheme \"" + scheme + "\" is not one of first, always, never");
     return std::make_unique<Metaspace>(string_field(j, "replacement", "\xE2\x96\x81"), prepend,
                                        bool_field(j, "split", true));
   }

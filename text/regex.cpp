@@ -17,9 +17,48 @@ std::string pcre2_message(int code) {
   return reinterpret_cast<const char*>(buf);
 }
 
-// Oniguruma's Unicode \s is the White_Space property, which includes U+0085
-// (NEL); PCRE2's is Z plus the ASCII controls and lacks it. Everything else
-// in the patterns tokenizer.json files use reads the same in both.
+// Oniguruma's Unicode \s is exactly the White_Space property. PCRE2's
+// differs at the edges (it lacks U+0085 and keeps U+180E, White_Space until
+// Unicode 6.3), so \s and \S are spelled out as that list. Everything else
+// the tokenizer.json patterns use reads the same in both.
+const char* const kWhiteSpace =
+    "\\t\\n\\x{0b}\\f\\r\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+
+// Letters and numbers Oniguruma's tables (Unicode 16, in tokenizers 0.23)
+// have and PCRE2 10.42's (Unicode 14) lack: new scripts, CJK extensions H
+// and I. Found by matching every code point with both (the other direction
+// is empty); appended to \p{L} and \p{N} so both engines agree.
+const char* const kNewLetters =
+    "\\x{1c89}-\\x{1c8a}\\x{a7cb}-\\x{a7cd}\\x{a7da}-\\x{a7dc}\\x{105c0}-\\x{105f3}\\x{10d4a}-\\x{10d65}"
+    "\\x{10d6f}-\\x{10d85}\\x{10ec2}-\\x{10ec4}\\x{1123f}-\\x{11240}\\x{11380}-\\x{11389}\\x{1138b}\\x{1138e}"
+    "\\x{11390}-\\x{113b5}\\x{113b7}\\x{113d1}\\x{113d3}\\x{11bc0}-\\x{11be0}\\x{11f02}\\x{11f04}-\\x{11f10}"
+    "\\x{11f12}-\\x{11f33}\\x{1342f}\\x{13441}-\\x{13446}\\x{13460}-\\x{143fa}\\x{16100}-\\x{1611d}"
+    "\\x{16d40}-\\x{16d6c}\\x{18cff}\\x{1b132}\\x{1b155}\\x{1df25}-\\x{1df2a}\\x{1e030}-\\x{1e06d}"
+    "\\x{1e4d0}-\\x{1e4eb}\\x{1e5d0}-\\x{1e5ed}\\x{1e5f0}\\x{2b739}\\x{2ebf0}-\\x{2ee5d}\\x{31350}-\\x{323af}";
+const char* const kNewNumbers =
+    "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}"
+    "\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1d2c0}-\\x{1d2d3}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
+// Oniguruma's \\d is Nd (PCRE2 agrees but for the newer digits, all of
+// kNewNumbers but the Kaktovik numerals, which are No); its \\w is letters,
+// marks, Nd and connector punctuation, where PCRE2 10.42 has L, N and "_".
+const char* const kNewDigits =
+    "\\x{10d40}-\\x{10d49}\\x{116d0}-\\x{116e3}\\x{11bf0}-\\x{11bf9}\\x{11f50}-\\x{11f59}\\x{16130}-\\x{16139}"
+    "\\x{16d70}-\\x{16d79}\\x{1ccf0}-\\x{1ccf9}\\x{1e4f0}-\\x{1e4f9}\\x{1e5f1}-\\x{1e5fa}";
+
+// The rest of Oniguruma's \\w beyond L, M, Nd and Pc (letter numbers,
+// circled and squared letters, newer marks and letters), found by sending
+// every code point through both engines.
+const char* const kWordExtra =
+    "\\x{b2}-\\x{b3}\\x{b9}\\x{bc}-\\x{be}\\x{897}\\x{cf3}\\x{ece}\\x{16ee}-\\x{16f0}\\x{2160}-\\x{2182}"
+    "\\x{2185}-\\x{2188}\\x{24b6}-\\x{24e9}\\x{3007}\\x{3021}-\\x{3029}\\x{3038}-\\x{303a}\\x{a6e6}-"
+    "\\x{a6ef}\\x{10140}-\\x{10174}\\x{10341}\\x{1034a}\\x{103d1}-\\x{103d5}\\x{10d69}-\\x{10d6d}"
+    "\\x{10efc}-\\x{10eff}\\x{11241}\\x{113b8}-\\x{113c0}\\x{113c2}\\x{113c5}\\x{113c7}-\\x{113ca}"
+    "\\x{113cc}-\\x{113d0}\\x{113d2}\\x{113e1}-\\x{113e2}\\x{11f00}-\\x{11f01}\\x{11f03}\\x{11f34}-"
+    "\\x{11f3a}\\x{11f3e}-\\x{11f42}\\x{11f5a}\\x{12400}-\\x{1246e}\\x{13440}\\x{13447}-\\x{13455}"
+    "\\x{1611e}-\\x{1612f}\\x{1e08f}\\x{1e4ec}-\\x{1e4ef}\\x{1e5ee}-\\x{1e5ef}\\x{1f130}-\\x{1f149}"
+    "\\x{1f150}-\\x{1f169}\\x{1f170}-\\x{1f189}";
+
 std::string onig_to_pcre2(const std::string& p) {
   std::string out;
   bool in_class = false;
@@ -28,10 +67,32 @@ std::string onig_to_pcre2(const std::string& p) {
     if (c == '\\' && i + 1 < p.size()) {
       const char e = p[i + 1];
       ++i;
+      if ((e == 'p' || e == 'P') && (p.compare(i + 1, 3, "{L}") == 0 || p.compare(i + 1, 3, "{N}") == 0) &&
+          (e == 'p' || !in_class)) {
+        const std::string members =
+            std::string("\\p{") + p[i + 2] + "}" + (p[i + 2] == 'L' ? kNewLetters : kNewNumbers);
+        out += in_class ? members : (e == 'p' ? "[" : "[^") + members + "]";
+        i += 3;
+        continue;
+      }
+      if (e == 'd' || e == 'D' || e == 'w' || e == 'W') {
+        const bool digit = e == 'd' || e == 'D', negated = e == 'D' || e == 'W';
+        const std::string members =
+            digit ? std::string("\\p{Nd}") + kNewDigits
+                  : std::string("\\p{L}\\p{M}\\p{Nd}\\p{Pc}") + kNewLetters + kNewDigits + kWordExtra;
+        if (!in_class) {
+          out += (negated ? "[^" : "[") + members + "]";
+          continue;
+        }
+        if (!negated) {
+          out += members;
+          continue;
+        }
+      }
       if (e == 's') {
-        out += in_class ? "\\s\\x{85}" : "[\\s\\x{85}]";
+        out += in_class ? std::string(kWhiteSpace) : "[" + std::string(kWhiteSpace) + "]";
       } else if (e == 'S' && !in_class) {
-        out += "[^\\s\\x{85}]";
+        out += "[^" + std::string(kWhiteSpace) + "]";
       } else {
         out += '\\';
         out += e;

@@ -1,12 +1,12 @@
-// Tokenizer front: the byte-level tokenizer and dispatch to tokenizer.json
-// loading; see tokenizer.hpp.
+// Tokenizer's encode and decode: the order Hugging Face's pipeline runs in
+// (added tokens, normalizer, added tokens again, pre-tokenizer, model; the
+// decoder chain), and the byte tokenizer. Loading is tokenizer_json.cpp.
 #include "text/tokenizer.hpp"
 
 #include "text/tokenizer_impl.hpp"
 #include "text/utf8.hpp"
 
 namespace sweep::text {
-
 
 Tokenizer::Tokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tokenizer::~Tokenizer() = default;
@@ -41,8 +41,10 @@ void Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {
   }
   std::vector<Segment> raw, normalized;
   std::vector<Piece> pieces;
-  if (im.raw_added.empty()) raw.push_back({0, text.size(), std::nullopt});
-  else im.raw_added.split(text, raw);
+  if (im.raw_added.empty())
+    raw.push_back({0, text.size(), std::nullopt});
+  else
+    im.raw_added.split(text, raw);
   for (const Segment& seg : raw) {
     if (seg.id) {
       out.push_back(*seg.id);
@@ -52,8 +54,10 @@ void Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {
     std::string s(text.substr(seg.begin, seg.end - seg.begin));
     if (im.normalizer) im.normalizer->normalize(s);
     normalized.clear();
-    if (im.normalized_added.empty()) normalized.push_back({0, s.size(), std::nullopt});
-    else im.normalized_added.split(s, normalized);
+    if (im.normalized_added.empty())
+      normalized.push_back({0, s.size(), std::nullopt});
+    else
+      im.normalized_added.split(s, normalized);
     for (const Segment& sub : normalized) {
       if (sub.id) {
         out.push_back(*sub.id);

@@ -50,8 +50,8 @@ class Tokenizer {
   // Largest id + 1, added tokens included.
   std::size_t vocab_size() const;
   // The token documents are joined with: <|endoftext|>, <|end_of_text|>,
-  // </s> or <eos>, whichever the vocabulary has (byte 0 for bytes); none if
-  // it has none of them.
+  // </s> or <eos>, whichever the vocabulary has, special added tokens first
+  // (byte 0 for bytes); none if it has none of them.
   std::optional<TokenId> eot() const;
   // The UTF-8 bytes a token stands for in running text (ByteLevel tokens
   // mapped back, "▁" as a space, <0xNN> as one byte; special tokens "").

@@ -65,6 +65,9 @@ std::string running_bytes(const std::string& token, bool byte_level, bool byte_f
 void build(TokenizerState& im, const nlohmann::json& j) {
   if (!j.is_object()) throw TokenizerError("not a tokenizer.json object");
   if (!j.contains("model")) throw TokenizerError("has no \"model\"");
+  // "truncation", "padding" and "post_processor" shape a model's input batch;
+  // corpora are tokenized whole and with no special tokens added, as
+  // encode(text, add_special_tokens=False) on a file where they are null.
   im.model = std::make_unique<Bpe>(j["model"]);
   im.normalizer = make_normalizer(j.value("normalizer", nlohmann::json()));
   const nlohmann::json pre = j.value("pre_tokenizer", nlohmann::json());
@@ -77,6 +80,10 @@ void build(TokenizerState& im, const nlohmann::json& j) {
     if (!j["added_tokens"].is_array()) throw TokenizerError("\"added_tokens\" is not an array");
     for (const auto& a : j["added_tokens"]) added.push_back(parse_added_token(a));
   }
+  // The crate re-adds the added tokens on load: one whose content the model's
+  // vocabulary has takes the model's id, whatever id the file gives it.
+  for (AddedToken& a : added)
+    if (auto model_id = im.model->token_to_id(a.content)) a.id = *model_id;
 
   std::size_t size = im.model->size();
   for (const AddedToken& a : added) size = std::max<std::size_t>(size, std::size_t{a.id} + 1);
@@ -113,16 +120,19 @@ void build(TokenizerState& im, const nlohmann::json& j) {
     if (im.token_bytes[id].find('\n') != std::string::npos) im.newline_ids.push_back(id);
   }
 
-  im.eot.reset();
-  for (const char* name : {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"}) {
-    for (const AddedToken& a : added)
-      if (a.content == name) {
-        im.eot = a.id;
-        break;
-      }
-    if (!im.eot) im.eot = im.model->token_to_id(name);
-    if (im.eot) break;
-  }
+  // Special tokens first: Gemma-3 has "</s>" as plain text (id 212) beside
+  // its special "<eos>" (id 1), which is what its documents end with.
+  auto find_eot = [&](bool special_only) -> std::optional<TokenId> {
+    for (const char* name : {"<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"}) {
+      for (const AddedToken& a : added)
+        if (a.content == name && (a.special || !special_only)) return a.id;
+      if (!special_only)
+        if (auto id = im.model->token_to_id(name)) return id;
+    }
+    return std::nullopt;
+  };
+  im.eot = find_eot(true);
+  if (!im.eot) im.eot = find_eot(false);
 }
 
 }  // namespace

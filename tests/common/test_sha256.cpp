@@ -20,8 +20,7 @@ TEST(Sha256, AbcHasTheStandardDigest) {
 }
 
 TEST(Sha256, OneMillionAsSpanManyBlocks) {
-  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
-            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(Sha256, PaddingBoundariesAreHandled) {

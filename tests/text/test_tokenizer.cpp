@@ -52,8 +52,8 @@ json byte_level_vocab(const std::vector<std::string>& extra) {
 }
 
 json added(TokenId id, const std::string& content, bool special, json flags = json::object()) {
-  json a = {{"id", id},         {"content", content}, {"single_word", false}, {"lstrip", false},
-            {"rstrip", false},  {"normalized", false}, {"special", special}};
+  json a = {{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
+            {"rstrip", false}, {"normalized", false}, {"special", special}};
   for (auto it = flags.begin(); it != flags.end(); ++it) a[it.key()] = it.value();
   return a;
 }
@@ -130,6 +130,18 @@ TEST_F(BpeTokenizer, UnknownCharactersFuseIntoOneUnkWhenAsked) {
 
 TEST_F(BpeTokenizer, UnknownCharactersWithoutAnUnkTokenAreDropped) {
   EXPECT_EQ(load(bpe({{"a", 0}})).encode("xay"), (Ids{0}));
+}
+
+TEST_F(BpeTokenizer, SubwordAffixesMarkEachCharactersPlaceInTheWord) {
+  // WordPiece-style: "##" before every character but the first, "</w>" after
+  // the last; a merge with a "##" token drops its prefix ("##b" + "##c</w>" =
+  // "##bc</w>").
+  json j = bpe({{"a", 0}, {"##b", 1}, {"##c</w>", 2}, {"##bc</w>", 3}, {"a</w>", 4}, {"b", 5}},
+               json::array({json::array({"##b", "##c</w>"})}));
+  j["model"]["continuing_subword_prefix"] = "##";
+  j["model"]["end_of_word_suffix"] = "</w>";
+  EXPECT_EQ(load(j).encode("abc"), (Ids{0, 3}));
+  EXPECT_EQ(load(j).encode("a"), (Ids{4}));
 }
 
 TEST_F(BpeTokenizer, RepeatedWordsGiveTheSameIdsFromTheCache) {
@@ -209,7 +221,8 @@ TEST_F(PreTokenizers, SplitInvertTreatsTheTextBetweenMatchesAsDelimiters) {
 
 TEST_F(PreTokenizers, SplitRegexUsesUnicodeProperties) {
   json j = bpe({{"1", 0}, {"2", 1}, {"12", 2}, {"x", 3}, {"x1", 4}, {"\xD9\xA3", 5}}, {"1 2", "x 1"});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\p{N}+"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x12"), (Ids{3, 2}));
   EXPECT_EQ(load(j).encode("x\xD9\xA3"), (Ids{3, 5}));  // ARABIC-INDIC DIGIT THREE is \p{N}
 }
@@ -218,13 +231,35 @@ TEST_F(PreTokenizers, SplitRegexWhitespaceIncludesNextLine) {
   // Oniguruma's \s has U+0085 (NEL), unlike PCRE2's; \s+ must take it.
   json j = bpe({{"\xC2\x85", 0}, {" ", 1}, {"x", 2}, {" \xC2\x85", 3}, {"x ", 4}}, {"  \xC2\x85", "x  "});
   j["model"]["merges"] = json::array({json::array({" ", "\xC2\x85"}), json::array({"x", " "})});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
   EXPECT_EQ(load(j).encode("x \xC2\x85"), (Ids{2, 3}));
+}
+
+TEST_F(PreTokenizers, SplitRegexWhitespaceIsWhiteSpaceSinceUnicodeSixThree) {
+  // U+180E left White_Space in Unicode 6.3; Oniguruma's \s follows, PCRE2's
+  // own \s does not. "x \u180e": the space ends the \s+ run, so it stays
+  // apart from the separator.
+  json j = bpe({{" ", 0}, {"x", 1}, {"\xE1\xA0\x8E", 2}, {" \xE1\xA0\x8E", 3}},
+               json::array({json::array({" ", "\xE1\xA0\x8E"})}));
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  EXPECT_EQ(load(j).encode("x \xE1\xA0\x8E"), (Ids{1, 0, 2}));
+}
+
+TEST_F(PreTokenizers, SplitRegexLettersIncludeScriptsNewerThanPcre2sTables) {
+  // U+31350 (CJK Extension H, Unicode 15) is \p{L} to Oniguruma.
+  json j = bpe({{"x", 0}, {"\xF0\xB1\x8D\x90", 1}, {"x\xF0\xB1\x8D\x90", 2}},
+               json::array({json::array({"x", "\xF0\xB1\x8D\x90"})}));
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "[^\\p{L}]"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  EXPECT_EQ(load(j).encode("x\xF0\xB1\x8D\x90"), (Ids{2}));
 }
 
 TEST_F(PreTokenizers, MetaspaceReplacesSpacesAndPrependsByScheme) {
   const std::string meta = "\xE2\x96\x81";
-  json j = bpe({{meta, 0}, {"a", 1}, {meta + "a", 2}, {"b", 3}, {meta + "b", 4}}, json::array({json::array({meta, "a"}), json::array({meta, "b"})}));
+  json j = bpe({{meta, 0}, {"a", 1}, {meta + "a", 2}, {"b", 3}, {meta + "b", 4}},
+               json::array({json::array({meta, "a"}), json::array({meta, "b"})}));
   j["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", meta}, {"prepend_scheme", "always"}, {"split", true}};
   EXPECT_EQ(load(j).encode("a b"), (Ids{2, 4}));
   j["pre_tokenizer"]["prepend_scheme"] = "never";
@@ -249,10 +284,11 @@ TEST_F(PreTokenizers, DigitsIsolatesEachDigitOrEachRun) {
 
 TEST_F(PreTokenizers, SequenceAppliesEachInOrder) {
   json j = bpe(byte_level_vocab({}));
-  j["pre_tokenizer"] = {{"type", "Sequence"},
-                        {"pretokenizers",
-                         {{{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}{1,3}"}}}, {"behavior", "Isolated"}, {"invert", false}},
-                          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
+  j["pre_tokenizer"] = {
+      {"type", "Sequence"},
+      {"pretokenizers",
+       {{{"type", "Split"}, {"pattern", {{"Regex", "\\p{N}{1,3}"}}}, {"behavior", "Isolated"}, {"invert", false}},
+        {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
   EXPECT_EQ(load(j).encode("1\n"), (Ids{'1', '\n'}));
 }
 
@@ -270,10 +306,30 @@ TEST_F(Normalizers, NfcComposesAndNfkcFoldsCompatibilityForms) {
   EXPECT_EQ(load(j).encode("\xEF\xAC\x81"), (Ids{1, 2}));
 }
 
+TEST_F(Normalizers, NfkcKeepsWhatTheCratesTablesKeep) {
+  // U+32FF SQUARE ERA NAME REIWA decomposes in Unicode 12.1+ (and in ICU) but
+  // not in the crate's tables; the text around it is normalized as usual.
+  json j = bpe({{"\xE3\x8B\xBF", 0}, {"f", 1}, {"i", 2}});
+  j["normalizer"] = {{"type", "NFKC"}};
+  EXPECT_EQ(load(j).encode("\xEF\xAC\x81\xE3\x8B\xBF\xEF\xAC\x81"), (Ids{1, 2, 0, 1, 2}));
+}
+
+TEST_F(Normalizers, DivesAkuruOIsNeitherComposedNorDecomposedAsInTheCrate) {
+  const std::string e = "\xF0\x91\xA4\xB5", aa = "\xF0\x91\xA4\xB0", o = "\xF0\x91\xA4\xB8";
+  json j = bpe({{e, 0}, {aa, 1}, {o, 2}});
+  j["normalizer"] = {{"type", "NFC"}};
+  EXPECT_EQ(load(j).encode(e + aa), (Ids{0, 1}));
+  j["normalizer"] = {{"type", "NFD"}};
+  EXPECT_EQ(load(j).encode(o), (Ids{2}));
+}
+
 TEST_F(Normalizers, LowercaseLowersUnicode) {
   json j = bpe({{"a", 0}, {"\xC3\xA9", 1}});
   j["normalizer"] = {{"type", "Lowercase"}};
   EXPECT_EQ(load(j).encode("A\xC3\x89"), (Ids{0, 1}));  // "AÉ"
+  // GARAY CAPITAL LETTER A (Unicode 16), which ICU 72 does not know yet.
+  j["model"]["vocab"]["\xF0\x90\xB5\xB0"] = 2;
+  EXPECT_EQ(load(j).encode("\xF0\x90\xB5\x90"), (Ids{2}));
 }
 
 TEST_F(Normalizers, PrependAndReplaceMakeLlamaTwoStyleWords) {
@@ -322,11 +378,14 @@ TEST_F(Decoders, LlamaTwoChainRestoresTheText) {
   EXPECT_EQ(t.decode({2, 5, 3}), "a\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
-TEST_F(Decoders, MetaspaceDropsOnlyTheFirstLeadingReplacement) {
+TEST_F(Decoders, MetaspaceDropsEveryReplacementOfTheFirstTokenOnly) {
   const std::string meta = "\xE2\x96\x81";
-  json j = bpe({{meta + "a", 0}, {meta + "b", 1}});
+  json j = bpe({{meta + "a", 0}, {meta + "b", 1}, {meta + meta + "c", 2}});
   j["decoder"] = {{"type", "Metaspace"}, {"replacement", meta}, {"prepend_scheme", "always"}, {"split", true}};
   EXPECT_EQ(load(j).decode({0, 1}), "a b");
+  EXPECT_EQ(load(j).decode({2, 2}), "c  c");  // as the crate: the first token loses both
+  j["decoder"]["prepend_scheme"] = "never";
+  EXPECT_EQ(load(j).decode({0, 1}), " a b");
 }
 
 TEST_F(Decoders, WithoutADecoderTokensAreJoinedBySpaces) {
@@ -354,10 +413,18 @@ TEST_F(AddedTokens, LstripAndRstripTakeTheSurroundingWhitespace) {
 }
 
 TEST_F(AddedTokens, SingleWordMatchesOnlyBetweenNonWordCharacters) {
-  json j = bpe({{" ", 0}, {"a", 1}, {"x", 2}});
-  j["added_tokens"] = json::array({added(3, "x", false, {{"single_word", true}})});
-  EXPECT_EQ(load(j).encode("a x"), (Ids{1, 0, 3}));
-  EXPECT_EQ(load(j).encode("ax"), (Ids{1, 2}));
+  json j = bpe({{" ", 0}, {"a", 1}, {"x", 2}, {"y", 3}});
+  j["added_tokens"] = json::array({added(4, "xy", false, {{"single_word", true}})});
+  EXPECT_EQ(load(j).encode("a xy"), (Ids{1, 0, 4}));
+  EXPECT_EQ(load(j).encode("axy"), (Ids{1, 2, 3}));
+}
+
+TEST_F(AddedTokens, ContentInTheModelVocabularyKeepsTheModelsId) {
+  // As the crate re-adds them on load, whatever id the file says.
+  json j = bpe({{"a", 0}, {"<x>", 1}});
+  j["added_tokens"] = json::array({added(7, "<x>", true)});
+  EXPECT_EQ(load(j).encode("a<x>"), (Ids{0, 1}));
+  EXPECT_EQ(load(j).vocab_size(), 2u);
 }
 
 TEST_F(AddedTokens, NormalizedOnesAreMatchedInTheNormalizedText) {
@@ -426,15 +493,16 @@ TEST_F(TokenizerErrors, MergesOutsideTheVocabularyAreNamed) {
   expect_names(error(bpe({{"a", 0}}, {"a b"}), &path), {path, "merge 0", "not in the vocabulary"});
 }
 
-TEST_F(TokenizerErrors, SubwordAffixesAreRefusedByName) {
-  json j = bpe({{"a", 0}});
+TEST_F(TokenizerErrors, MergesShorterThanTheSubwordPrefixAreNamed) {
+  json j = bpe({{"a", 0}, {"#", 1}, {"a#", 2}}, {"a #"});
   j["model"]["continuing_subword_prefix"] = "##";
-  expect_names(error(j), {"continuing_subword_prefix", "not supported"});
+  expect_names(error(j), {"merge 0", "shorter than continuing_subword_prefix"});
 }
 
 TEST_F(TokenizerErrors, BadRegexIsNamed) {
   json j = bpe({{"a", 0}});
-  j["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}, {"behavior", "Isolated"}, {"invert", false}};
+  j["pre_tokenizer"] = {
+      {"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}, {"behavior", "Isolated"}, {"invert", false}};
   expect_names(error(j), {"(unclosed", "does not compile"});
 }
 
@@ -490,6 +558,17 @@ TEST_F(TokenizerFile, MetaspaceAndByteFallbackTokensStandForTheirText) {
   EXPECT_EQ(t.token_bytes(3), "\n");
   EXPECT_EQ(t.eot(), std::optional<TokenId>(2));
   EXPECT_EQ(t.newline_ids(), (Ids{3}));
+}
+
+TEST_F(TokenizerFile, EndOfTextPrefersSpecialTokens) {
+  // As Gemma-3: "</s>" is ordinary text there, "<eos>" the special token.
+  json j = bpe({{"<pad>", 0}, {"<eos>", 1}, {"</s>", 2}});
+  j["added_tokens"] = json::array({added(0, "<pad>", true), added(1, "<eos>", true)});
+  EXPECT_EQ(load(j).eot(), std::optional<TokenId>(1));
+  // Without special ones, the first name in the vocabulary.
+  j["added_tokens"] = json::array();
+  EXPECT_EQ(load(j).eot(), std::optional<TokenId>(2));
+  EXPECT_EQ(load(bpe({{"a", 0}})).eot(), std::nullopt);
 }
 
 TEST(ByteTokenizer, IsOneIdPerByte) {

@@ -4,7 +4,9 @@ and prints the counts; exits 1 unless sweep equals Hugging Face's Rust crate
 on every line (ids and decode) and round-trips wherever the crate does.
 
 usage: compare.py NAME CORPUS DIR   (DIR holds rust.ids js.ids rust.decoded
-                                     sweep.ids sweep.decoded)
+                                     sweep.ids sweep.decoded, and optionally
+                                     random.ids rust.random.decoded
+                                     sweep.random.decoded)
 """
 import os
 import sys
@@ -61,7 +63,17 @@ def main():
         print(f"  decode line {i + 1}: sweep {ours_dec[i][:120]!r} rust {rust_dec[i][:120]!r}")
     for i in sorted(rt_rust)[:2]:
         print(f"  HF's own round trip fails on line {i + 1}: {seen[i][:80]!r} -> {rust_dec[i][:80]!r}")
-    ok = not vs_rust and not dec_diff and not rt_only_ours
+    random_same = True
+    if os.path.exists(os.path.join(d, "random.ids")):
+        n_random = len(read_lines(os.path.join(d, "random.ids")))
+        with open(os.path.join(d, "rust.random.decoded"), "rb") as f:
+            want = f.read()
+        with open(os.path.join(d, "sweep.random.decoded"), "rb") as f:
+            got = f.read()
+        random_same = want == got
+        print(f"{name}: decode of {n_random} random id sequences: "
+              f"{'identical to' if random_same else 'DIFFERENT from'} HF Rust")
+    ok = not vs_rust and not dec_diff and not rt_only_ours and random_same
     print(f"{name}: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 

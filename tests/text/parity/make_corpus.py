@@ -7,7 +7,8 @@ Sources: Debian's license texts (/usr/share/common-licenses), package docs
 word list of wamerican (/usr/share/dict/words), and generated edge cases:
 runs of spaces and newlines, tabs, CJK, emoji and other 4-byte UTF-8,
 combining marks, digit runs, code, contractions, Unicode spaces (NEL, NBSP,
-U+3000), BOM, special-token strings, and invalid UTF-8 bytes.
+U+3000, U+180E), BOM, case-folding letters, special-token strings, and
+invalid UTF-8 bytes.
 
 usage: make_corpus.py OUT [--seed N] [--min-bytes N]
 """
@@ -167,6 +168,34 @@ def long_lines():
                          "x\u0085\u0085 y\u00a0\u00a0z", "\r\r\r \r"]) + "\n").encode()]
 
 
+# Characters where regex engines disagree about \s, case folding or letters:
+# U+180E (White_Space before Unicode 6.3; PCRE2 still counts it), NEL, BOM,
+# long s and Kelvin sign (fold to s, k), dotted/dotless i, controls, NUL.
+TRICKY = ["\u017f", "\u212a", "\u0130", "\u0131", "\u180e", "\u200b", "\ufeff", "\u1680", "\u2007", "\u202f",
+          "\u205f", "\u3000", "\u0085", "\u00a0", "\u000b", "\u000c", "\u001c", "\u001f", "\u0000", "\u2028",
+          "\u2029", "'", "\u2019", "S", "s", "T", "t", "RE", "re", "VE", "LL", "ll", "D", "M", "\u0301", "\u0308", " ",
+          "  ", "\t", "\r", "a", "Z", "5", "55555", "\u65e5", "\U0001F600", "\U000E0001", "\U0010FFFD", "\uFFFF",
+          "\uFFFE", "\u01c5", "\ufb00", "\u2168", "\u2460", "\u00bd"]
+
+
+def tricky_lines(rng, n_lines):
+    lines = ["".join(rng.choice(TRICKY) for _ in range(rng.randint(1, 14))) for _ in range(n_lines)]
+    return [("\n".join(lines) + "\n").encode()]
+
+
+def any_code_points(rng, n_lines):
+    """Code points from every plane: scripts newer than some Unicode tables."""
+    lines = []
+    for _ in range(n_lines):
+        cps = []
+        for _ in range(rng.randint(1, 10)):
+            c = rng.choice([rng.randint(0x80, 0x2FFFF), rng.randint(0x30000, 0x323AF), rng.randint(0xE0000, 0xE01EF),
+                            rng.randint(0x1E000, 0x1FFFF), 0x20, 0x27])
+            cps.append(chr(0x41 if 0xD800 <= c <= 0xDFFF else c))
+        lines.append("".join(cps))
+    return [("\n".join(lines) + "\n").encode()]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
@@ -174,7 +203,7 @@ def main():
     ap.add_argument("--min-bytes", type=int, default=1_100_000)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000) + long_lines()
+    chunks = licenses() + docs() + words(rng) + edge_cases(rng, 4000) + long_lines() + tricky_lines(rng, 4000) + any_code_points(rng, 3000)
     data = b"\n".join(c if c.endswith(b"\n") else c + b"\n" for c in chunks)
     # Top up with more edge cases if this machine has few docs.
     while len(data) < args.min_bytes:

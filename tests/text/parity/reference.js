@@ -5,16 +5,20 @@
 // tokens with both, decodes the Rust ids, and writes one line per input line:
 //   OUT/rust.ids  OUT/js.ids  OUT/rust.decoded
 // Prints {"lines", "bytes", "rust_s", "js_s"} (encoding seconds) as JSON.
-// usage: node reference.js NPM_CACHE TOKENIZER_JSON CORPUS OUT [--only rust|js]
+// With --decode-ids IDS (lines of ids), also writes OUT/rust.random.decoded:
+// the crate's decode of each line (which may itself hold newlines).
+// usage: node reference.js NPM_CACHE TOKENIZER_JSON CORPUS OUT [--only rust|js] [--decode-ids IDS]
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 async function main() {
-  const [cache, tokPath, corpusPath, outDir, flag, only] = process.argv.slice(2);
-  if (!outDir) throw new Error("usage: node reference.js NPM_CACHE TOKENIZER_JSON CORPUS OUT [--only rust|js]");
-  const want = (which) => flag !== "--only" || only === which;
-  const modules = path.join(cache, "node_modules");
+  const [cache, tokPath, corpusPath, outDir, ...rest] = process.argv.slice(2);
+  if (!outDir) throw new Error("usage: node reference.js NPM_CACHE TOKENIZER_JSON CORPUS OUT [--only rust|js] [--decode-ids IDS]");
+  const option = (name) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined);
+  const only = option("--only");
+  const want = (which) => only === undefined || only === which;
+  const modules = path.resolve(cache, "node_modules");
   const text = fs.readFileSync(corpusPath, "utf8");
   const lines = text.split("\n");
   if (lines.length && lines[lines.length - 1] === "") lines.pop();
@@ -36,6 +40,15 @@ async function main() {
     const decoded = [];
     for (let i = 0; i < ids.length; i += chunk) decoded.push(...(await rust.decodeBatch(ids.slice(i, i + chunk), false)));
     fs.writeFileSync(path.join(outDir, "rust.decoded"), decoded.join("\n") + (decoded.length ? "\n" : ""));
+    const idsPath = option("--decode-ids");
+    if (idsPath) {
+      const lines = fs.readFileSync(idsPath, "utf8").split("\n");
+      if (lines.length && lines[lines.length - 1] === "") lines.pop();
+      const seqs = lines.map((l) => l.split(" ").filter((x) => x).map(Number));
+      const texts = [];
+      for (let i = 0; i < seqs.length; i += chunk) texts.push(...(await rust.decodeBatch(seqs.slice(i, i + chunk), false)));
+      fs.writeFileSync(path.join(outDir, "rust.random.decoded"), texts.join("\n") + (texts.length ? "\n" : ""));
+    }
   }
 
   if (want("js")) {
