@@ -141,7 +141,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     if (model.external()) {
       // A model sweep did not train: nothing to train; its "run" checks that the
       // file loads and scores the held-out corpus, so /runs holds its eval_loss.
-      LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params);
+      LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params, model.vocab_size);
       lm.tokenizer = text->tokenizer;
       const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group, text.get());
       r.n_params = model.n_params;
@@ -174,7 +174,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     LanguageModel model;
     on_every_rank(group, [&] {
       model = spec_model.external()
-                  ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params)
+                  ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params, spec_model.vocab_size)
                   : on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
     model.tokenizer = TextCorpus::open(spec.data, spec_model.tokenizer)->tokenizer;

@@ -25,7 +25,8 @@ LanguageModel as_language_model(GPT model) {
   return lm;
 }
 
-LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params) {
+LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params,
+                               std::int64_t vocab) {
   std::shared_ptr<torch::jit::Module> module;
   try {
     module = std::make_shared<torch::jit::Module>(torch::jit::load(path));
@@ -35,22 +36,25 @@ LanguageModel load_torchscript(const std::string& path, std::int64_t block_size,
   }
   module->eval();
   LanguageModel lm;
-  lm.forward = [module, path](const torch::Tensor& idx) {
+  lm.forward = [module, path, vocab](const torch::Tensor& idx) {
     torch::Tensor logits;
     try {
       logits = module->forward({idx}).toTensor();
     } catch (const c10::Error& e) {
-      throw std::runtime_error(path + ": TorchScript forward failed on (B, T) int64 byte ids: " + first_line(e.what()));
+      throw std::runtime_error(path + ": TorchScript forward failed on (B, T) int64 token ids: " + first_line(e.what()));
     }
-    // (B, T, V) float logits over at least the byte vocabulary
-    if (logits.dim() != 3 || logits.size(0) != idx.size(0) || logits.size(1) != idx.size(1) || logits.size(2) < 256) {
+    // (B, T, V) float logits over at least the tokenizer's vocabulary
+    if (logits.dim() != 3 || logits.size(0) != idx.size(0) || logits.size(1) != idx.size(1) ||
+        logits.size(2) < vocab) {
       std::string shape;
       for (std::int64_t d : logits.sizes()) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-      throw std::runtime_error(path + ": TorchScript forward must map (B, T) ids to (B, T, V>=256) logits over the "
-                               "byte vocabulary, got (" + shape + ") for (" + std::to_string(idx.size(0)) + ", " +
-                               std::to_string(idx.size(1)) + ") ids");
+      throw std::runtime_error(path + ": TorchScript forward must map (B, T) ids to (B, T, V>=" +
+                               std::to_string(vocab) + ") logits over the " +
+                               (vocab == 256 ? std::string("byte vocabulary") : "tokenizer's vocabulary") + ", got (" +
+                               shape + ") for (" + std::to_string(idx.size(0)) + ", " + std::to_string(idx.size(1)) +
+                               ") ids");
     }
-    return logits.narrow(2, 0, 256).to(torch::kFloat32);  // bytes only: nothing else decodes
+    return logits.narrow(2, 0, vocab).to(torch::kFloat32);  // ids past the tokenizer's decode to nothing
   };
   lm.block_size = block_size;
   lm.n_params = n_params;

@@ -44,11 +44,13 @@ struct LanguageModel {
 // A trained GPT (a shared handle: the LanguageModel keeps it alive), switched to eval mode.
 LanguageModel as_language_model(GPT model);
 
-// Loads a TorchScript module whose forward maps (B, T) int64 byte ids to (B, T,
-// V) logits (V >= 256), as exported by torch.jit.script or torch.jit.trace.
+// Loads a TorchScript module whose forward maps (B, T) int64 token ids to (B,
+// T, V) logits (V >= vocab, its tokenizer's vocabulary: 256 for bytes; the
+// logits past it are dropped), as exported by torch.jit.script or torch.jit.trace.
 // block_size: the longest context eval gives it (train.seq_len); n_params: as
 // declared in the grid file (a script module's parameter count is reported too,
 // but a traced one may hold constants instead).
-LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params);
+LanguageModel load_torchscript(const std::string& path, std::int64_t block_size, std::int64_t n_params,
+                               std::int64_t vocab = 256);
 
 }  // namespace sweep
