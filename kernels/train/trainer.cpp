@@ -190,17 +190,18 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
   torch::NoGradGuard no_grad;
   const std::int64_t T = train.seq_len;
   std::int64_t n_seq = std::max<std::int64_t>(1, train.eval_loss_tokens / T);
-  std::optional<Corpus> heldout;
-  std::vector<std::int64_t> text_rows;  // (n_seq, T+1)
+  // Every rank builds every row: the same stream. (n_seq, T+1)
+  std::vector<std::int64_t> rows_all;
   if (text && text->files()) {
     const std::int64_t have = held_out_rows_available(*text, T);
     if (have == 0)
       throw std::runtime_error("[data] valid: " + std::to_string(text->valid->size()) +
                                " tokens, fewer than seq_len + 1 (" + std::to_string(T + 1) + ")");
     n_seq = std::min(n_seq, have);
-    text_rows = held_out_rows(*text, T, n_seq);
+    rows_all = held_out_rows(*text, T, n_seq);
   } else {
-    heldout.emplace(tasks, train, sweep_seed, Split::Eval, text ? text->tokenizer.get() : nullptr);
+    Corpus heldout(tasks, train, sweep_seed, Split::Eval, text ? text->tokenizer.get() : nullptr);
+    rows_all = heldout.take(static_cast<std::size_t>(n_seq * (T + 1)));
   }
   const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
   // One slot per sequence, filled by the rank that scored its batch; the sum
@@ -209,12 +210,10 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
   std::int64_t batch = 0;
   for (std::int64_t done = 0; done < n_seq; ++batch) {
     const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
-    // Every rank draws every batch: the same stream.
-    Batch b = !text_rows.empty() ? make_batch(std::vector<std::int64_t>(text_rows.begin() + done * (T + 1),
-                                                          text_rows.begin() + (done + rows) * (T + 1)),
-                                rows, T, rows * T)
-                   : next_batch(*heldout, rows, T, rows * T);
     if (batch % ranks == me) {
+      Batch b = make_batch(std::vector<std::int64_t>(rows_all.begin() + done * (T + 1),
+                                                     rows_all.begin() + (done + rows) * (T + 1)),
+                           rows, T, rows * T);
       auto logits = model.forward(b.x);  // (rows, T, V)
       auto per_seq = torch::nn::functional::cross_entropy(
                          logits.reshape({-1, logits.size(-1)}), b.y.reshape({-1}),
@@ -228,25 +227,13 @@ LossStat heldout_loss(const LanguageModel& model, const std::vector<Task>& tasks
   }
   if (group) group->sum(losses);
   LossStat s = summarise(losses, std::vector<std::int64_t>(losses.size(), T));
-  s.bytes = s.tokens;  // the byte tokenizer: one byte per token
-  if (text && text->tokenizer->name() != "bytes") {
-    // The rows again (the synthetic stream is deterministic), for their targets' bytes.
-    if (heldout) heldout.emplace(tasks, train, sweep_seed, Split::Eval, text->tokenizer.get());
-    s.bytes = 0;
-    for (std::int64_t done = 0; done < n_seq;) {
-      const std::int64_t rows = std::min<std::int64_t>(train.batch_size, n_seq - done);
-      const std::vector<std::int64_t> ids =
-          heldout ? heldout->take(static_cast<std::size_t>(rows * (T + 1)))
-                  : std::vector<std::int64_t>(text_rows.begin() + done * (T + 1),
-                                              text_rows.begin() + (done + rows) * (T + 1));
-      for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t t = 1; t <= T; ++t)
-          s.bytes += static_cast<std::int64_t>(
-              text->tokenizer->token_bytes(static_cast<text::TokenId>(ids[r * (T + 1) + t])).size());
-      done += rows;
-    }
-    if (s.bytes == 0) throw std::runtime_error("held-out tokens stand for no bytes of text");
-  }
+  // The text the scored targets stand for, for eval_bpb (bytes: one byte each).
+  const text::Tokenizer& tok = text ? *text->tokenizer : model.tokens();
+  s.bytes = 0;
+  for (std::int64_t r = 0; r < n_seq; ++r)
+    for (std::int64_t t = 1; t <= T; ++t)
+      s.bytes += static_cast<std::int64_t>(tok.token_bytes(static_cast<text::TokenId>(rows_all[r * (T + 1) + t])).size());
+  if (s.bytes == 0) throw std::runtime_error("held-out tokens stand for no bytes of text");
   return s;
 }
 
