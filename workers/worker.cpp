@@ -177,7 +177,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
                   ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params, spec_model.vocab_size)
                   : on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
-    model.tokenizer = TextCorpus::open(spec.data, spec_model.tokenizer)->tokenizer;
+    model.tokenizer = shared_tokenizer(spec_model.tokenizer);  // eval needs no corpus
     const Task task(spec.tasks[point.task], spec.seed);
     const EvalResult e = evaluate(
         model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed,

@@ -17,6 +17,15 @@ std::int64_t windows(const text::TokenSource& s, std::int64_t T) {
 
 }  // namespace
 
+std::shared_ptr<const text::Tokenizer> shared_tokenizer(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const text::Tokenizer>> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = loaded[name];
+  if (!slot) slot = std::make_shared<const text::Tokenizer>(text::Tokenizer::load(name));
+  return slot;
+}
+
 std::shared_ptr<const TextCorpus> TextCorpus::open(const DataSpec& data, const std::string& tokenizer) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const TextCorpus>> opened;  // by tokenizer and files
@@ -28,7 +37,7 @@ std::shared_ptr<const TextCorpus> TextCorpus::open(const DataSpec& data, const s
   auto& slot = opened[key];
   if (slot) return slot;
   auto c = std::make_shared<TextCorpus>();
-  c->tokenizer = std::make_shared<const text::Tokenizer>(text::Tokenizer::load(tokenizer));
+  c->tokenizer = shared_tokenizer(tokenizer);
   if (data.files()) {
     c->train = std::make_shared<const text::TokenSource>(data.train, "", data.read, *c->tokenizer);
     c->valid = std::make_shared<const text::TokenSource>(data.valid, "", data.read, *c->tokenizer);
