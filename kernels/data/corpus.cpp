@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "kernels/data/prompts.hpp"
-#include "kernels/data/tokenizer.hpp"
 
 namespace sweep {
 namespace {
@@ -57,14 +56,9 @@ std::string Corpus::next_line() {
 
 std::vector<std::int64_t> Corpus::take(std::size_t n) {
   while (pending_.size() < n) {
-    const std::string line = next_line() + "\n";
-    if (tokenizer_) {
-      const auto ids = tokenizer_->encode(line);
-      pending_.insert(pending_.end(), ids.begin(), ids.end());
-    } else {
-      const auto ids = encode(line);
-      pending_.insert(pending_.end(), ids.begin(), ids.end());
-    }
+    static const text::Tokenizer bytes = text::Tokenizer::bytes();
+    const auto ids = (tokenizer_ ? *tokenizer_ : bytes).encode(next_line() + "\n");
+    pending_.insert(pending_.end(), ids.begin(), ids.end());
   }
   std::vector<std::int64_t> out(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
