@@ -15,13 +15,14 @@
 namespace sweep {
 namespace {
 
-GPT untrained() {
+GPT untrained(int vocab_size = kVocabSize) {
   torch::manual_seed(5);
   GPTConfig c;
   c.block_size = 48;
   c.n_layer = 1;
   c.n_head = 2;
   c.d_model = 16;
+  c.vocab_size = vocab_size;
   return GPT(c);
 }
 
@@ -188,14 +189,7 @@ std::shared_ptr<const text::Tokenizer> tiny_byte_level(const sweep::testing::Tem
 
 TEST(EvaluateWithTokenizer, AContinuationIsScoredOnTheTokensPastItsContext) {
   sweep::testing::TempDir dir("eval_tokenizer");
-  torch::manual_seed(5);
-  GPTConfig c;
-  c.block_size = 16;
-  c.n_layer = 1;
-  c.n_head = 2;
-  c.d_model = 16;
-  c.vocab_size = 320;  // 258 padded up to a multiple of 64
-  GPT gpt(c);
+  GPT gpt = untrained(320);  // 258 tokens, padded up to a multiple of 64
   LanguageModel model = as_language_model(gpt);
   model.tokenizer = tiny_byte_level(dir);
   // lm-evaluation-harness: the context's trailing space moves to the target,
