@@ -16,11 +16,12 @@ import re
 import sys
 
 # folder -> folders it may include (besides itself), lowest layers first.
-KERNEL_BASE = ["common", "text", "spec"]
+KERNEL_BASE = ["common", "text", "hf", "spec"]
 LAYERS = {
     "common": [],
     "text": ["common"],
-    "spec": ["common", "text"],
+    "hf": ["common", "text"],
+    "spec": ["common", "text", "hf"],
     "wire": ["common", "spec"],
     "hdf5_schema": ["common"],
     "analysis": ["common", "hdf5_schema"],
@@ -34,7 +35,7 @@ LAYERS = {
                               "kernels/device"],
     # The front ends reach the worker side only through workers/entry.hpp (a
     # C function loaded at run time), never its headers that pull in torch.
-    "cli": ["common", "text", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers/entry.hpp"],
+    "cli": ["common", "text", "hf", "spec", "wire", "hdf5_schema", "analysis", "orchestrator", "workers/entry.hpp"],
 }
 # Where torch and MPI headers may appear (the orchestrator, the store and the
 # front ends stay free of torch; MPI lives in the wire and the collectives).
