@@ -1,4 +1,4 @@
-// The store's tables, columns and root attributes (schema_version 3); see
+// The store's tables, columns and root attributes (schema_version 4); see
 // schema.hpp. Column docs are the "meaning" cells of SCHEMA.md's tables
 // (StoreSchema.DocumentMatchesTheDescription checks that they agree).
 #include "hdf5_schema/schema.hpp"
@@ -12,7 +12,8 @@ const Table<MetricRow>& metrics_table() {
   static const Table<MetricRow> t{
       "metrics", 1024,
       "point_id: int64 grid-point id (train rows: run id); "
-      "model: model name; n_params: parameter count; data_tokens: training tokens; "
+      "model: model name; n_params: parameter count; n_params_non_embedding: less the embeddings (0: unknown); "
+      "data_tokens: training tokens; "
       "prompt: prompt style (empty for train rows); task: task name (empty for train rows); "
       "metric: exact_match | edit_distance | logprob | seq_logprob | mc_accuracy | mc_accuracy_norm | brier | "
       "ece | train_loss | eval_loss; "
@@ -26,9 +27,11 @@ const Table<MetricRow>& metrics_table() {
           column("model", &MetricRow::model, 32,
                  "Model name: the key of its `[model.NAME]` table."),
           column("n_params", &MetricRow::n_params,
-                 "Parameter count N (a TorchScript model: its declared `n_params`)."),
+                 "Parameter count N (a TorchScript model: its declared `n_params`; a pretrained model: counted from its `config.json`)."),
+          added_in(4, column("n_params_non_embedding", &MetricRow::n_params_non_embedding,
+                 "N less the token and position embeddings and an untied output head (Kaplan et al.'s N); 0 when unknown (a TorchScript model; a version 3 store).")),
           column("data_tokens", &MetricRow::data_tokens,
-                 "Training tokens D of the run that produced the model; 0 for a TorchScript model."),
+                 "Training tokens D of the run that produced the model: a pretrained checkpoint's pretraining tokens (its suite key or declared `data_tokens`, else 0); 0 for a TorchScript model."),
           column("prompt", &MetricRow::prompt, 16,
                  "`zero_shot`, `few_shot`, `cot` or `instruction`. **Empty for train-run rows.**"),
           column("task", &MetricRow::task, 32,
@@ -128,22 +131,25 @@ const Table<RunRow>& runs_table() {
   static const Table<RunRow> t{
       "runs", 128,
       "One row per finished train run. run_id; model; n_layer, d_model, n_head; n_params; "
-      "data_tokens; train_flops (6 N D); steps; train_loss (nats/token, last 10% of steps); "
+      "n_params_non_embedding; data_tokens; train_flops (6 N D); steps; train_loss (nats/token, last 10% of steps); "
       "eval_loss (nats/token, held-out corpus); tokens_per_s; peak_rss_bytes (worker peak RSS); "
-      "wall_seconds; checkpoint: weights file. See hdf5_schema/SCHEMA.md.",
+      "wall_seconds; checkpoint: weights file; source, weights_sha256: a pretrained model's folder and "
+      "weights checksum. See hdf5_schema/SCHEMA.md.",
       {
           column("run_id", &RunRow::run_id,
                  "Run id: the `point_id` of the train job in `/points` and `/metrics`."),
           column("model", &RunRow::model, 32,
                  "Model name."),
           column("n_layer", &RunRow::n_layer,
-                 "Transformer layers (0 for a TorchScript model, also `d_model`, `n_head`)."),
+                 "Transformer layers (0 for a TorchScript or pretrained model, also `d_model`, `n_head`)."),
           column("d_model", &RunRow::d_model,
                  "Model (residual) width."),
           column("n_head", &RunRow::n_head,
                  "Attention heads."),
           column("n_params", &RunRow::n_params,
                  "Parameter count N."),
+          added_in(4, column("n_params_non_embedding", &RunRow::n_params_non_embedding,
+                 "N less the embeddings, as in `/metrics`; 0 when unknown.")),
           column("data_tokens", &RunRow::data_tokens,
                  "Training tokens D."),
           column("train_flops", &RunRow::train_flops,
@@ -151,7 +157,7 @@ const Table<RunRow>& runs_table() {
           column("steps", &RunRow::steps,
                  "Optimizer steps taken."),
           column("train_loss", &RunRow::train_loss,
-                 "Mean training loss over the last 10% of steps, nats/token; NaN for a TorchScript model (not trained here: its run only scores the held-out corpus)."),
+                 "Mean training loss over the last 10% of steps, nats/token; NaN for a TorchScript or pretrained model (not trained here: its run only scores the held-out corpus)."),
           column("eval_loss", &RunRow::eval_loss,
                  "Held-out corpus loss, nats/token."),
           column("tokens_per_s", &RunRow::tokens_per_s,
@@ -161,7 +167,11 @@ const Table<RunRow>& runs_table() {
           column("wall_seconds", &RunRow::wall_seconds,
                  "Training wall time, seconds."),
           column("checkpoint", &RunRow::checkpoint, 256,
-                 "Path of the weights file."),
+                 "Path of the weights file (a pretrained model: its folder)."),
+          added_in(4, column("source", &RunRow::source, 256,
+                 "A pretrained model's folder as loaded (its suite checkpoint); empty for a model trained here.")),
+          added_in(4, column("weights_sha256", &RunRow::weights_sha256, 72,
+                 "`sha256:<hex>` over a pretrained model's safetensors files (each file's name, then its bytes, in name order), computed by the worker that loaded it; empty for a model trained here.")),
       }};
   return t;
 }

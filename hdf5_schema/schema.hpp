@@ -2,7 +2,7 @@
 // bound to a member of its public row type (store.hpp) with its name, kind,
 // string size and doc line. Writing, reading, validation, export and the
 // SCHEMA.md check are all driven by these descriptions; the on-disk compound
-// type of a table is its columns, packed, in this order (schema_version 3).
+// type of a table is its columns, packed, in this order (schema_version 4).
 // Internal to hdf5_schema/ (store.hpp is the public API).
 #pragma once
 
@@ -31,6 +31,7 @@ struct Column {
   Member member;          // the field of Row it holds
   std::size_t str_size;   // bytes of a string column, its NUL included; 0 for other kinds
   const char* doc;        // one line, as in SCHEMA.md's table
+  int since = kOldestSchemaVersion;  // the schema_version that added it (older stores lack it)
 
   Kind kind() const { return static_cast<Kind>(member.index()); }
   // Bytes in the file (and in the packed row buffer).
@@ -66,6 +67,13 @@ struct ColumnsOf {
     return Column<Row>{name, static_cast<std::string Row::*>(member), size, doc};
   }
 };
+
+// A column that schema_version `version` added.
+template <typename Row>
+Column<Row> added_in(int version, Column<Row> c) {
+  c.since = version;
+  return c;
+}
 
 // One dataset: a 1-D chunked table of Row.
 template <typename Row>

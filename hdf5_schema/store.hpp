@@ -16,7 +16,12 @@
 
 namespace sweep::store {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
+// The oldest layout still read, validated and resumed: a version 3 store lacks
+// the columns version 4 added (schema.hpp: Column::since); they read as 0 or
+// empty, and rows appended on resume keep its layout (HDF5 converts compound
+// rows by member name).
+constexpr int kOldestSchemaVersion = 3;
 
 // One row of /metrics: one (grid point, metric) pair: the grid point's axis
 // columns and the metric's value (MetricValue, common/metric.hpp, as the worker
@@ -26,6 +31,7 @@ struct MetricRow : MetricValue {
   std::int64_t point_id = 0;
   std::string model;
   std::int64_t n_params = 0;
+  std::int64_t n_params_non_embedding = 0;  // 0: unknown (a torchscript model, a version 3 store)
   std::int64_t data_tokens = 0;
   std::string prompt;
   std::string task;
@@ -98,6 +104,7 @@ struct RunRow {
   std::string model;
   std::int32_t n_layer = 0, d_model = 0, n_head = 0;
   std::int64_t n_params = 0;
+  std::int64_t n_params_non_embedding = 0;
   std::int64_t data_tokens = 0;
   double train_flops = 0.0;
   std::int64_t steps = 0;
@@ -107,6 +114,9 @@ struct RunRow {
   std::int64_t peak_rss_bytes = 0;  // worker process peak resident memory
   double wall_seconds = 0.0;
   std::string checkpoint;   // weights file
+  // Provenance of a pretrained (hf) model; empty for models trained here.
+  std::string source;          // the model folder it was loaded from
+  std::string weights_sha256;  // "sha256:<hex>" of its safetensors files (hf::Weights::checksum)
 };
 
 // One row of /curves: one logged training step of a run (streamed during training).

@@ -148,9 +148,9 @@ Handle open_store_for_reading(const std::string& path) {
   if (version < 0) {
     throw std::runtime_error(path + ": not a sweep store (no schema_version attribute)");
   }
-  if (version != kSchemaVersion) {
-    throw std::runtime_error(path + ": schema_version " + std::to_string(version) +
-                             " is not supported (this reader knows " + std::to_string(kSchemaVersion) + ")");
+  if (version < kOldestSchemaVersion || version > kSchemaVersion) {
+    throw std::runtime_error(path + ": schema_version " + std::to_string(version) + " is not supported (this reader knows " +
+                             std::to_string(kOldestSchemaVersion) + " to " + std::to_string(kSchemaVersion) + ")");
   }
   return file;
 }

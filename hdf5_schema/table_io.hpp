@@ -150,7 +150,9 @@ std::int32_t schema_version_of(hid_t file, const std::string& path);
 // Opens the store at path for reading and checks its schema_version.
 Handle open_store_for_reading(const std::string& path);
 
-// Every row of table t of the store at path (a finished store or, through SWMR, a live one).
+// Every row of table t of the store at path (a finished store or, through SWMR,
+// a live one). Columns an older store lacks read as 0 or empty: HDF5 fills
+// only the members the file has, into a zeroed buffer.
 template <typename Row>
 std::vector<Row> read_table(const std::string& path) {
   const schema::Table<Row>& t = schema::table<Row>();

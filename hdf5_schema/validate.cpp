@@ -92,7 +92,7 @@ herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
 }
 
 template <typename Row>
-void validate_table(hid_t root, const schema::Table<Row>& t, const std::string& path,
+void validate_table(hid_t root, const schema::Table<Row>& t, int version, const std::string& path,
                     std::vector<std::string>& problems) {
   const std::string where = path + ": /" + t.name;
   hid_t id = H5Dopen2(root, t.name, H5P_DEFAULT);
@@ -130,8 +130,13 @@ void validate_table(hid_t root, const schema::Table<Row>& t, const std::string& 
     have.push_back(name ? name : "");
     H5free_memory(name);
   }
+  // The columns of the store's version (an older one lacks the later ones).
+  std::vector<const schema::Column<Row>*> columns;
+  for (const auto& c : t.columns)
+    if (c.since <= version) columns.push_back(&c);
   bool all_present = true;
-  for (const auto& c : t.columns) {
+  for (const auto* column : columns) {
+    const auto& c = *column;
     const auto it = std::find(have.begin(), have.end(), c.name);
     if (it == have.end()) {
       problems.push_back(where + ": column '" + c.name + "' is missing");
@@ -146,15 +151,14 @@ void validate_table(hid_t root, const schema::Table<Row>& t, const std::string& 
     }
   }
   for (const std::string& h : have) {
-    const bool known = std::any_of(t.columns.begin(), t.columns.end(),
-                                   [&](const auto& c) { return h == c.name; });
-    if (!known) problems.push_back(where + ": column '" + h + "' is not in schema_version " + std::to_string(kSchemaVersion) + "");
+    const bool known = std::any_of(columns.begin(), columns.end(), [&](const auto* c) { return h == c->name; });
+    if (!known) problems.push_back(where + ": column '" + h + "' is not in schema_version " + std::to_string(version) + "");
   }
-  if (all_present && have.size() == t.columns.size()) {
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-      if (have[i] != t.columns[i].name) {
+  if (all_present && have.size() == columns.size()) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (have[i] != columns[i]->name) {
         problems.push_back(where + ": columns are out of order (column " + std::to_string(i + 1) +
-                           " is '" + have[i] + "', expected '" + t.columns[i].name + "')");
+                           " is '" + have[i] + "', expected '" + columns[i]->name + "')");
         break;
       }
     }
@@ -216,6 +220,24 @@ std::vector<std::string> Store::validate(const std::string& path) {
       problems.push_back(path + ": not a sweep store (an HDF5 file without the root attribute schema_version)");
       return problems;
     }
+    // The store's own version, when it is one this code knows: its layout is
+    // what the tables are checked against (an older one lacks later columns).
+    int version = kSchemaVersion;
+    {
+      std::int32_t v = 0;
+      Handle attr(H5Aopen(root, "schema_version", H5P_DEFAULT), H5Aclose);
+      if (attr && H5Aread(attr.get(), H5T_NATIVE_INT32, &v) >= 0) {
+        if (v >= kOldestSchemaVersion && v <= kSchemaVersion) {
+          version = v;
+        } else {
+          problems.push_back(path + ": schema_version is " + std::to_string(v) + ", expected " +
+                             std::to_string(kOldestSchemaVersion) + " to " + std::to_string(kSchemaVersion));
+        }
+      } else {
+        H5Eclear2(H5E_DEFAULT);
+        problems.push_back(path + ": schema_version is unreadable");
+      }
+    }
     const std::vector<schema::RootAttr> expected = schema::root_attrs();
     for (const schema::RootAttr& a : expected) {
       if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end()) {
@@ -243,19 +265,7 @@ std::vector<std::string> Store::validate(const std::string& path) {
           std::any_of(expected.begin(), expected.end(),
                       [&](const schema::RootAttr& r) { return a == r.name; }) ||
           schema::is_resume_attr(a);
-      if (!known) problems.push_back(path + ": root attribute '" + a + "' is not in schema_version " + std::to_string(kSchemaVersion) + "");
-    }
-    if (std::find(attrs.begin(), attrs.end(), "schema_version") != attrs.end()) {
-      std::int32_t version = 0;
-      Handle attr(H5Aopen(root, "schema_version", H5P_DEFAULT), H5Aclose);
-      if (attr && H5Aread(attr.get(), H5T_NATIVE_INT32, &version) >= 0) {
-        if (version != kSchemaVersion) {
-          problems.push_back(path + ": schema_version is " + std::to_string(version) +
-                             ", expected " + std::to_string(kSchemaVersion));
-        }
-      } else {
-        problems.push_back(path + ": schema_version is unreadable");
-      }
+      if (!known) problems.push_back(path + ": root attribute '" + a + "' is not in schema_version " + std::to_string(version) + "");
     }
 
     // Datasets.
@@ -270,12 +280,12 @@ std::vector<std::string> Store::validate(const std::string& path) {
       if (std::find(links.begin(), links.end(), t.name) == links.end()) {
         problems.push_back(path + ": dataset /" + t.name + " is missing");
       } else {
-        validate_table(root, t, path, problems);
+        validate_table(root, t, version, path, problems);
       }
     });
     for (const std::string& l : links) {
       const bool known = std::find(tables.begin(), tables.end(), l) != tables.end();
-      if (!known) problems.push_back(path + ": /" + l + " is not in schema_version " + std::to_string(kSchemaVersion) + "");
+      if (!known) problems.push_back(path + ": /" + l + " is not in schema_version " + std::to_string(version) + "");
     }
   } catch (const std::exception& e) {
     problems.push_back(path + ": " + e.what());

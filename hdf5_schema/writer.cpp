@@ -265,9 +265,12 @@ Store Store::resume(const std::string& path, const Session& session) {
     throw std::runtime_error(path + ": not a sweep store (no schema_version attribute); "
                              "refusing to resume it");
   }
-  if (version != kSchemaVersion) {
+  // An older layout is continued as it is: the columns it lacks are dropped
+  // from appended rows (HDF5 converts compound rows by member name).
+  if (version < kOldestSchemaVersion || version > kSchemaVersion) {
     throw std::runtime_error(path + ": schema_version " + std::to_string(version) + ", this sweep writes " +
-                             std::to_string(kSchemaVersion) + "; refusing to resume it (use a new --out)");
+                             std::to_string(kSchemaVersion) + " and resumes " + std::to_string(kOldestSchemaVersion) +
+                             " to " + std::to_string(kSchemaVersion) + "; refusing to resume it (use a new --out)");
   }
   schema::for_each_table([&](const auto& t) {
     if (check(H5Lexists(root, t.name, H5P_DEFAULT), "H5Lexists", impl->where(t.name)) <= 0) {

@@ -9,23 +9,28 @@
 Byte-string columns come back decoded as str; the /points status enum as its name.
 Tables: metrics (every metric with stderr, n_examples and random_baseline),
 points, runs, curves, errors, and examples (the rendered prompt of each eval
-point's first example). A store of another schema_version is refused.
+point's first example). A schema_version 3 store reads with the columns version
+4 added filled in (0 or ""); a store of another schema_version is refused.
 """
 import contextlib
 
 import h5py
 import pandas as pd
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+OLDEST_SCHEMA_VERSION = 3
+# The columns each version added after the oldest, with what an older store reads as.
+ADDED = {4: {"metrics": {"n_params_non_embedding": 0},
+             "runs": {"n_params_non_embedding": 0, "source": "", "weights_sha256": ""}}}
 STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged", 6: "timeout"}
 
 
 def frame(f, name):
     """The dataset `name` of an open h5py.File as a DataFrame with str columns."""
     version = int(f.attrs.get("schema_version", -1))
-    if version != SCHEMA_VERSION:
-        raise ValueError(f"{f.filename}: schema_version {version}, this reader reads {SCHEMA_VERSION} "
-                         f"(see hdf5_schema/SCHEMA.md)")
+    if not OLDEST_SCHEMA_VERSION <= version <= SCHEMA_VERSION:
+        raise ValueError(f"{f.filename}: schema_version {version}, this reader reads {OLDEST_SCHEMA_VERSION} "
+                         f"to {SCHEMA_VERSION} (see hdf5_schema/SCHEMA.md)")
     ds = f[name]
     if hasattr(ds, "refresh") and f.swmr_mode:
         ds.refresh()
@@ -33,6 +38,10 @@ def frame(f, name):
     for c in df.columns:
         if df[c].dtype == object:
             df[c] = df[c].str.decode("utf-8")
+    for added, tables in ADDED.items():
+        if version < added:
+            for column, value in tables.get(name, {}).items():
+                df[column] = value
     if name == "points" and "status" in df.columns:
         df["status"] = df["status"].map(STATUS)
     return df

@@ -87,6 +87,7 @@ MetricRow metric_row(std::int64_t i) {
   r.point_id = 1000003 * i - 7;
   r.model = "m" + std::to_string(i % 5);
   r.n_params = 1000 + i;
+  r.n_params_non_embedding = 900 + i;
   r.data_tokens = 1 << 20;
   r.prompt = i % 2 ? "few_shot" : "";
   r.task = i % 2 ? "addition" : "";
@@ -140,6 +141,11 @@ RunRow run_row(std::int64_t i) {
   r.peak_rss_bytes = std::int64_t{3} << 30;
   r.wall_seconds = 61.25;
   r.checkpoint = "results/tiny/ckpt/run" + std::to_string(r.run_id) + ".pt";
+  r.n_params_non_embedding = r.n_params - 64 * 320;
+  if (i % 2) {  // a pretrained model's provenance
+    r.source = "models/pythia-70m/step" + std::to_string(1000 * (i + 1));
+    r.weights_sha256 = "sha256:" + std::string(64, static_cast<char>('a' + i));
+  }
   return r;
 }
 
@@ -166,6 +172,7 @@ void expect_same(const MetricRow& a, const MetricRow& b, std::size_t i) {
   EXPECT_EQ(a.point_id, b.point_id);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.n_params, b.n_params);
+  EXPECT_EQ(a.n_params_non_embedding, b.n_params_non_embedding);
   EXPECT_EQ(a.data_tokens, b.data_tokens);
   EXPECT_EQ(a.prompt, b.prompt);
   EXPECT_EQ(a.task, b.task);
@@ -227,6 +234,9 @@ void expect_same(const std::vector<RunRow>& want, const std::vector<RunRow>& got
     EXPECT_EQ(a.peak_rss_bytes, b.peak_rss_bytes);
     EXPECT_EQ(a.wall_seconds, b.wall_seconds);
     EXPECT_EQ(a.checkpoint, b.checkpoint);
+    EXPECT_EQ(a.n_params_non_embedding, b.n_params_non_embedding);
+    EXPECT_EQ(a.source, b.source);
+    EXPECT_EQ(a.weights_sha256, b.weights_sha256);
   }
 }
 
@@ -717,7 +727,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   std::int32_t version = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
                                &version));
-  EXPECT_EQ(version, 3);
+  EXPECT_EQ(version, 4);
   std::int32_t sessions = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "sessions", H5T_STD_I32LE, H5T_NATIVE_INT32, &sessions));
   EXPECT_EQ(sessions, 1);
@@ -755,7 +765,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   }
 }
 
-TEST(Store, DatasetsHaveSchemaVersion3Layout) {
+TEST(Store, DatasetsHaveSchemaVersion4Layout) {
   TempDir dir;
   const std::string path = dir.file("layout.h5");
   { Store s = Store::create(path, sample_provenance(), point_rows(3)); }
@@ -773,6 +783,7 @@ TEST(Store, DatasetsHaveSchemaVersion3Layout) {
                       {{"point_id", H5T_INTEGER, 8},
                        {"model", H5T_STRING, 32},
                        {"n_params", H5T_INTEGER, 8},
+                       {"n_params_non_embedding", H5T_INTEGER, 8},
                        {"data_tokens", H5T_INTEGER, 8},
                        {"prompt", H5T_STRING, 16},
                        {"task", H5T_STRING, 32},
@@ -817,6 +828,7 @@ TEST(Store, DatasetsHaveSchemaVersion3Layout) {
                        {"d_model", H5T_INTEGER, 4},
                        {"n_head", H5T_INTEGER, 4},
                        {"n_params", H5T_INTEGER, 8},
+                       {"n_params_non_embedding", H5T_INTEGER, 8},
                        {"data_tokens", H5T_INTEGER, 8},
                        {"train_flops", H5T_FLOAT, 8},
                        {"steps", H5T_INTEGER, 8},
@@ -825,7 +837,9 @@ TEST(Store, DatasetsHaveSchemaVersion3Layout) {
                        {"tokens_per_s", H5T_FLOAT, 8},
                        {"peak_rss_bytes", H5T_INTEGER, 8},
                        {"wall_seconds", H5T_FLOAT, 8},
-                       {"checkpoint", H5T_STRING, 256}},
+                       {"checkpoint", H5T_STRING, 256},
+                       {"source", H5T_STRING, 256},
+                       {"weights_sha256", H5T_STRING, 72}},
                       128);
   expect_table_layout(file.id, "curves",
                       {{"run_id", H5T_INTEGER, 8},
@@ -1038,7 +1052,7 @@ TEST(Store, ResumeRefusesAnotherSchemaVersion) {
     FAIL() << "resume() accepted schema_version 1";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()),
-              path + ": schema_version 1, this sweep writes 3; refusing to resume it (use a new "
+              path + ": schema_version 1, this sweep writes 4 and resumes 3 to 4; refusing to resume it (use a new "
                      "--out)");
   }
 }
@@ -1204,7 +1218,7 @@ TEST(Store, ValidateAcceptsAStoreAndReportsANonHdf5File) {
   const std::string bare = dir.file("bare.h5");
   make_hdf5_file(bare, 1);
   problems = Store::validate(bare);
-  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 3")) << joined(problems);
+  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 3 to 4")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "dataset /metrics is missing")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "root attribute 'grid_text' is missing"))
       << joined(problems);
@@ -1236,7 +1250,7 @@ with h5py.File(sys.argv[1], "r+") as f:
         b[n] = a[n]
     del f["metrics"]
     f.create_dataset("metrics", data=b, maxshape=(None,), chunks=(1024,))
-    f.attrs["schema_version"] = np.int32(4)
+    f.attrs["schema_version"] = np.int32(5)
     del f.attrs["hostnames"]
     f.attrs["colour"] = b"blue"
     f.create_dataset("extra", data=np.arange(3))
@@ -1258,11 +1272,11 @@ with h5py.File(sys.argv[1], "r+") as f:
   for (const std::string& want : {
            prefix + "/metrics: column 'stderr' is missing",
            prefix + "/metrics: column 'value' is float32, expected float64",
-           prefix + "/metrics: column 'note' is not in schema_version 3",
-           prefix + "schema_version is 4, expected 3",
+           prefix + "/metrics: column 'note' is not in schema_version 4",
+           prefix + "schema_version is 5, expected 3 to 4",
            prefix + "root attribute 'hostnames' is missing",
-           prefix + "root attribute 'colour' is not in schema_version 3",
-           prefix + "/extra is not in schema_version 3",
+           prefix + "root attribute 'colour' is not in schema_version 4",
+           prefix + "/extra is not in schema_version 4",
            prefix + "dataset /runs is missing",
            prefix + "/points: 1 rows have a status value outside 0..6 (first: row 2, value 7)",
        }) {
@@ -1296,18 +1310,18 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
   std::ostringstream csv;
   Store::export_metrics(path, "csv", csv);
   EXPECT_EQ(csv.str(),
-            "point_id,model,n_params,data_tokens,prompt,task,metric,value,stderr,n_examples,"
+            "point_id,model,n_params,n_params_non_embedding,data_tokens,prompt,task,metric,value,stderr,n_examples,"
             "train_flops,random_baseline\n"
-            "999996,\"m,1\",1001,1048576,few_shot,\"say \"\"hi\"\"\",exact_match,0.25,0.1,101,"
+            "999996,\"m,1\",1001,901,1048576,few_shot,\"say \"\"hi\"\"\",exact_match,0.25,0.1,101,"
             "1.5e+15,0.125\n"
-            "1999999,m2,1002,1048576,,,train_loss,nan,0,102,6e+09,5.5\n");
+            "1999999,m2,1002,902,1048576,,,train_loss,nan,0,102,6e+09,5.5\n");
   std::ostringstream jsonl;
   Store::export_metrics(path, "jsonl", jsonl);
   EXPECT_EQ(jsonl.str(),
-            "{\"point_id\":999996,\"model\":\"m,1\",\"n_params\":1001,\"data_tokens\":1048576,"
+            "{\"point_id\":999996,\"model\":\"m,1\",\"n_params\":1001,\"n_params_non_embedding\":901,\"data_tokens\":1048576,"
             "\"prompt\":\"few_shot\",\"task\":\"say \\\"hi\\\"\",\"metric\":\"exact_match\","
             "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15,\"random_baseline\":0.125}\n"
-            "{\"point_id\":1999999,\"model\":\"m2\",\"n_params\":1002,\"data_tokens\":1048576,"
+            "{\"point_id\":1999999,\"model\":\"m2\",\"n_params\":1002,\"n_params_non_embedding\":902,\"data_tokens\":1048576,"
             "\"prompt\":\"\",\"task\":\"\",\"metric\":\"train_loss\",\"value\":null,\"stderr\":0.0,"
             "\"n_examples\":102,\"train_flops\":6000000000.0,\"random_baseline\":5.5}\n");
   std::ostringstream none;
