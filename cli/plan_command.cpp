@@ -38,6 +38,27 @@ constexpr const char* kSynopsis =
     "path first, ranks_per_job groups, the deadline) is simulated with each job taking FLOPs / throughput\n"
     "seconds, and compared with a static round-robin split of the train runs and a random order.\n\n";
 
+// One line per pretrained model of the grid: its size, dtype and the
+// checkpoints its points load; a suite's grid values without a checkpoint are
+// listed as skipped (they have no points).
+void print_pretrained(const SweepSpec& spec) {
+  for (int m : spec.grid.model) {
+    const ModelSpec& model = spec.models[m];
+    if (!model.pretrained()) continue;
+    std::printf("  pretrained      %s: %lld params, %lld non-embedding, %s\n", model.name.c_str(),
+                static_cast<long long>(model.n_params), static_cast<long long>(model.n_params_non_embedding),
+                to_string(model.dtype));
+    for (std::int64_t d : run_data_tokens(spec, m))
+      std::printf("    data_tokens %lld: %s\n", static_cast<long long>(d), model.folder(d).c_str());
+    const std::vector<std::int64_t> skipped = skipped_data_tokens(spec, m);
+    if (skipped.empty()) continue;
+    std::string list;
+    for (std::int64_t d : skipped) list += (list.empty() ? "" : ", ") + std::to_string(d);
+    std::printf("    skipped     data_tokens %s (no checkpoint: %zu eval points not in the grid)\n", list.c_str(),
+                skipped.size() * spec.grid.prompt.size() * spec.grid.task.size());
+  }
+}
+
 }  // namespace
 
 int plan_command(int argc, char** argv) {
@@ -88,6 +109,7 @@ int plan_command(int argc, char** argv) {
   auto ratio = [&](const SimResult& r) { return s.lower_bound_s > 0 ? r.makespan_s / s.lower_bound_s : 1.0; };
   std::printf("plan %s: %d ranks (rank 0 schedules, %d workers)\n", path.c_str(), ranks, ranks - 1);
   for (const std::string& line : corpus) std::printf("  corpus          %s\n", line.c_str());
+  print_pretrained(spec);
   std::printf("  jobs            %d (%d train, %d eval)\n", s.jobs, s.train_jobs, s.eval_jobs);
   std::printf("  total FLOPs     %.3g\n", s.total_flops);
   std::printf("  throughput      %.3g FLOP/s per rank%s\n", throughput,

@@ -5,7 +5,12 @@
 
 namespace sweep {
 
-double train_cost(const TrainRun& run) { return run.train_flops; }
+double train_cost(const TrainRun& run, const SweepSpec& spec) {
+  const bool pretrained = run.model >= 0 && static_cast<std::size_t>(run.model) < spec.models.size() &&
+                          spec.models[run.model].pretrained();
+  if (pretrained) return 2.0 * static_cast<double>(run.n_params) * spec.train.eval_loss_tokens;
+  return run.train_flops;
+}
 
 double eval_cost(const TrainRun& run, const SweepSpec& spec) {
   return 2.0 * static_cast<double>(run.n_params) * spec.eval.examples * spec.train.seq_len;
@@ -14,8 +19,12 @@ double eval_cost(const TrainRun& run, const SweepSpec& spec) {
 CostModel::CostModel(const Plan& plan, const SweepSpec& spec, double default_flops_per_s)
     : plan_(plan), seen_(spec.models.size()), default_(default_flops_per_s) {
   if (!(default_flops_per_s > 0)) throw std::invalid_argument("CostModel: default throughput must be > 0");
+  train_flops_.reserve(plan.runs.size());
   eval_flops_.reserve(plan.runs.size());
-  for (const TrainRun& r : plan.runs) eval_flops_.push_back(eval_cost(r, spec));
+  for (const TrainRun& r : plan.runs) {
+    train_flops_.push_back(train_cost(r, spec));
+    eval_flops_.push_back(eval_cost(r, spec));
+  }
 }
 
 int CostModel::model(JobRef job) const {
@@ -23,7 +32,7 @@ int CostModel::model(JobRef job) const {
 }
 
 double CostModel::flops(JobRef job) const {
-  return job.kind == JobKind::Train ? train_cost(plan_.runs[job.index]) : eval_flops_[plan_.points[job.index].run];
+  return job.kind == JobKind::Train ? train_flops_[job.index] : eval_flops_[plan_.points[job.index].run];
 }
 
 void CostModel::observe(int model, double flops, double seconds) {

@@ -1,7 +1,9 @@
 // Cost model, pure: predicted seconds of a job = FLOPs / throughput.
 //
 // FLOPs: training 6 * N * D (TrainRun::train_flops); an eval point ~ 2 * N per
-// evaluated token, over eval.examples x train.seq_len tokens. Throughput is
+// evaluated token, over eval.examples x train.seq_len tokens; the "train" job
+// of a pretrained (hf) model ~ 2 * N per held-out token it scores
+// (train.eval_loss_tokens): its D is the pretraining's, not work done here. Throughput is
 // FLOP/s per rank: a default given at construction, re-estimated per model from
 // finished jobs (observe): total FLOPs / total seconds observed for that model;
 // a model not yet observed uses the pooled rate of all observed models; with
@@ -20,7 +22,7 @@ namespace sweep {
 constexpr double kDefaultThroughput = 5e10;
 
 // Estimated FLOPs of a train run and of one eval point of that run.
-double train_cost(const TrainRun& run);
+double train_cost(const TrainRun& run, const SweepSpec& spec);
 double eval_cost(const TrainRun& run, const SweepSpec& spec);
 
 class CostModel {
@@ -47,7 +49,8 @@ class CostModel {
     double flops = 0.0, seconds = 0.0;
   };
   const Plan& plan_;
-  std::vector<double> eval_flops_;  // per run
+  std::vector<double> train_flops_;  // per run
+  std::vector<double> eval_flops_;   // per run
   std::vector<Seen> seen_;          // per model
   Seen pooled_;
   double default_;

@@ -32,6 +32,7 @@ Scheduler::Scheduler(const Plan& plan, const SweepSpec& spec, const Prior& prior
   std::map<std::pair<int, double>, int> group_ids;
   group_of_run_.reserve(n_runs);
   for (const TrainRun& run : plan.runs) {
+    train_flops_.push_back(train_cost(run, spec));
     const double e = eval_cost(run, spec);
     auto [it, added] = group_ids.emplace(std::make_pair(run.model, e), static_cast<int>(groups_.size()));
     if (added) {
@@ -75,7 +76,7 @@ int Scheduler::ranks(JobRef job) const { return groups_[group_of_run_[run_of(job
 
 double Scheduler::priority(JobRef job) const {
   const Group& g = groups_[group_of_run_[run_of(job)]];
-  return job.kind == JobKind::Train ? train_cost(plan_.runs[job.index]) + g.eval_flops : g.eval_flops;
+  return job.kind == JobKind::Train ? train_flops_[job.index] + g.eval_flops : g.eval_flops;
 }
 
 void Scheduler::make_ready(JobRef job) {

@@ -93,6 +93,7 @@ class Scheduler {
   const Plan& plan_;
   std::vector<Group> groups_;
   std::vector<int> group_of_run_;
+  std::vector<double> train_flops_;  // per run (cost_model.hpp)
   std::vector<int> run_first_, run_points_;  // points of run r: run_points_[run_first_[r] .. run_first_[r+1])
   std::vector<State> run_state_, point_state_;
   std::vector<bool> point_done_;

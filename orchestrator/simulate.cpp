@@ -48,7 +48,7 @@ SimResult totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost,
     const double rate = cost.flops_per_s(run.model);
     const int k = model_ranks(spec, run.model);
     const int n = rp.count(static_cast<int>(r));
-    const double tf = train_cost(run), ef = eval_cost(run, spec);
+    const double tf = train_cost(run, spec), ef = eval_cost(run, spec);
     s.total_flops += tf + n * ef;
     s.total_seconds += k * (tf + n * ef) / rate;
     s.critical_path_s = std::max(s.critical_path_s, (tf + (n > 0 ? ef : 0.0)) / rate);
@@ -135,7 +135,7 @@ SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const Co
     const TrainRun& run = plan.runs[r];
     const double rate = cost.flops_per_s(run.model);
     // Its train run, and later its evals: the sum is what the worker spends on it.
-    const double sec = (train_cost(run) + rp.count(static_cast<int>(r)) * eval_cost(run, spec)) / rate;
+    const double sec = (train_cost(run, spec) + rp.count(static_cast<int>(r)) * eval_cost(run, spec)) / rate;
     busy[r % workers] += sec;
     ran += sec;
   }

@@ -43,6 +43,7 @@ std::vector<store::PointRow> point_rows(const Plan& plan, const SweepSpec& spec)
 std::string checkpoint_of(const Plan& plan, const SweepSpec& spec, const std::string& out, int run) {
   const TrainRun& r = plan.runs[run];
   const ModelSpec& m = spec.models[r.model];
+  if (m.pretrained()) return m.folder(r.data_tokens);
   if (m.external()) return m.torchscript;
   return checkpoint_path(out, m.name, r.data_tokens, r.run_id);
 }
@@ -57,6 +58,7 @@ store::MetricRow metric_base(const Plan& plan, const SweepSpec& spec, JobRef job
   row.point_id = p.point_id;
   row.model = p.model;
   row.n_params = run.n_params;
+  row.n_params_non_embedding = run.n_params_non_embedding;
   row.data_tokens = run.data_tokens;
   row.prompt = p.prompt;
   row.task = p.task;
@@ -98,6 +100,7 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
   row.d_model = m.d_model;
   row.n_head = m.n_head;
   row.n_params = r.n_params;
+  row.n_params_non_embedding = r.n_params_non_embedding;
   row.data_tokens = run.data_tokens;
   row.train_flops = run.train_flops;
   row.steps = r.steps;
@@ -111,6 +114,10 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
   row.peak_rss_bytes = r.peak_rss_bytes;
   row.wall_seconds = r.seconds;
   row.checkpoint = checkpoint;
+  if (m.pretrained()) {
+    row.source = checkpoint;
+    row.weights_sha256 = r.weights_sha256;
+  }
   return row;
 }
 

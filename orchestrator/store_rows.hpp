@@ -28,8 +28,9 @@ store::PointRow point_row(const Plan& plan, const SweepSpec& spec, JobRef job);
 // Every job's, train runs first (plan order), then eval points.
 std::vector<store::PointRow> point_rows(const Plan& plan, const SweepSpec& spec);
 
-// Where a train run's weights are: a TorchScript model's own file (nothing is
-// saved), else checkpoint_path() beside the store at `out`.
+// Where a train run's weights are: a TorchScript model's own file or a
+// pretrained model's folder (its suite checkpoint; nothing is saved), else
+// checkpoint_path() beside the store at `out`.
 std::string checkpoint_of(const Plan& plan, const SweepSpec& spec, const std::string& out, int run);
 
 // The /metrics rows of a job that ended Ok, one per metric value.
@@ -40,8 +41,9 @@ store::ExampleRow example_row(const Plan& plan, const SweepSpec& spec, JobRef jo
 // One /errors row: a failed attempt of the job on `rank` (-1: never ran).
 store::ErrorRow error_row(const Plan& plan, const SweepSpec& spec, JobRef job, int rank, const std::string& message);
 // The /runs row of a train job that ended Ok; its losses come from the
-// result's "train_loss" and "eval_loss" values (a TorchScript model trains
-// nothing: train_loss NaN).
+// result's "train_loss" and "eval_loss" values (a TorchScript or pretrained
+// model trains nothing: train_loss NaN); a pretrained model's source is its
+// folder, its weights_sha256 what the worker computed.
 store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& r, const std::string& checkpoint);
 
 // The root attributes of a new store: the grid, the versions, the ranks and

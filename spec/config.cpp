@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "hf/model_dir.hpp"
 #include "spec/toml_reader.hpp"
 #include "text/tokenizer.hpp"
 
@@ -31,9 +32,33 @@ const Keys kTopKeys = {"sweep", "grid", "data", "model", "task", "train", "eval"
 const Keys kDataKeys = {"tokenizer", "train", "valid", "format", "text_field", "documents"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
 const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
-const Keys kModelKeys = {"n_layer", "d_model", "n_head", "lr", "ranks_per_job", "torchscript", "n_params", "tokenizer"};
+const Keys kModelKeys = {"n_layer",     "d_model",     "n_head",          "lr",    "ranks_per_job",
+                         "torchscript", "n_params",    "tokenizer",       "hf",    "checkpoints",
+                         "tokens_per_step", "dtype",   "data_tokens"};
 const Keys kGptModelKeys = {"n_layer", "d_model", "n_head", "lr"};
 const Keys kTorchscriptModelKeys = {"torchscript", "n_params", "tokenizer", "ranks_per_job"};
+const Keys kHfModelKeys = {"hf", "checkpoints", "tokens_per_step", "dtype", "data_tokens", "ranks_per_job"};
+// Keys only a pretrained model takes.
+const Keys kHfOnlyKeys = {"checkpoints", "tokens_per_step", "dtype", "data_tokens"};
+
+bool listed(const Keys& keys, std::string_view key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); }
+
+// A checkpoint suite as the grid file writes it; its checkpoints are chosen
+// once grid.data_tokens is read (Loader::resolve_suite).
+struct SuiteDecl {
+  std::size_t model = 0;         // index into SweepSpec::models
+  std::string path;              // key path of `checkpoints`
+  const toml::node* at = nullptr;
+  std::string pattern;           // "DIR/step{step}", resolved; empty: a table
+  std::int64_t tokens_per_step = 0;
+  struct Entry {
+    std::int64_t tokens = 0;
+    std::string folder;          // resolved
+    const toml::node* at = nullptr;
+    std::string path;
+  };
+  std::vector<Entry> entries;    // a table's, in file order
+};
 // Every key some task kind takes; a key here that the table's kind does not take
 // is "not allowed for kind", anything else an unknown key.
 const Keys kAnyTaskKeys = {"kind",       "digits",  "digits_b", "modulus",       "min_length",
@@ -77,15 +102,18 @@ class Loader : TomlReader {
     if (spec.out.empty()) spec.out = "results/" + spec.name + ".h5";
     const toml::node* data_tokenizer = nullptr;  // where [data] names one, for its errors
     if (const toml::node* n = root.get("data")) data_tokenizer = read_data(table(*n, "data"), spec.data);
-    if (const toml::node* n = root.get("model")) read_models(table(*n, "model"), spec.models);
+    std::vector<SuiteDecl> suites;
+    if (const toml::node* n = root.get("model")) read_models(table(*n, "model"), spec.models, suites);
     for (ModelSpec& m : spec.models)
-      if (m.tokenizer.empty()) set_tokenizer(m, spec.data.tokenizer, data_tokenizer, "data.tokenizer");
+      if (m.tokenizer.empty() && !m.pretrained())
+        set_tokenizer(m, spec.data.tokenizer, data_tokenizer, "data.tokenizer");
     if (const toml::node* n = root.get("task")) read_tasks(table(*n, "task"), spec.tasks);
     if (const toml::node* n = root.get("train")) read_train(table(*n, "train"), spec.train);
     if (const toml::node* n = root.get("eval")) read_eval(table(*n, "eval"), spec.eval);
     const toml::node* grid = root.get("grid");
     if (!grid) fail(root.source(), "grid", "missing required table [grid]");
     read_grid(table(*grid, "grid"), spec);
+    for (const SuiteDecl& s : suites) resolve_suite(s, spec);
   }
 
  private:
@@ -111,25 +139,32 @@ class Loader : TomlReader {
     }
   }
 
-  void read_models(const toml::table& t, std::vector<ModelSpec>& models) const {
+  void read_models(const toml::table& t, std::vector<ModelSpec>& models, std::vector<SuiteDecl>& suites) const {
     for (const auto& [key, node] : in_file_order(t)) {
       const std::string p = key_path("model", key->str());
       check_name(key->str(), key->source(), p);
-      models.push_back(read_model(table(*node, p), p, std::string(key->str())));
+      SuiteDecl suite;
+      suite.model = models.size();
+      models.push_back(read_model(table(*node, p), p, std::string(key->str()), suite));
+      if (models.back().suite) suites.push_back(std::move(suite));
     }
   }
 
-  ModelSpec read_model(const toml::table& t, const std::string& p, std::string name) const {
+  ModelSpec read_model(const toml::table& t, const std::string& p, std::string name, SuiteDecl& suite) const {
     check_keys(t, p, kModelKeys);
     ModelSpec m;
     m.name = std::move(name);
     m.tokenizer.clear();  // none of its own yet: [data] tokenizer's, once all tables are read
     if (const toml::node* r = t.get("ranks_per_job"))
       m.ranks_per_job = static_cast<int>(to_int(*r, key_path(p, "ranks_per_job"), 1, kMaxRanksPerJob));
+    if (t.get("hf") || t.get("checkpoints")) {
+      read_hf_model(t, p, m, suite);
+      return m;
+    }
     if (const toml::node* ts = t.get("torchscript")) {
       // A model sweep did not train: its shape keys make no sense here.
       for (const auto& [key, node] : in_file_order(t))
-        if (std::find(kGptModelKeys.begin(), kGptModelKeys.end(), key->str()) != kGptModelKeys.end())
+        if (!listed(kTorchscriptModelKeys, key->str()))
           fail(key->source(), key_path(p, key->str()),
                "not allowed with torchscript (expected one of: " + join(kTorchscriptModelKeys) + ")");
       const std::string& file = to_str(*ts, key_path(p, "torchscript"));
@@ -147,6 +182,11 @@ class Loader : TomlReader {
       if (auto it = t.find(key); it != t.end())
         fail(it->first.source(), key_path(p, key), "allowed only with torchscript (expected one of: " +
                                                         join(kGptModelKeys) + ", tokenizer, or torchscript, n_params)");
+    for (const auto& [key, node] : in_file_order(t))
+      if (listed(kHfOnlyKeys, key->str()))
+        fail(key->source(), key_path(p, key->str()),
+             "allowed only with hf or checkpoints (a pretrained model; expected one of: " + join(kGptModelKeys) +
+                 ", tokenizer)");
     read_model_tokenizer(t, p, m);
     const toml::node& n_layer = need(t, p, "n_layer");
     const toml::node& d_model = need(t, p, "d_model");
@@ -160,6 +200,165 @@ class Loader : TomlReader {
                std::to_string(m.d_model));
     get_float(t, p, "lr", kPositive, m.lr);
     return m;
+  }
+
+  // [model.NAME] hf = "DIR", or a checkpoint suite: checkpoints = { TOKENS =
+  // "DIR", ... } or "DIR/step{step}" with tokens_per_step. The suite's
+  // folders are checked once grid.data_tokens has chosen them.
+  void read_hf_model(const toml::table& t, const std::string& p, ModelSpec& m, SuiteDecl& suite) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      if (key->str() == "tokenizer")
+        fail(key->source(), key_path(p, "tokenizer"),
+             "not allowed with hf: a pretrained model's tokenizer is its folder's tokenizer.json");
+      if (!listed(kHfModelKeys, key->str()))
+        fail(key->source(), key_path(p, key->str()),
+             "not allowed with hf (expected one of: " + join(kHfModelKeys) + ")");
+    }
+    if (const toml::node* n = t.get("dtype")) m.dtype = to_enum(*n, key_path(p, "dtype"), kAllModelDTypes);
+    const toml::node* hf = t.get("hf");
+    const toml::node* checkpoints = t.get("checkpoints");
+    const toml::node* per_step = t.get("tokens_per_step");
+    if (hf && checkpoints)
+      fail(checkpoints->source(), key_path(p, "checkpoints"),
+           "not allowed with hf (a suite names each checkpoint's folder itself)");
+    if (hf) {
+      if (per_step)
+        fail(per_step->source(), key_path(p, "tokens_per_step"), "allowed only with a checkpoints pattern");
+      const std::string path = key_path(p, "hf");
+      m.hf = folder(*hf, path);
+      get_int(t, p, "data_tokens", 1, kNoMax, m.data_tokens);
+      set_shape(m, inspect_at(m.hf, *hf, path), *hf, path);
+      return;
+    }
+    if (const toml::node* d = t.get("data_tokens"))
+      fail(d->source(), key_path(p, "data_tokens"),
+           "not allowed with checkpoints (each checkpoint's tokens are its key)");
+    m.suite = true;
+    suite.path = key_path(p, "checkpoints");
+    suite.at = checkpoints;
+    if (checkpoints->is_string()) {
+      const std::string& pattern = to_str(*checkpoints, suite.path);
+      if (pattern.find("{step}") == std::string::npos)
+        fail(checkpoints->source(), suite.path,
+             "expected a table { TOKENS = \"DIR\", ... } or a folder pattern with {step}, got " +
+                 toml_quoted(pattern));
+      if (!per_step)
+        fail(checkpoints->source(), suite.path, "a folder pattern needs tokens_per_step (tokens trained per step)");
+      suite.pattern = relative_to_file(file_, pattern);
+      suite.tokens_per_step = to_int(*per_step, key_path(p, "tokens_per_step"), 1, kNoMax);
+      return;
+    }
+    if (per_step) fail(per_step->source(), key_path(p, "tokens_per_step"), "allowed only with a checkpoints pattern");
+    const toml::table* entries = checkpoints->as_table();
+    if (!entries)
+      fail(checkpoints->source(), suite.path,
+           "expected a table { TOKENS = \"DIR\", ... } or a folder pattern with {step}, got " + type_name(*checkpoints));
+    if (entries->empty()) fail(checkpoints->source(), suite.path, "expected at least one checkpoint");
+    for (const auto& [key, node] : in_file_order(*entries)) {
+      SuiteDecl::Entry e;
+      e.path = key_path(suite.path, key->str());
+      e.tokens = token_count(key->str(), key->source(), e.path);
+      e.folder = folder(*node, e.path);
+      e.at = node;
+      for (const SuiteDecl::Entry& before : suite.entries)
+        if (before.tokens == e.tokens)
+          fail(key->source(), e.path,
+               "duplicate token count " + std::to_string(e.tokens) + " (already " + before.path + ")");
+      suite.entries.push_back(std::move(e));
+    }
+  }
+
+  // A table key as a token count: digits, `_` between them ("2_097_152_000").
+  std::int64_t token_count(std::string_view key, const toml::source_region& at, const std::string& path) const {
+    std::int64_t n = 0;
+    bool ok = !key.empty() && key.front() != '_' && key.back() != '_' && key.find("__") == std::string_view::npos;
+    for (char c : key) {
+      if (!ok) break;
+      if (c == '_') continue;
+      ok = c >= '0' && c <= '9' && n <= (kNoMax - (c - '0')) / 10;
+      n = n * 10 + (c - '0');
+    }
+    if (!ok || n < 1)
+      fail(at, path, "expected a positive token count as the key (digits, `_` between them), got " + toml_quoted(key));
+    return n;
+  }
+
+  // A non-empty folder path, resolved against the grid file's folder.
+  std::string folder(const toml::node& n, const std::string& path) const {
+    const std::string& dir = to_str(n, path);
+    if (dir.empty() || dir.size() > kMaxPathLength || dir.find('\0') != std::string::npos)
+      fail(n.source(), path, "expected the path of a Hugging Face model folder, got " + toml_quoted(dir));
+    return relative_to_file(file_, dir);
+  }
+
+  // hf::inspect of a folder; its error becomes the grid key's.
+  hf::ModelDir inspect_at(const std::string& dir, const toml::node& at, const std::string& path) const {
+    try {
+      return hf::inspect(dir);
+    } catch (const std::exception& e) {
+      fail(at.source(), path, e.what());
+    }
+  }
+
+  // Parameter counts and tokenizer of an inspected folder.
+  void set_shape(ModelSpec& m, const hf::ModelDir& d, const toml::node& at, const std::string& path) const {
+    m.n_params = d.params.total;
+    m.n_params_non_embedding = d.params.non_embedding;
+    set_tokenizer(m, d.tokenizer_json, &at, path);
+  }
+
+  // Chooses a suite's checkpoints for grid.data_tokens and checks each chosen
+  // folder (every folder of a table); the first chosen gives the shape and
+  // tokenizer, and every other must have the same shape.
+  void resolve_suite(const SuiteDecl& s, SweepSpec& spec) const {
+    ModelSpec& m = spec.models[s.model];
+    const auto in_grid = [&](std::int64_t d) {
+      return std::find(spec.grid.data_tokens.begin(), spec.grid.data_tokens.end(), d) != spec.grid.data_tokens.end();
+    };
+    const auto add = [&](std::int64_t tokens, const std::string& dir, const toml::node& at, const std::string& path,
+                         bool chosen) {
+      const hf::ModelDir d = inspect_at(dir, at, path);
+      if (m.n_params == 0) set_shape(m, d, at, path);
+      else if (d.params.total != m.n_params)
+        fail(at.source(), path,
+             dir + ": " + std::to_string(d.params.total) + " parameters, expected the suite's " +
+                 std::to_string(m.n_params) + " (every checkpoint of a suite has one shape)");
+      if (chosen) m.checkpoints.emplace(tokens, dir);
+    };
+    std::string missing;  // why each grid value has no checkpoint (a pattern's message)
+    if (s.pattern.empty()) {
+      for (const SuiteDecl::Entry& e : s.entries) add(e.tokens, e.folder, *e.at, e.path, in_grid(e.tokens));
+    } else {
+      for (std::int64_t d : spec.grid.data_tokens) {
+        std::string why;
+        if (d % s.tokens_per_step != 0) {
+          why = "not a multiple of tokens_per_step";
+        } else {
+          const std::string dir = step_folder(s.pattern, d / s.tokens_per_step);
+          std::error_code ec;
+          if (std::filesystem::is_directory(dir, ec)) add(d, dir, *s.at, s.path, true);
+          else why = dir + " not found";
+        }
+        if (!why.empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(d) + " (" + why + ")";
+      }
+    }
+    const bool in_grid_models =
+        std::find(spec.grid.model.begin(), spec.grid.model.end(), static_cast<int>(s.model)) != spec.grid.model.end();
+    if (m.checkpoints.empty() && in_grid_models)
+      fail(s.at->source(), s.path,
+           "no checkpoint for any of grid.data_tokens" +
+               (s.pattern.empty() ? " (the suite has " + join(s.entries, [](const SuiteDecl::Entry& e) {
+                                      return std::to_string(e.tokens);
+                                    }) + ")"
+                                  : ": " + missing));
+    if (!m.checkpoints.empty()) m.hf = m.checkpoints.begin()->second;
+  }
+
+  static std::string step_folder(const std::string& pattern, std::int64_t step) {
+    std::string out = pattern;
+    for (std::size_t at = out.find("{step}"); at != std::string::npos; at = out.find("{step}", at))
+      out.replace(at, 6, std::to_string(step));
+    return out;
   }
 
   void read_model_tokenizer(const toml::table& t, const std::string& p, ModelSpec& m) const {

@@ -53,6 +53,18 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
   const TrainSpec& t = spec.train;
   std::ostringstream os;
   os.precision(17);
+  if (m.pretrained()) {
+    // Nothing is trained: the run only scores the held-out corpus. The folder
+    // and dtype are in the config, so another checkpoint or dtype is another run.
+    os << "seed=" << spec.seed << ";model=" << m.name << ";hf=" << m.folder(data_tokens)
+       << ";dtype=" << to_string(m.dtype) << ";tokenizer=" << m.tokenizer_hash << data_config(spec.data)
+       << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len << ";filler_fraction=" << t.filler_fraction
+       << ";cot_fraction=" << t.cot_fraction << ";instruction_fraction=" << t.instruction_fraction
+       << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
+    for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
+      os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
+    return os.str();
+  }
   if (m.external()) {
     // Nothing is trained: the run only scores the held-out corpus.
     os << "seed=" << spec.seed << ";model=" << m.name << ";torchscript=" << m.torchscript << ";n_params=" << m.n_params
@@ -85,6 +97,28 @@ std::string point_config(const SweepSpec& spec, const std::string& run_config, P
   return os.str();
 }
 
+std::vector<std::int64_t> run_data_tokens(const SweepSpec& spec, int model) {
+  const ModelSpec& m = spec.models[model];
+  if (m.suite) {
+    std::vector<std::int64_t> out;
+    for (std::int64_t d : spec.grid.data_tokens)
+      if (m.checkpoints.count(d)) out.push_back(d);
+    return out;
+  }
+  if (m.pretrained()) return {m.data_tokens};
+  if (m.external()) return {0};
+  return spec.grid.data_tokens;
+}
+
+std::vector<std::int64_t> skipped_data_tokens(const SweepSpec& spec, int model) {
+  const ModelSpec& m = spec.models[model];
+  std::vector<std::int64_t> out;
+  if (!m.suite) return out;
+  for (std::int64_t d : spec.grid.data_tokens)
+    if (!m.checkpoints.count(d)) out.push_back(d);
+  return out;
+}
+
 Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   Plan plan;
   const std::size_t runs = spec.grid.model.size() * spec.grid.data_tokens.size();
@@ -92,10 +126,7 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   plan.points.reserve(runs * spec.grid.prompt.size() * spec.grid.task.size());
   for (int m : spec.grid.model) {
     const ModelSpec& model = spec.models[m];
-    // A TorchScript model was trained elsewhere: one eval-only run, data_tokens 0.
-    const std::vector<std::int64_t> data =
-        model.external() ? std::vector<std::int64_t>{0} : spec.grid.data_tokens;
-    for (std::int64_t d : data) {
+    for (std::int64_t d : run_data_tokens(spec, m)) {
       TrainRun run;
       if (options.configs) {
         run.config = run_config(spec, m, d);
@@ -103,9 +134,13 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
       }
       run.model = m;
       run.data_tokens = d;
-      run.n_params = model.external() ? model.n_params
-                                      : gpt_param_count(model.n_layer, model.d_model, padded_vocab(model.vocab_size),
-                                                                        spec.train.seq_len);
+      if (model.external()) {
+        run.n_params = model.n_params;
+        run.n_params_non_embedding = model.n_params_non_embedding;
+      } else {
+        run.n_params = gpt_param_count(model.n_layer, model.d_model, padded_vocab(model.vocab_size), spec.train.seq_len);
+        run.n_params_non_embedding = gpt_non_embedding_param_count(model.n_layer, model.d_model);
+      }
       run.train_flops = 6.0 * static_cast<double>(run.n_params) * static_cast<double>(d);
       const int r = static_cast<int>(plan.runs.size());
       plan.runs.push_back(run);

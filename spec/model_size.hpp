@@ -26,4 +26,11 @@ inline std::int64_t gpt_param_count(std::int64_t n_layer, std::int64_t d_model, 
   return vocab * d + block_size * d + n_layer * (12 * d * d + 13 * d) + 2 * d;
 }
 
+// The same GPT less its token and position embeddings (Kaplan et al.'s N, as
+// hf::param_count's non_embedding): the blocks and the final LayerNorm.
+inline std::int64_t gpt_non_embedding_param_count(std::int64_t n_layer, std::int64_t d_model) {
+  const std::int64_t d = d_model;
+  return n_layer * (12 * d * d + 13 * d) + 2 * d;
+}
+
 }  // namespace sweep

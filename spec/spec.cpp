@@ -37,6 +37,14 @@ const char* to_string(Scoring s) {
   return "?";
 }
 
+const char* to_string(ModelDType d) {
+  switch (d) {
+    case ModelDType::Float32: return "float32";
+    case ModelDType::BFloat16: return "bfloat16";
+  }
+  return "?";
+}
+
 std::string relative_to_file(const std::string& file, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute()) return path;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace sweep {
 
 enum class PromptStyle { ZeroShot, FewShot, Cot, Instruction };
 enum class TaskKind { Addition, Multiplication, Modular, Unscramble, Largest, Redefine, Negation };
+// The compute dtype of a pretrained (Hugging Face) model: float32 everywhere,
+// bfloat16 on CPU or CUDA (kernels/model/hf_model.hpp).
+enum class ModelDType { Float32, BFloat16 };
 // How a multiple-choice task is scored: by comparing the log-likelihood of each
 // option, or by generating the answer and grading it like any other task.
 enum class Scoring { Loglikelihood, Generation };
@@ -22,6 +26,7 @@ enum class Scoring { Loglikelihood, Generation };
 const char* to_string(PromptStyle p);
 const char* to_string(TaskKind k);
 const char* to_string(Scoring s);
+const char* to_string(ModelDType d);
 
 // Every value of each enum, in declaration order (loaders, messages, tests).
 inline constexpr PromptStyle kAllPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot,
@@ -30,6 +35,7 @@ inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition,   TaskKind::Mul
                                              TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
                                              TaskKind::Negation};
 inline constexpr Scoring kAllScorings[] = {Scoring::Loglikelihood, Scoring::Generation};
+inline constexpr ModelDType kAllModelDTypes[] = {ModelDType::Float32, ModelDType::BFloat16};
 
 struct ModelSpec {
   std::string name;  // key of its [model.NAME] table
@@ -42,13 +48,37 @@ struct ModelSpec {
   // (B, T, V) logits), resolved against the grid file's folder. Its points are
   // eval-only; n_layer, d_model and n_head stay 0.
   std::string torchscript;
-  std::int64_t n_params = 0;  // declared parameter count (torchscript models)
+  std::int64_t n_params = 0;  // declared (torchscript) or counted from config.json (hf): the total
+  // A pretrained Hugging Face model (hf/model_dir.hpp): its folder, resolved
+  // against the grid file's folder and checked by hf::inspect at load. Eval-only
+  // like torchscript; its tokenizer is the folder's tokenizer.json. With a
+  // checkpoint suite, `hf` is the suite's first selected checkpoint (the shape
+  // and tokenizer every checkpoint shares).
+  std::string hf;
+  ModelDType dtype = ModelDType::Float32;
+  // Pretraining tokens of a single checkpoint (the D of its points; 0: unknown).
+  std::int64_t data_tokens = 0;
+  // A checkpoint suite (`checkpoints` key): grid.data_tokens selects its
+  // checkpoints; `checkpoints` holds the selected ones (tokens -> folder), and
+  // a grid value without a checkpoint has no point for this model.
+  bool suite = false;
+  std::map<std::int64_t, std::string> checkpoints;
+  // Parameters less the token and position embeddings and an untied output
+  // head (hf::param_count); 0 for a torchscript model (unknown).
+  std::int64_t n_params_non_embedding = 0;
   // "bytes" or a tokenizer.json path (resolved against the grid file's
   // folder); its vocabulary (largest id + 1) and "sha256:..." hash, read at load.
   std::string tokenizer = "bytes";
   std::int64_t vocab_size = 256;
   std::string tokenizer_hash = "bytes";
-  bool external() const { return !torchscript.empty(); }
+  bool pretrained() const { return !hf.empty() || suite; }
+  // The folder of the checkpoint trained on `data_tokens` (a suite's), else `hf`.
+  const std::string& folder(std::int64_t data_tokens) const {
+    const auto it = checkpoints.find(data_tokens);
+    return it != checkpoints.end() ? it->second : hf;
+  }
+  // Trained elsewhere (torchscript or hf): its points are eval-only.
+  bool external() const { return !torchscript.empty() || pretrained(); }
 };
 
 struct TaskSpec {

@@ -87,6 +87,7 @@ struct ResultMsg {
   Outcome outcome = Outcome::Failed;
   std::string error;
   std::int64_t n_params = 0;
+  std::int64_t n_params_non_embedding = 0;
   double seconds = 0.0;
   std::vector<MetricValue> metrics;
   ExampleText example;  // eval jobs only
@@ -94,6 +95,8 @@ struct ResultMsg {
   std::int64_t steps = 0;
   double tokens_per_s = 0.0;
   std::int64_t peak_rss_bytes = 0;
+  // A pretrained model's "sha256:<hex>" of the weights it loaded (hf::Weights::checksum).
+  std::string weights_sha256;
 };
 
 // Little byte codec: fixed-width scalars as their bytes (all ranks share one
@@ -213,6 +216,7 @@ inline std::string encode(const ResultMsg& m) {
   for (const auto& v : m.metrics) w.put(v.metric).put(v.value).put(v.std_err).put(v.n_examples).put(v.random_baseline);
   w.put(m.example.context).put(m.example.target).put(m.example.output);
   w.put(m.steps).put(m.tokens_per_s).put(m.peak_rss_bytes);
+  w.put(m.n_params_non_embedding).put(m.weights_sha256);
   return w.take();
 }
 
@@ -241,6 +245,8 @@ inline ResultMsg decode_result(const std::string& bytes) {
   m.steps = r.get<std::int64_t>();
   m.tokens_per_s = r.get<double>();
   m.peak_rss_bytes = r.get<std::int64_t>();
+  m.n_params_non_embedding = r.get<std::int64_t>();
+  m.weights_sha256 = r.get_string();
   return m;
 }
 

@@ -37,6 +37,30 @@ examples = 10
   EXPECT_EQ(cost.model({JobKind::Eval, 0}), 0);
 }
 
+// A pretrained checkpoint's D is its pretraining: its "train" job only scores
+// the held-out tokens, 2 N per token, however many tokens it was trained on.
+TEST(CostModel, APretrainedModelsRunCostsItsHeldOutScoringNotItsPretraining) {
+  SweepSpec spec;
+  ModelSpec m;
+  m.name = "pythia";
+  m.hf = "/models/pythia";
+  m.n_params = 1'000'000;
+  m.data_tokens = 300'000'000'000;
+  spec.models.push_back(m);
+  spec.grid = {{0}, {1000}, {PromptStyle::ZeroShot}, {0}};
+  spec.tasks.push_back(TaskSpec{});
+  spec.train.eval_loss_tokens = 4096;
+  spec.train.seq_len = 16;
+  spec.eval.examples = 10;
+  const Plan plan = expand(spec);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  EXPECT_DOUBLE_EQ(plan.runs[0].train_flops, 6.0 * 1e6 * 3e11);  // C of the store
+  const CostModel cost(plan, spec, 100.0);
+  EXPECT_DOUBLE_EQ(cost.flops({JobKind::Train, 0}), 2.0 * 1e6 * 4096);
+  EXPECT_DOUBLE_EQ(train_cost(plan.runs[0], spec), 2.0 * 1e6 * 4096);
+  EXPECT_DOUBLE_EQ(cost.flops({JobKind::Eval, 0}), 2.0 * 1e6 * 10 * 16);
+}
+
 TEST(CostModel, DefaultThenPerModelThenPooledThroughput) {
   Table t({1, 1, 1});
   t.run(0, 100, 1, 1);

@@ -163,3 +163,94 @@ TEST(GridExpansion, EveryTaskParameterIsPartOfThePointId) {
 }
 
 }  // namespace sweep
+
+namespace sweep {
+
+// A checkpoint suite as the loader leaves it: the checkpoints the grid's
+// data_tokens chose (1000 and 4000 of three_by_two's), with the folder's counts.
+ModelSpec pretrained_suite() {
+  ModelSpec m;
+  m.name = "pythia";
+  m.suite = true;
+  m.checkpoints = {{1000, "/models/pythia/step1"}, {4000, "/models/pythia/step4"}};
+  m.hf = "/models/pythia/step1";
+  m.n_params = 70'426'624;
+  m.n_params_non_embedding = 18'915'328;
+  return m;
+}
+
+TEST(GridExpansion, ASuiteGetsOneEvalOnlyRunPerChosenCheckpointWithItsTokensAsDAndC) {
+  SweepSpec spec = three_by_two();
+  spec.models.push_back(pretrained_suite());
+  spec.grid.model.push_back(3);
+  const Plan plan = expand(spec);
+  ASSERT_EQ(plan.runs.size(), 3u * 2u + 2u);
+  for (int k = 0; k < 2; ++k) {
+    const TrainRun& run = plan.runs[6 + k];
+    const std::int64_t d = k == 0 ? 1000 : 4000;
+    EXPECT_EQ(run.model, 3);
+    EXPECT_EQ(run.data_tokens, d);
+    EXPECT_EQ(run.n_params, 70'426'624);
+    EXPECT_EQ(run.n_params_non_embedding, 18'915'328);
+    EXPECT_DOUBLE_EQ(run.train_flops, 6.0 * 70'426'624 * static_cast<double>(d));
+    EXPECT_NE(run.config.find(";hf=/models/pythia/step" + std::to_string(d / 1000) + ";dtype=float32;"),
+              std::string::npos)
+        << run.config;
+  }
+  EXPECT_EQ(plan.points.size(), (3u * 2u + 2u) * 3u * 2u);
+}
+
+TEST(GridExpansion, ASuiteSkipsTheDataTokensItHasNoCheckpointFor) {
+  SweepSpec spec = three_by_two();
+  ModelSpec m = pretrained_suite();
+  m.checkpoints.erase(4000);
+  spec.models.push_back(m);
+  spec.grid.model = {3};
+  const Plan plan = expand(spec);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  EXPECT_EQ(plan.runs[0].data_tokens, 1000);
+  EXPECT_EQ(skipped_data_tokens(spec, 3), std::vector<std::int64_t>{4000});
+  EXPECT_TRUE(skipped_data_tokens(spec, 0).empty());
+}
+
+TEST(GridExpansion, OneFolderRunsOnceWithItsDeclaredDataTokens) {
+  SweepSpec spec = three_by_two();
+  ModelSpec m;
+  m.name = "gpt2";
+  m.hf = "/models/gpt2";
+  m.n_params = 124'439'808;
+  m.data_tokens = 9'000'000'000;
+  spec.models.push_back(m);
+  spec.grid.model = {3};
+  Plan plan = expand(spec);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  EXPECT_EQ(plan.runs[0].data_tokens, 9'000'000'000);
+  EXPECT_DOUBLE_EQ(plan.runs[0].train_flops, 6.0 * 124'439'808 * 9e9);
+  spec.models[3].data_tokens = 0;  // undeclared: D and C are 0
+  plan = expand(spec);
+  EXPECT_EQ(plan.runs[0].data_tokens, 0);
+  EXPECT_EQ(plan.runs[0].train_flops, 0.0);
+}
+
+TEST(GridExpansion, ThePretrainedFolderAndDtypeArePartOfTheIds) {
+  SweepSpec spec = three_by_two();
+  spec.models.push_back(pretrained_suite());
+  spec.grid.model = {3};
+  const std::int64_t id = expand(spec).runs[0].run_id;
+  spec.models[3].dtype = ModelDType::BFloat16;
+  const std::int64_t bf16 = expand(spec).runs[0].run_id;
+  spec.models[3].checkpoints[1000] = "/elsewhere/step1";
+  const std::int64_t moved = expand(spec).runs[0].run_id;
+  EXPECT_NE(id, bf16);
+  EXPECT_NE(bf16, moved);
+}
+
+TEST(GridExpansion, TrainedRunsCountTheirParametersLessTheEmbeddings) {
+  const SweepSpec spec = three_by_two();
+  const Plan plan = expand(spec);
+  const TrainRun& last = plan.runs.back();  // model c: 2 layers of width 32
+  EXPECT_EQ(last.n_params_non_embedding, last.n_params - (256 + spec.train.seq_len) * 32);
+  EXPECT_EQ(last.n_params_non_embedding, gpt_non_embedding_param_count(2, 32));
+}
+
+}  // namespace sweep

@@ -51,6 +51,21 @@ TEST(Protocol, ResultMessageRoundTripsMetricsAndErrors) {
   EXPECT_EQ(back.example.output, "131");
 }
 
+TEST(Protocol, ResultMessageCarriesAPretrainedModelsProvenance) {
+  ResultMsg r;
+  r.job = {JobKind::Train, 1};
+  r.outcome = Outcome::Ok;
+  r.n_params = 70426624;
+  r.n_params_non_embedding = 18915328;
+  r.weights_sha256 = "sha256:" + std::string(64, 'f');
+  r.peak_rss_bytes = 7;
+  const ResultMsg back = decode_result(encode(r));
+  EXPECT_EQ(back.n_params, 70426624);
+  EXPECT_EQ(back.n_params_non_embedding, 18915328);
+  EXPECT_EQ(back.weights_sha256, r.weights_sha256);
+  EXPECT_EQ(back.peak_rss_bytes, 7);
+}
+
 TEST(Protocol, TruncatedMessageIsAnError) {
   std::string bytes = encode(JobMsg{{JobKind::Train, 1}, 2, "x.pt", 1, {}, 0});
   bytes.resize(bytes.size() - 3);
