@@ -2,17 +2,15 @@
 // text (read by rank 0, broadcast), so a bad grid stops every rank before any work.
 #include "cli/run_command.hpp"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "cli/options.hpp"
+#include "cli/worker_module.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
 #include "orchestrator/slurm.hpp"
@@ -66,42 +64,12 @@ constexpr const char* kSynopsis =
     "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n"
     "       [mpirun -np N] sweep prepare --tokenizer T --out DIR INPUTS...   text -> llm.c token shards\n"
 
-    "       sweep tokenize --tokenizer T [--decode] FILE   ids of each line (T: bytes or a tokenizer.json)\n\n";
+    "       sweep tokenize --tokenizer T [--decode] FILE   ids of each line (T: bytes or a tokenizer.json)\n"
+    "       sweep score --model DIR --text FILE      per-token log-probabilities of each line (Hugging Face DIR)\n\n";
 constexpr const char* kExitStatus =
     "\nExit status: 0 all jobs ok, 1 runtime error, 2 bad command line or grid file,\n"
     "3 completed with failures (see the store's /points and /errors), 4 stopped, resumable\n"
     "(after SIGTERM, SIGINT or --stop-signal: continue with --resume); validate: 1 when problems were found.\n";
-
-// Loads libsweep_worker.so from the folder of the running program (the
-// build tree, or wherever sweep and its module were put together). Global
-// symbols: OpenBLAS's setters are looked up by name (workers/resources.cpp).
-// Lazy binding, as when LibTorch was linked into the program: resolving all
-// of its symbols up front cost every rank's start. Never unloaded. nullptr,
-// with `error` set, when it cannot be used.
-const SweepWorkerEntry* load_worker_module(const char* version, std::string& error) {
-  std::error_code ec;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::string path = (ec ? std::filesystem::path(".") : exe.parent_path()) / kWorkerModuleFile;
-  void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_GLOBAL);
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    error = "cannot load the worker module: " + std::string(why ? why : path);
-    return nullptr;
-  }
-  const auto entry_fn = reinterpret_cast<WorkerEntryFn>(dlsym(handle, kSweepWorkerEntrySymbol));
-  const SweepWorkerEntry* entry = entry_fn ? entry_fn() : nullptr;
-  if (entry == nullptr) {
-    error = path + ": not sweep's worker module (no " + kSweepWorkerEntrySymbol + ")";
-    return nullptr;
-  }
-  if (entry->abi != SWEEP_WORKER_ENTRY_ABI || std::string(entry->version) != version) {
-    error = path + ": worker module of another build (" +
-            (entry->abi == SWEEP_WORKER_ENTRY_ABI ? std::string(entry->version) : "entry ABI " + std::to_string(entry->abi)) +
-            "; this sweep is " + version + "); rebuild both (cmake --build BUILD --target sweep)";
-    return nullptr;
-  }
-  return entry;
-}
 
 MasterOptions master_options(const po::variables_map& vm, const SweepSpec& spec, const SweepWorkerEntry& worker,
                              const char* version) {

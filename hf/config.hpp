@@ -52,11 +52,16 @@ struct Config {
   double rope_high_freq_factor = 4.0;  // Llama3
   std::int64_t rope_original_max_positions = 8192;  // Llama3
 
-  // Llama family variants
+  // Biases: the Llama family's options; GPT-2 and GPT-NeoX set the flags to the
+  // biases their modules have (GPT-2: all; NeoX: attention_bias, default true,
+  // on query_key_value and dense, and the MLP's always).
   bool qkv_bias = false;   // Qwen2 (always), Llama/Qwen3 attention_bias
   bool o_bias = false;     // attention_bias on the output projection too (Llama, Qwen3; not Qwen2)
   bool mlp_bias = false;   // Llama mlp_bias
   bool qk_norm = false;    // Qwen3: RMSNorm over each head's queries and keys
+  // Mistral, Qwen2/3: the attention window when any layer uses one; the model
+  // clamps its context to it (within the window, windowed and full attention agree).
+  std::int64_t sliding_window = 0;  // 0: none
 
   std::string torch_dtype;  // as saved ("float32", "bfloat16", "float16"; may be empty)
 

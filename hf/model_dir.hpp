@@ -25,8 +25,10 @@ struct ModelDir {
 
 // Throws std::runtime_error, one line naming the file: a missing folder,
 // config.json, weights or tokenizer.json; any read_config or safetensors header
-// error; a tokenizer whose ids do not fit the embedding ("tokenizer.json has
-// 50277 ids, the embedding 32 rows").
+// error; a token embedding whose shape disagrees with config.json; a tokenizer
+// whose ids do not fit the embedding ("DIR/tokenizer.json: 50277 ids do not fit
+// the embedding's 32 rows (config.json vocab_size)"). More rows than ids is
+// fine (Pythia pads its embedding).
 ModelDir inspect(const std::string& dir);
 
 }  // namespace sweep::hf

@@ -64,7 +64,7 @@ class Weights {
   // Throws "DIR: no tensor 'NAME' in the checkpoint" when absent.
   const TensorView& get(const std::string& name) const;
   std::vector<std::string> names() const;  // sorted
-  const std::vector<std::string>& files() const;  // in name order
+  const std::vector<std::string>& files() const;  // paths (DIR/NAME), in name order
   std::uint64_t bytes_on_disk() const;
   // "sha256:<hex>" over the weight files' bytes, in name order (each file's
   // name, then its bytes); computed on first call.
@@ -72,7 +72,8 @@ class Weights {
 
  private:
   std::string dir_;
-  std::vector<SafetensorsFile> files_;
+  std::vector<SafetensorsFile> files_;  // in name order
+  std::vector<std::string> paths_;      // files_' paths
   std::map<std::string, const TensorView*> index_;
   mutable std::string checksum_;
 };

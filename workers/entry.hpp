@@ -17,9 +17,20 @@ struct SweepSpec;
 }  // namespace sweep
 
 // Bumped whenever SweepWorkerEntry or the meaning of its functions changes.
-#define SWEEP_WORKER_ENTRY_ABI 1
+// 2: score (sweep score).
+#define SWEEP_WORKER_ENTRY_ABI 2
 
 extern "C" {
+
+// What `sweep score` asks of the module (cli/score_command.cpp checks the
+// command line; the module checks the folder and the text).
+struct SweepScoreRequest {
+  const char* model_dir;  // a Hugging Face model folder
+  const char* text_path;  // "-": standard input
+  const char* dtype;      // "float32" or "bfloat16"
+  const char* device;     // "cpu", "cuda" or "cuda:N"
+  int batch;              // windows scored per forward pass (>= 1)
+};
 
 struct SweepWorkerEntry {
   int abi;              // SWEEP_WORKER_ENTRY_ABI of the module
@@ -35,6 +46,11 @@ struct SweepWorkerEntry {
   // what failed into error[0..error_size) (NUL-terminated).
   int (*run)(const sweep::MpiTransport* transport, const sweep::SweepSpec* spec, int threads, char* error,
              std::size_t error_size);
+  // sweep score: writes one JSON line per line of the text to standard output
+  // (workers/score.hpp). Returns 0; 2 when the input is at fault (the folder,
+  // the text, the memory check), 1 when scoring fails; with one line saying
+  // what into error[0..error_size) (NUL-terminated).
+  int (*score)(const SweepScoreRequest* request, char* error, std::size_t error_size);
 };
 
 // The module's only exported function (looked up by kSweepWorkerEntrySymbol).

@@ -10,9 +10,23 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <string>
+
 namespace sweep {
 
 torch::Device rank_device(int local_rank);
+
+// Bytes a model may still occupy on `device`: on the CPU, /proc/meminfo's
+// MemAvailable; on a CUDA device, its free memory. The environment variable
+// SWEEP_DEVICE_MEMORY (bytes, or with a KiB, MiB or GiB suffix: "12GiB")
+// overrides both, for ranks that share a node's memory or a GPU, and for tests.
+// Throws std::runtime_error when the variable is not such a size or the
+// figure cannot be read.
+std::uint64_t device_memory_available(const torch::Device& device);
+
+// "12.0 GiB", "3.4 MiB", "512.0 KiB": a byte count for messages.
+std::string format_bytes(std::uint64_t bytes);
 
 // While alive, CUDA ops under it run in bf16 where autocast allows (matmuls,
 // attention), fp32 elsewhere (softmax, losses, reductions). Does nothing for a

@@ -16,6 +16,8 @@ LanguageModel as_language_model(GPT model) {
   lm.forward = [model](const torch::Tensor& idx) mutable { return model->forward(idx); };
   lm.block_size = model->config().block_size;
   lm.n_params = model->n_params();
+  const GPTConfig& c = model->config();
+  lm.n_params_non_embedding = lm.n_params - static_cast<std::int64_t>(c.vocab_size + c.block_size) * c.d_model;
   IncrementalDecoder dec;
   dec.new_cache = [model](std::int64_t batch, std::int64_t capacity) mutable { return model->new_cache(batch, capacity); };
   dec.forward = [model](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) mutable {

@@ -33,7 +33,10 @@ struct LanguageModel {
   std::function<torch::Tensor(const torch::Tensor&)> forward;
   std::int64_t block_size = 0;
   std::int64_t n_params = 0;
-  // Set for sweep's GPT; empty for TorchScript models, whose generation
+  // n_params less the token and position embeddings and an untied output head
+  // (Kaplan et al.'s N); 0 where unknown (TorchScript models).
+  std::int64_t n_params_non_embedding = 0;
+  // Set for sweep's GPT and Hugging Face checkpoints; empty for TorchScript models, whose generation
   // recomputes the prefix at every token.
   IncrementalDecoder incremental;
   // How eval turns text into its token ids and back; null: bytes.

@@ -1,0 +1,80 @@
+// Per-token log-probabilities in rolling windows; see token_logprobs.hpp.
+#include "kernels/eval/token_logprobs.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace sweep {
+namespace {
+
+// Input ids[begin, begin + len) of one row; the outputs at window positions
+// first .. last (each predicting the token after it) are scored.
+struct Window {
+  std::size_t row = 0;
+  std::int64_t begin = 0, len = 0, first = 0, last = 0;
+};
+
+// lm-evaluation-harness's get_rolling_token_windows (max_seq_len T,
+// context_len 1) without its prefix token: the first token is not scored.
+void add_windows(std::size_t row, std::int64_t n, std::int64_t T, std::vector<Window>& out) {
+  if (n < 2) return;
+  const std::int64_t first_len = std::min(T, n);
+  out.push_back({row, 0, first_len, 0, first_len - 2});
+  std::int64_t predicted = first_len;  // tokens 0 .. predicted - 1 are done
+  while (predicted < n) {
+    const std::int64_t count = std::min(n - predicted, T);
+    const std::int64_t end = predicted + count;
+    const std::int64_t begin = end - 1 - T;  // input ids[end - 1 - T, end - 1) predicts ids[end - T, end)
+    out.push_back({row, begin, T, predicted - begin - 1, T - 1});
+    predicted = end;
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
+                                               const std::vector<std::vector<std::int64_t>>& rows,
+                                               std::int64_t batch) {
+  torch::NoGradGuard no_grad;
+  const std::int64_t T = model.block_size;
+  if (T < 1) throw std::invalid_argument("token_logprobs: the model's block_size is " + std::to_string(T));
+  batch = std::max<std::int64_t>(1, batch);
+  std::vector<std::vector<float>> out(rows.size());
+  std::vector<Window> windows;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto n = static_cast<std::int64_t>(rows[r].size());
+    out[r].resize(static_cast<std::size_t>(std::max<std::int64_t>(0, n - 1)));
+    add_windows(r, n, T, windows);
+  }
+  for (std::size_t w0 = 0; w0 < windows.size(); w0 += static_cast<std::size_t>(batch)) {
+    const std::size_t w1 = std::min(windows.size(), w0 + static_cast<std::size_t>(batch));
+    const auto B = static_cast<std::int64_t>(w1 - w0);
+    std::int64_t L = 0;
+    for (std::size_t w = w0; w < w1; ++w) L = std::max(L, windows[w].len);
+    // Inputs right-padded with id 0 (causal: padding never reaches a scored
+    // position); targets, each input shifted by one (0 where none).
+    auto idx = torch::zeros({B, L}, torch::kInt64);      // (B, L)
+    auto target = torch::zeros({B, L}, torch::kInt64);   // (B, L)
+    auto ia = idx.accessor<std::int64_t, 2>();
+    auto ta = target.accessor<std::int64_t, 2>();
+    for (std::size_t w = w0; w < w1; ++w) {
+      const Window& win = windows[w];
+      const auto& ids = rows[win.row];
+      const auto b = static_cast<std::int64_t>(w - w0);
+      for (std::int64_t j = 0; j < win.len; ++j) ia[b][j] = ids[static_cast<std::size_t>(win.begin + j)];
+      for (std::int64_t j = win.first; j <= win.last; ++j) ta[b][j] = ids[static_cast<std::size_t>(win.begin + j + 1)];
+    }
+    auto logits = model.forward(idx).to(torch::kFloat32);                          // (B, L, V)
+    auto logp = torch::log_softmax(logits, -1).gather(2, target.unsqueeze(2)).squeeze(2).contiguous();  // (B, L)
+    auto la = logp.accessor<float, 2>();
+    for (std::size_t w = w0; w < w1; ++w) {
+      const Window& win = windows[w];
+      const auto b = static_cast<std::int64_t>(w - w0);
+      // Output j predicts token begin + j + 1, stored at index begin + j.
+      for (std::int64_t j = win.first; j <= win.last; ++j) out[win.row][static_cast<std::size_t>(win.begin + j)] = la[b][j];
+    }
+  }
+  return out;
+}
+
+}  // namespace sweep
