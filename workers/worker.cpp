@@ -10,9 +10,11 @@
 #include <memory>
 #include <optional>
 
+#include "hf/safetensors.hpp"
 #include "kernels/device/collectives.hpp"
 #include "kernels/device/device.hpp"
 #include "kernels/eval/evaluate.hpp"
+#include "kernels/model/hf_model.hpp"
 #include "kernels/train/trainer.hpp"
 #include "spec/grid.hpp"
 #include "workers/resources.hpp"
@@ -120,6 +122,17 @@ bool agreed_stop(JobWatch& watch, const Collectives* group) {
   return all == Stop;
 }
 
+// A pretrained model's checkpoint folder, loaded for eval at the grid's context
+// (load_hf refuses one the device cannot hold, before copying any weight).
+LanguageModel load_pretrained(const ModelSpec& model, const std::string& folder, const SweepSpec& spec,
+                              const torch::Device& device) {
+  HfLoadOptions options;
+  options.dtype = model.dtype == ModelDType::BFloat16 ? HfDType::BFloat16 : HfDType::Float32;
+  options.device = device;
+  options.block_size = spec.train.seq_len;
+  return load_hf(folder, options);
+}
+
 // eval_bpb: the held-out loss in bits per UTF-8 byte, which runs with
 // different tokenizers share; its baseline is the uniform guess's, likewise.
 MetricValue bpb_metric(const LossStat& loss, double uniform) {
@@ -141,10 +154,15 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     if (model.external()) {
       // A model sweep did not train: nothing to train; its "run" checks that the
       // file loads and scores the held-out corpus, so /runs holds its eval_loss.
-      LanguageModel lm = load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params, model.vocab_size);
+      LanguageModel lm = model.pretrained()
+                             ? load_pretrained(model, job.checkpoint, spec, ranks.device)
+                             : load_torchscript(job.checkpoint, spec.train.seq_len, model.n_params, model.vocab_size);
       lm.tokenizer = text->tokenizer;
       const LossStat loss = heldout_loss(lm, grid_tasks(spec), spec.train, spec.seed, group, text.get());
       r.n_params = model.n_params;
+      r.n_params_non_embedding = lm.n_params_non_embedding;
+      // The provenance of what was scored: the bytes of the weights this rank loaded.
+      if (model.pretrained() && ranks.reports()) r.weights_sha256 = hf::Weights::open(job.checkpoint).checksum();
       r.peak_rss_bytes = peak_rss_bytes();
       r.metrics = {{"eval_loss", loss.mean, loss.std_err, loss.tokens, uniform},
                    bpb_metric(loss, uniform)};
@@ -159,6 +177,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
           {ranks.device, group}, text);
       if (ranks.reports()) curves.send(t.seconds);
       r.n_params = t.n_params;
+      r.n_params_non_embedding = run.n_params_non_embedding;
       r.steps = t.steps;
       r.tokens_per_s = t.tokens_per_s;
       r.peak_rss_bytes = peak_rss_bytes();
@@ -173,9 +192,12 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     const ModelSpec& spec_model = spec.models[run.model];
     LanguageModel model;
     on_every_rank(group, [&] {
-      model = spec_model.external()
-                  ? load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params, spec_model.vocab_size)
-                  : on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
+      if (spec_model.pretrained())
+        model = load_pretrained(spec_model, job.checkpoint, spec, ranks.device);
+      else if (spec_model.external())
+        model = load_torchscript(job.checkpoint, spec.train.seq_len, spec_model.n_params, spec_model.vocab_size);
+      else
+        model = on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
     model.tokenizer = shared_tokenizer(spec_model.tokenizer);  // eval needs no corpus
     const Task task(spec.tasks[point.task], spec.seed);
@@ -186,6 +208,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
         },
         group);
     r.n_params = model.n_params;
+    r.n_params_non_embedding = model.n_params_non_embedding;
     r.metrics = e.metrics;
     r.example = {e.example_context, e.example_target, e.example_output};
   }
