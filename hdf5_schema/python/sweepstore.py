@@ -37,7 +37,7 @@ def frame(f, name):
     df = pd.DataFrame(ds[()])
     for c in df.columns:
         if df[c].dtype == object:
-            df[c] = df[c].str.decode("utf-8")
+            df[c] = df[c].str.decode("utf-8", errors="replace")  # a generation may end mid-character
     for added, tables in ADDED.items():
         if version < added:
             for column, value in tables.get(name, {}).items():
