@@ -484,10 +484,14 @@ TEST_F(ConfigFile, RefusesUnsupportedRopeScaling) {
   EXPECT_EQ(error(j), path() + ": rope_scaling.type: unsupported 'dynamic' (supported: default, linear, llama3)");
 }
 
-TEST_F(ConfigFile, RefusesIncompleteLlama3RopeScaling) {
+TEST_F(ConfigFile, RefusesIncompleteRopeScaling) {
   json j = llama();
   j["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0}, {"high_freq_factor", 4.0}};
   EXPECT_EQ(error(j), path() + ": rope_scaling.original_max_position_embeddings: missing");
+  j["rope_scaling"] = {{"type", "linear"}};
+  EXPECT_EQ(error(j), path() + ": rope_scaling.factor: missing");
+  j["rope_scaling"] = {{"type", "linear"}, {"factor", -2}};
+  EXPECT_EQ(error(j), path() + ": rope_scaling.factor: must be positive, got -2");
 }
 
 TEST_F(ConfigFile, RefusesAnUnsupportedActivation) {
