@@ -1,5 +1,6 @@
 // GPT-NeoX (Pythia) as transformers' GPTNeoXForCausalLM computes it: one
-// fused query_key_value projection laid out per head as [q, k, v], rotary
+// fused query_key_value projection laid out per head as [q, k, v] (biases on
+// it and the output projection unless attention_bias is false), rotary
 // embeddings on the first rotary_dims of each head, the exact (erf) GELU, a
 // parallel residual x + attn(ln1(x)) + mlp(ln2(x)) or the serial one, and an
 // untied output head (embed_out).
@@ -32,9 +33,9 @@ class Neox final : public HfNetwork {
       b.ln2_w = w.take(h + "post_attention_layernorm.weight", {C});
       b.ln2_b = w.take(h + "post_attention_layernorm.bias", {C});
       b.qkv_w = w.take(h + "attention.query_key_value.weight", {3 * C, C});
-      b.qkv_b = w.take(h + "attention.query_key_value.bias", {3 * C});
+      b.qkv_b = w.take_if(c.qkv_bias, h + "attention.query_key_value.bias", {3 * C});
       b.dense_w = w.take(h + "attention.dense.weight", {C, C});
-      b.dense_b = w.take(h + "attention.dense.bias", {C});
+      b.dense_b = w.take_if(c.o_bias, h + "attention.dense.bias", {C});
       b.up_w = w.take(h + "mlp.dense_h_to_4h.weight", {I, C});
       b.up_b = w.take(h + "mlp.dense_h_to_4h.bias", {I});
       b.down_w = w.take(h + "mlp.dense_4h_to_h.weight", {C, I});
