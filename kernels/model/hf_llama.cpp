@@ -58,7 +58,8 @@ class Llama final : public HfNetwork {
   torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, Hkv = config_.n_kv_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
-    auto angles = rotary_.angles(positions(idx, start, cache), options_.dtype().toScalarType());  // (B, 1, t, hs)
+    const auto span = span_of(idx, start, cache);
+    auto angles = rotary_.angles(span.pos, options_.dtype().toScalarType());  // (B, 1, t, hs)
     auto x = torch::embedding(embed_, idx);                                     // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const LlamaBlock& b = blocks_[l];
@@ -72,7 +73,7 @@ class Llama final : public HfNetwork {
       }
       q = rotary_.apply(q.transpose(1, 2), angles);                             // (B, H, t, hs)
       k = rotary_.apply(k.transpose(1, 2), angles);                             // (B, H_kv, t, hs)
-      auto a = L::causal_attention(q, k, v, start, cache ? &cache->k[l] : nullptr,
+      auto a = L::causal_attention(q, k, v, span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, H hs)
       x = x + L::linear(a, b.o_w, b.o_b);                                       // (B, t, C)
       h = L::rms_norm(x, b.post_norm, eps);                                     // (B, t, C)

@@ -50,7 +50,8 @@ class Neox final : public HfNetwork {
   torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
-    auto angles = rotary_.angles(positions(idx, start, cache), options_.dtype().toScalarType());  // (B, 1, t, rot)
+    const auto span = span_of(idx, start, cache);
+    auto angles = rotary_.angles(span.pos, options_.dtype().toScalarType());  // (B, 1, t, rot)
     auto x = torch::embedding(embed_, idx);                                     // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const NeoxBlock& b = blocks_[l];
@@ -60,7 +61,7 @@ class Neox final : public HfNetwork {
       auto parts = qkv.split(hs, -1);                                           // 3 x (B, H, t, hs)
       auto q = rotary_.apply(parts[0], angles);                                 // (B, H, t, hs)
       auto k = rotary_.apply(parts[1], angles);                                 // (B, H, t, hs)
-      auto a = L::causal_attention(q, k, parts[2], start, cache ? &cache->k[l] : nullptr,
+      auto a = L::causal_attention(q, k, parts[2], span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, C)
       auto attn = L::linear(a, b.dense_w, b.dense_b);                           // (B, t, C)
       if (config_.parallel_residual) {
