@@ -55,7 +55,7 @@ class Gpt2 final : public HfNetwork {
     const auto B = idx.size(0), t = idx.size(1), C = config_.hidden_size, H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
     const auto span = span_of(idx, start, cache);
-    auto x = torch::embedding(wte_, idx) + torch::embedding(wpe_, span.pos);        // (B, t, C)
+    auto x = torch::embedding(wte_, idx) + torch::embedding(wpe_, span.pos);   // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const Gpt2Block& b = blocks_[l];
       auto qkv = L::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b);  // (B, t, 3C)
