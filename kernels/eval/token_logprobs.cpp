@@ -71,7 +71,8 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
       const Window& win = windows[w];
       const auto b = static_cast<std::int64_t>(w - w0);
       // Output j predicts token begin + j + 1, stored at index begin + j.
-      for (std::int64_t j = win.first; j <= win.last; ++j) out[win.row][static_cast<std::size_t>(win.begin + j)] = la[b][j];
+      auto& row = out[win.row];
+      for (std::int64_t j = win.first; j <= win.last; ++j) row[static_cast<std::size_t>(win.begin + j)] = la[b][j];
     }
   }
   return out;

@@ -19,10 +19,6 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, doub
   return weight * (h * torch::rsqrt(variance + eps)).to(x.scalar_type());
 }
 
-torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-  return torch::linear(x, weight, bias);
-}
-
 namespace {
 
 // Attention of the grouped queries qg (B, H_kv, rep * t, hs) (rep query heads

@@ -1,7 +1,8 @@
 // The pieces the Hugging Face decoders (hf_gpt2, hf_neox, hf_llama) share,
 // computed as transformers computes them: LayerNorm and RMSNorm in float32
-// whatever the compute dtype, linear layers with optional bias, and causal
-// self-attention with grouped-query heads and the key/value cache.
+// whatever the compute dtype, and causal self-attention with grouped-query
+// heads and the key/value cache. (Linear layers are torch::linear, an
+// undefined bias for none.)
 #pragma once
 
 #include <torch/torch.h>
@@ -14,9 +15,6 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight, co
 // Llama's RMSNorm: x * rsqrt(mean(x^2) + eps) in float32, cast back to x's
 // dtype, then times weight (in that dtype, as LlamaRMSNorm does). x (..., C).
 torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
-
-// x W^T (+ b): W (out, in); bias may be undefined.
-torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
 
 // Where a forward pass's t tokens sit: positions start_b .. start_b + t - 1
 // of row b, and which keys each may attend to. Computed once per forward pass

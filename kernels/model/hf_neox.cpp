@@ -56,14 +56,14 @@ class Neox final : public HfNetwork {
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const NeoxBlock& b = blocks_[l];
       // Per head [q, k, v] (GPTNeoXAttention's view (B, t, H, 3 hs)), not three (C) blocks.
-      auto qkv = L::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b)
+      auto qkv = torch::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b)
                      .view({B, t, H, 3 * hs}).transpose(1, 2);                  // (B, H, t, 3 hs)
       auto parts = qkv.split(hs, -1);                                           // 3 x (B, H, t, hs)
       auto q = rotary_.apply(parts[0], angles);                                 // (B, H, t, hs)
       auto k = rotary_.apply(parts[1], angles);                                 // (B, H, t, hs)
       auto a = L::causal_attention(q, k, parts[2], span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, C)
-      auto attn = L::linear(a, b.dense_w, b.dense_b);                           // (B, t, C)
+      auto attn = torch::linear(a, b.dense_w, b.dense_b);                           // (B, t, C)
       if (config_.parallel_residual) {
         auto mlp = mlp_of(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b);         // (B, t, C)
         x = mlp + attn + x;
@@ -73,12 +73,12 @@ class Neox final : public HfNetwork {
       }
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                  // (B, t, C)
-    return L::linear(x, head_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, head_).to(torch::kFloat32);                             // (B, t, V)
   }
 
  private:
   static torch::Tensor mlp_of(const torch::Tensor& h, const NeoxBlock& b) {
-    return L::linear(torch::gelu(L::linear(h, b.up_w, b.up_b)), b.down_w, b.down_b);  // (B, t, C)
+    return torch::linear(torch::gelu(torch::linear(h, b.up_w, b.up_b)), b.down_w, b.down_b);  // (B, t, C)
   }
 
   Rotary rotary_;

@@ -1,13 +1,16 @@
 // What every Hugging Face decoder shares; see hf_network.hpp.
 #include "kernels/model/hf_network.hpp"
 
+#include <vector>
+
 namespace sweep {
 
 KVCache HfNetwork::new_cache(std::int64_t batch, std::int64_t capacity) const {
   KVCache cache;
+  const std::vector<std::int64_t> shape = {batch, config_.n_kv_head, capacity, config_.head_dim};  // (B, H_kv, cap, hs)
   for (std::int64_t l = 0; l < config_.n_layer; ++l) {
-    cache.k.push_back(torch::zeros({batch, config_.n_kv_head, capacity, config_.head_dim}, options_));  // (B, H_kv, cap, hs)
-    cache.v.push_back(torch::zeros({batch, config_.n_kv_head, capacity, config_.head_dim}, options_));  // (B, H_kv, cap, hs)
+    cache.k.push_back(torch::zeros(shape, options_));
+    cache.v.push_back(torch::zeros(shape, options_));
   }
   return cache;
 }
