@@ -64,12 +64,12 @@ class Gpt2 final : public HfNetwork {
       auto k = parts[1].view({B, t, H, hs}).transpose(1, 2);                   // (B, H, t, hs)
       auto v = parts[2].view({B, t, H, hs}).transpose(1, 2);                   // (B, H, t, hs)
       auto a = L::causal_attention(q, k, v, span, cache ? &cache->k[l] : nullptr, cache ? &cache->v[l] : nullptr);
-      x = torch::linear(a, b.proj_w, b.proj_b) + x;                                // (B, t, C)
+      x = torch::linear(a, b.proj_w, b.proj_b) + x;                            // (B, t, C)
       auto m = torch::linear(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b.fc_w, b.fc_b);  // (B, t, I)
-      x = torch::linear(torch::gelu(m, "tanh"), b.fc_proj_w, b.fc_proj_b) + x;     // (B, t, C)
+      x = torch::linear(L::activation(m, config_.activation), b.fc_proj_w, b.fc_proj_b) + x;     // (B, t, C)
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                 // (B, t, C)
-    return torch::linear(x, wte_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, wte_).to(torch::kFloat32);                         // (B, t, V)
   }
 
  private:

@@ -13,6 +13,15 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight, co
       .to(dtype);
 }
 
+torch::Tensor activation(const torch::Tensor& x, hf::Activation a) {
+  switch (a) {
+    case hf::Activation::GeluTanh: return torch::gelu(x, "tanh");
+    case hf::Activation::Gelu: return torch::gelu(x);
+    case hf::Activation::Silu: return torch::silu(x);
+  }
+  return x;
+}
+
 torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   auto h = x.to(torch::kFloat32);                          // (..., C)
   auto variance = h.pow(2).mean(-1, /*keepdim=*/true);     // (..., 1)

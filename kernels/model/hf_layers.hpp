@@ -7,10 +7,16 @@
 
 #include <torch/torch.h>
 
+#include "hf/config.hpp"
+
 namespace sweep::hf_layers {
 
 // LayerNorm over the last dim, in float32, cast back to x's dtype. x (..., C).
 torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias, double eps);
+
+// config.json's activation: GeluTanh (gelu_new, gelu_fast, gelu_pytorch_tanh:
+// one formula), the exact erf Gelu, or Silu.
+torch::Tensor activation(const torch::Tensor& x, hf::Activation a);
 
 // Llama's RMSNorm: x * rsqrt(mean(x^2) + eps) in float32, cast back to x's
 // dtype, then times weight (in that dtype, as LlamaRMSNorm does). x (..., C).

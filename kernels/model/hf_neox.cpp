@@ -1,7 +1,8 @@
 // GPT-NeoX (Pythia) as transformers' GPTNeoXForCausalLM computes it: one
 // fused query_key_value projection laid out per head as [q, k, v] (biases on
 // it and the output projection unless attention_bias is false), rotary
-// embeddings on the first rotary_dims of each head, the exact (erf) GELU, a
+// embeddings on the first rotary_dims of each head, the exact (erf) GELU (or
+// the tanh one where hidden_act says so), a
 // parallel residual x + attn(ln1(x)) + mlp(ln2(x)) or the serial one, and an
 // untied output head (embed_out).
 #include <string>
@@ -63,7 +64,7 @@ class Neox final : public HfNetwork {
       auto k = rotary_.apply(parts[1], angles);                                 // (B, H, t, hs)
       auto a = L::causal_attention(q, k, parts[2], span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, C)
-      auto attn = torch::linear(a, b.dense_w, b.dense_b);                           // (B, t, C)
+      auto attn = torch::linear(a, b.dense_w, b.dense_b);                       // (B, t, C)
       if (config_.parallel_residual) {
         auto mlp = mlp_of(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b);         // (B, t, C)
         x = mlp + attn + x;
@@ -73,12 +74,13 @@ class Neox final : public HfNetwork {
       }
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                  // (B, t, C)
-    return torch::linear(x, head_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, head_).to(torch::kFloat32);                         // (B, t, V)
   }
 
  private:
-  static torch::Tensor mlp_of(const torch::Tensor& h, const NeoxBlock& b) {
-    return torch::linear(torch::gelu(torch::linear(h, b.up_w, b.up_b)), b.down_w, b.down_b);  // (B, t, C)
+  torch::Tensor mlp_of(const torch::Tensor& h, const NeoxBlock& b) const {
+    auto up = torch::linear(h, b.up_w, b.up_b);                                      // (B, t, I)
+    return torch::linear(L::activation(up, config_.activation), b.down_w, b.down_b);    // (B, t, C)
   }
 
   Rotary rotary_;
