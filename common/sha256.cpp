@@ -31,6 +31,13 @@ void Sha256::update(const void* data, std::size_t n) {
   auto p = static_cast<const unsigned char*>(data);
   length_ += n;
   while (n > 0) {
+    // Whole blocks straight from the input (gigabytes of mapped weights).
+    if (used_ == 0 && n >= block_.size()) {
+      compress(p);
+      p += block_.size();
+      n -= block_.size();
+      continue;
+    }
     std::size_t take = std::min(n, block_.size() - used_);
     std::memcpy(block_.data() + used_, p, take);
     used_ += take;

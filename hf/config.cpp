@@ -60,6 +60,11 @@ class Reader {
     if (!v->is_number()) fail(key, std::string("expected a number, got ") + v->type_name());
     return v->get<double>();
   }
+  double positive_number(const std::string& key) const {
+    const json& v = required(key);
+    if (!v.is_number()) fail(key, std::string("expected a number, got ") + v.type_name());
+    return positive_number(key, 0.0);
+  }
   double positive_number(const std::string& key, double fallback) const {
     const double x = number(key, fallback);
     if (!(x > 0)) fail(key, "must be positive, got " + format(x));
@@ -160,12 +165,12 @@ void read_rope(const Reader& r, Config& c, double default_theta) {
   if (type == "default") return;
   if (type == "linear") {
     c.rope_scaling = RopeScaling::Linear;
-    c.rope_factor = s.positive_number("factor", 0.0);
+    c.rope_factor = s.positive_number("factor");
   } else if (type == "llama3") {
     c.rope_scaling = RopeScaling::Llama3;
-    c.rope_factor = s.positive_number("factor", 0.0);
-    c.rope_low_freq_factor = s.positive_number("low_freq_factor", 0.0);
-    c.rope_high_freq_factor = s.positive_number("high_freq_factor", 0.0);
+    c.rope_factor = s.positive_number("factor");
+    c.rope_low_freq_factor = s.positive_number("low_freq_factor");
+    c.rope_high_freq_factor = s.positive_number("high_freq_factor");
     c.rope_original_max_positions = s.positive("original_max_position_embeddings");
     if (c.rope_high_freq_factor <= c.rope_low_freq_factor)
       s.fail("high_freq_factor", "must exceed low_freq_factor (" + Reader::format(c.rope_low_freq_factor) + ")");

@@ -19,7 +19,7 @@ struct ModelDir {
   ParamCount params;
   std::string tokenizer_json;            // DIR/tokenizer.json
   std::int64_t tokenizer_vocab = 0;      // largest token id + 1
-  std::vector<std::string> weight_files; // model.safetensors or the index's shards
+  std::vector<std::string> weight_files; // paths: DIR/model.safetensors or the index's shards, in name order
   std::uint64_t weight_bytes = 0;        // on disk
 };
 

@@ -40,6 +40,16 @@ TEST(Sha256, FileDigestEqualsInMemoryDigest) {
   EXPECT_EQ(sha256_file(path), sha256_hex(data));
 }
 
+TEST(Sha256, AnySplitOfTheBytesGivesTheSameDigest) {
+  const std::string data(1000, 'q');
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{999}}) {
+    Sha256 h;
+    h.update(data.substr(0, cut));
+    h.update(data.data() + cut, data.size() - cut);
+    EXPECT_EQ(h.hex(), sha256_hex(data)) << "cut at " << cut;
+  }
+}
+
 TEST(Sha256, UnreadableFileErrorNamesThePath) {
   try {
     sha256_file("/nonexistent/tokenizer.json");

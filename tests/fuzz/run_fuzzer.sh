@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time from its seed corpus.
-# Usage: run_fuzzer.sh FUZZER grid|store|csv REPO SECONDS [extra libFuzzer flags]
+# Usage: run_fuzzer.sh FUZZER grid|store|csv|safetensors REPO SECONDS [extra libFuzzer flags]
 # Seeds: grid = every .toml under sweeps/ and tests/; store = stores written by
-# store_seeds (next to the fuzzer); csv = every .csv under tests/. tests/fuzz/regressions/TARGET/ holds every
+# store_seeds (next to the fuzzer); csv = every .csv under tests/; safetensors =
+# every .safetensors under tests/. tests/fuzz/regressions/TARGET/ holds every
 # input that once failed; they run first, each must pass. Exit non-zero on any
 # finding; the reproducer is left in the working directory (crash-*, leak-*,
 # timeout-*, oom-*).
@@ -20,6 +21,9 @@ case $target in
     flags=(-max_len=1048576) ;;  # whole seed stores, not only their first pages
   csv)
     find "$repo/tests" -name '*.csv' -exec cp --backup=numbered -t "$work/seeds" {} +  # seeds/ included
+    flags=(-max_len=65536) ;;
+  safetensors)
+    find "$repo/tests" -name '*.safetensors' -exec cp --backup=numbered -t "$work/seeds" {} +  # seeds/ included
     flags=(-max_len=65536) ;;
   *) echo "run_fuzzer: unknown target $target" >&2; exit 2 ;;
 esac
