@@ -46,6 +46,9 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
     out[r].resize(static_cast<std::size_t>(std::max<std::int64_t>(0, n - 1)));
     add_windows(r, n, T, windows);
   }
+  // Longest first, as lm-evaluation-harness orders its requests: windows of
+  // like length share a batch, so little of it is padding.
+  std::stable_sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) { return a.len > b.len; });
   for (std::size_t w0 = 0; w0 < windows.size(); w0 += static_cast<std::size_t>(batch)) {
     const std::size_t w1 = std::min(windows.size(), w0 + static_cast<std::size_t>(batch));
     const auto B = static_cast<std::int64_t>(w1 - w0);
