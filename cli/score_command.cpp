@@ -36,7 +36,8 @@ int score_command(int argc, char** argv, const char* version) {
       ("dtype", cli::po::value<std::string>()->default_value("float32"),
        "compute dtype: float32, or bfloat16 (weights and activations; norms, softmax and logits float32)")
       ("device", cli::po::value<std::string>()->default_value("cpu"), "cpu, cuda or cuda:N")
-      ("batch", cli::po::value<int>()->default_value(16), "windows (lines, or a long line's parts) scored per forward pass");
+      ("batch", cli::po::value<int>()->default_value(16),
+       "windows (lines, or a long line's parts) scored per forward pass");
   cli::po::variables_map vm;
   try {
     vm = table.parse(argc - 1, argv + 1);

@@ -43,6 +43,7 @@ int score(const SweepScoreRequest* request, char* error, std::size_t error_size)
     if (options.device.is_cuda() && !torch::cuda::is_available())
       return fail(2, ("--device " + std::string(request->device) +
                       ": this LibTorch has no CUDA or no GPU is visible").c_str());
+    sweep::keep_freed_memory_in_heap();  // each batch's logits reuse the last one's pages
     sweep::score_text(options, stdout);
     return 0;
   } catch (const sweep::ScoreInputError& e) {

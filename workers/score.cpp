@@ -80,9 +80,10 @@ void score_text(const ScoreOptions& options, std::FILE* out) {
   }
   const std::vector<std::string_view> lines = split_lines(data);
   const text::Tokenizer& tok = model.tokens();
-  // Groups of lines, so output appears as the text is scored and a long text
-  // holds only one group's logits.
-  const std::size_t group = static_cast<std::size_t>(std::max<std::int64_t>(1, options.batch));
+  // Groups of lines, so output appears as the text is scored, a long text's
+  // ids are not all held at once, and within a group lines of like length
+  // share batches (token_logprobs sorts them).
+  const std::size_t group = 64 * static_cast<std::size_t>(std::max<std::int64_t>(1, options.batch));
   std::vector<text::TokenId> encoded;
   for (std::size_t g0 = 0; g0 < lines.size(); g0 += group) {
     const std::size_t g1 = std::min(lines.size(), g0 + group);

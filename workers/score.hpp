@@ -30,8 +30,9 @@ struct ScoreOptions {
 // another line), one line on `out`: {"ids":[...],"logprobs":[null,lp1,...]},
 // logprobs[i] = log p(ids[i] | ids[<i]) as float32 printed with 9 significant
 // digits (exact), the first token unscored; an empty line gives
-// {"ids":[],"logprobs":[]}. Lines are scored `batch` windows at a time and
-// written in order as each group of lines finishes.
+// {"ids":[],"logprobs":[]}. Lines are scored `batch` windows at a time (of
+// like length: token_logprobs sorts each group of 64 x batch lines) and
+// written in order as each group finishes.
 void score_text(const ScoreOptions& options, std::FILE* out);
 
 }  // namespace sweep

@@ -33,7 +33,8 @@ std::uint64_t parse_memory_size(const std::string& text) {
   errno = 0;
   const unsigned long long n = digits ? std::strtoull(text.substr(0, digits).c_str(), nullptr, 10) : 0;
   if (digits == 0 || unit == 0 || errno == ERANGE || n > UINT64_MAX / unit)
-    throw std::runtime_error("SWEEP_DEVICE_MEMORY: '" + text + "' is not a byte count (digits, optionally KiB, MiB or GiB)");
+    throw std::runtime_error("SWEEP_DEVICE_MEMORY: '" + text +
+                             "' is not a byte count (digits, optionally KiB, MiB or GiB)");
   return n * unit;
 }
 

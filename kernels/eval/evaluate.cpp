@@ -153,6 +153,19 @@ const MetricValue& EvalResult::metric(const std::string& name) const {
   throw std::out_of_range("no metric " + name);
 }
 
+namespace {
+
+// The columns of (B, V) scores that the tokenizer can decode: a model's
+// embedding may have more rows than the tokenizer has ids (Pythia pads it), and
+// greedy decoding picks among the ids it can turn into text. The
+// log-probabilities stay normalised over every row, as the model computes them.
+torch::Tensor tokenizer_ids(const torch::Tensor& scores, const LanguageModel& model) {
+  const auto vocab = static_cast<std::int64_t>(model.tokens().vocab_size());
+  return scores.size(-1) > vocab ? scores.narrow(-1, 0, vocab) : scores;  // (B, vocab)
+}
+
+}  // namespace
+
 std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& model,
                                                        const std::vector<std::string>& contexts,
                                                        const std::vector<int>& max_new) {
@@ -164,7 +177,7 @@ std::vector<Generation> generate_greedy_full_recompute(const LanguageModel& mode
     auto logits = model.forward(rows.tokens.narrow(1, 0, cur));                                  // (B, cur, V)
     auto idx = torch::tensor(rows.len).clamp_max(cur) - 1;                                       // (B,)
     auto last = torch::log_softmax(logits.index({torch::arange(logits.size(0)), idx}), -1);     // (B, V)
-    auto next = last.argmax(-1);                                                                 // (B,)
+    auto next = tokenizer_ids(last, model).argmax(-1);                                           // (B,)
     auto chosen = last.gather(1, next.unsqueeze(1)).squeeze(1);                                  // (B,)
     if (!rows.take(next, chosen)) break;
   }
@@ -190,7 +203,7 @@ std::vector<Generation> decode_from_cache(const LanguageModel& model, KVCache& c
   for (int step = 0; step < rows.steps; ++step) {
     if (rows.longest_live() == 0) break;
     auto logp = torch::log_softmax(last, -1);                     // (B, V)
-    auto next = logp.argmax(-1);                                  // (B,)
+    auto next = tokenizer_ids(logp, model).argmax(-1);            // (B,)
     auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1);   // (B,)
     if (!rows.take(next, chosen) || step + 1 == rows.steps) break;
     // Each row's newest token (finished rows repeat their last one, harmlessly).

@@ -46,6 +46,9 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
     out[r].resize(static_cast<std::size_t>(std::max<std::int64_t>(0, n - 1)));
     add_windows(r, n, T, windows);
   }
+  // Longest first, as lm-evaluation-harness orders its requests: windows of
+  // like length share a batch, so little of it is padding.
+  std::stable_sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) { return a.len > b.len; });
   for (std::size_t w0 = 0; w0 < windows.size(); w0 += static_cast<std::size_t>(batch)) {
     const std::size_t w1 = std::min(windows.size(), w0 + static_cast<std::size_t>(batch));
     const auto B = static_cast<std::int64_t>(w1 - w0);
@@ -71,7 +74,8 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
       const Window& win = windows[w];
       const auto b = static_cast<std::int64_t>(w - w0);
       // Output j predicts token begin + j + 1, stored at index begin + j.
-      for (std::int64_t j = win.first; j <= win.last; ++j) out[win.row][static_cast<std::size_t>(win.begin + j)] = la[b][j];
+      auto& row = out[win.row];
+      for (std::int64_t j = win.first; j <= win.last; ++j) row[static_cast<std::size_t>(win.begin + j)] = la[b][j];
     }
   }
   return out;

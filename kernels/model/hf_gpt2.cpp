@@ -54,22 +54,22 @@ class Gpt2 final : public HfNetwork {
   torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
     const auto B = idx.size(0), t = idx.size(1), C = config_.hidden_size, H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
-    auto pos = positions(idx, start, cache);                                   // (B, t)
-    auto x = torch::embedding(wte_, idx) + torch::embedding(wpe_, pos);        // (B, t, C)
+    const auto span = span_of(idx, start, cache);
+    auto x = torch::embedding(wte_, idx) + torch::embedding(wpe_, span.pos);   // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const Gpt2Block& b = blocks_[l];
-      auto qkv = L::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b);  // (B, t, 3C)
+      auto qkv = torch::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b);  // (B, t, 3C)
       auto parts = qkv.split(C, -1);                                           // 3 x (B, t, C)
       auto q = parts[0].view({B, t, H, hs}).transpose(1, 2);                   // (B, H, t, hs)
       auto k = parts[1].view({B, t, H, hs}).transpose(1, 2);                   // (B, H, t, hs)
       auto v = parts[2].view({B, t, H, hs}).transpose(1, 2);                   // (B, H, t, hs)
-      auto a = L::causal_attention(q, k, v, start, cache ? &cache->k[l] : nullptr, cache ? &cache->v[l] : nullptr);
-      x = L::linear(a, b.proj_w, b.proj_b) + x;                                // (B, t, C)
-      auto m = L::linear(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b.fc_w, b.fc_b);  // (B, t, I)
-      x = L::linear(torch::gelu(m, "tanh"), b.fc_proj_w, b.fc_proj_b) + x;     // (B, t, C)
+      auto a = L::causal_attention(q, k, v, span, cache ? &cache->k[l] : nullptr, cache ? &cache->v[l] : nullptr);
+      x = torch::linear(a, b.proj_w, b.proj_b) + x;                            // (B, t, C)
+      auto m = torch::linear(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b.fc_w, b.fc_b);  // (B, t, I)
+      x = torch::linear(L::activation(m, config_.activation), b.fc_proj_w, b.fc_proj_b) + x;     // (B, t, C)
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                 // (B, t, C)
-    return L::linear(x, wte_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, wte_).to(torch::kFloat32);                         // (B, t, V)
   }
 
  private:

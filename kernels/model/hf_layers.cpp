@@ -13,14 +13,19 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight, co
       .to(dtype);
 }
 
+torch::Tensor activation(const torch::Tensor& x, hf::Activation a) {
+  switch (a) {
+    case hf::Activation::GeluTanh: return torch::gelu(x, "tanh");
+    case hf::Activation::Gelu: return torch::gelu(x);
+    case hf::Activation::Silu: return torch::silu(x);
+  }
+  return x;
+}
+
 torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   auto h = x.to(torch::kFloat32);                          // (..., C)
   auto variance = h.pow(2).mean(-1, /*keepdim=*/true);     // (..., 1)
   return weight * (h * torch::rsqrt(variance + eps)).to(x.scalar_type());
-}
-
-torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-  return torch::linear(x, weight, bias);
 }
 
 namespace {
@@ -47,29 +52,35 @@ torch::Tensor attend(const torch::Tensor& qg, const torch::Tensor& keys, const t
 
 }  // namespace
 
+Span span_of(const torch::Tensor& start, std::int64_t t, bool cached) {
+  const auto B = start.size(0);
+  Span s;
+  s.start = start;
+  s.pos = start.view({B, 1}) + torch::arange(t, start.options()).view({1, t});  // (B, t)
+  // A cached prefill attends only to itself, as a full forward does.
+  s.fresh = !cached || (t > 1 && start.count_nonzero().item<std::int64_t>() == 0);
+  s.keys = s.fresh ? t : s.pos.max().item<std::int64_t>() + 1;
+  auto query_pos = s.fresh ? torch::arange(t, start.options()).view({1, t}).expand({B, t}) : s.pos;  // (B, t)
+  s.later = torch::arange(s.keys, start.options()).view({1, 1, 1, 1, s.keys}) >
+            query_pos.view({B, 1, 1, t, 1});                                                   // (B, 1, 1, t, S)
+  return s;
+}
+
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                               const torch::Tensor& start, torch::Tensor* k_cache, torch::Tensor* v_cache) {
+                               const Span& span, torch::Tensor* k_cache, torch::Tensor* v_cache) {
   const auto B = q.size(0), H = q.size(1), t = q.size(2), hs = q.size(3), Hkv = k.size(1), rep = H / Hkv;
   auto qg = q.reshape({B, Hkv, rep * t, hs});                                            // (B, H_kv, rep * t, hs)
-  auto pos = start.view({B, 1}) + torch::arange(t, start.options()).view({1, t});       // (B, t)
   torch::Tensor keys = k, values = v;                                                    // (B, H_kv, S, hs)
-  bool fresh = k_cache == nullptr;
   if (k_cache != nullptr) {
-    auto slot = pos.view({B, 1, t, 1}).expand({B, Hkv, t, hs});                          // (B, H_kv, t, hs)
+    auto slot = span.pos.view({B, 1, t, 1}).expand({B, Hkv, t, hs});                     // (B, H_kv, t, hs)
     k_cache->scatter_(2, slot, k);
     v_cache->scatter_(2, slot, v);
-    // A prefill (every row from position 0) attends only to itself.
-    fresh = t > 1 && start.count_nonzero().item<std::int64_t>() == 0;
-    if (!fresh) {
-      const std::int64_t span = pos.max().item<std::int64_t>() + 1;
-      keys = k_cache->narrow(2, 0, span);
-      values = v_cache->narrow(2, 0, span);
+    if (!span.fresh) {
+      keys = k_cache->narrow(2, 0, span.keys);
+      values = v_cache->narrow(2, 0, span.keys);
     }
   }
-  const auto S = keys.size(2);
-  auto query_pos = fresh ? torch::arange(t, start.options()).view({1, t}).expand({B, t}) : pos;      // (B, t)
-  auto later = torch::arange(S, start.options()).view({1, 1, 1, 1, S}) > query_pos.view({B, 1, 1, t, 1});  // (B, 1, 1, t, S)
-  auto y = attend(qg, keys, values, later, rep, t);                                      // (B, H_kv, rep * t, hs)
+  auto y = attend(qg, keys, values, span.later, rep, t);                                 // (B, H_kv, rep * t, hs)
   return y.view({B, H, t, hs}).transpose(1, 2).reshape({B, t, H * hs});                 // (B, t, H * hs)
 }
 

@@ -58,29 +58,31 @@ class Llama final : public HfNetwork {
   torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, Hkv = config_.n_kv_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
-    auto angles = rotary_.angles(positions(idx, start, cache), options_.dtype().toScalarType());  // (B, 1, t, hs)
+    const auto span = span_of(idx, start, cache);
+    auto angles = rotary_.angles(span.pos, options_.dtype().toScalarType());  // (B, 1, t, hs)
     auto x = torch::embedding(embed_, idx);                                     // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const LlamaBlock& b = blocks_[l];
       auto h = L::rms_norm(x, b.in_norm, eps);                                  // (B, t, C)
-      auto q = L::linear(h, b.q_w, b.q_b).view({B, t, H, hs});                  // (B, t, H, hs)
-      auto k = L::linear(h, b.k_w, b.k_b).view({B, t, Hkv, hs});                // (B, t, H_kv, hs)
-      auto v = L::linear(h, b.v_w, b.v_b).view({B, t, Hkv, hs}).transpose(1, 2);  // (B, H_kv, t, hs)
+      auto q = torch::linear(h, b.q_w, b.q_b).view({B, t, H, hs});              // (B, t, H, hs)
+      auto k = torch::linear(h, b.k_w, b.k_b).view({B, t, Hkv, hs});            // (B, t, H_kv, hs)
+      auto v = torch::linear(h, b.v_w, b.v_b).view({B, t, Hkv, hs}).transpose(1, 2);  // (B, H_kv, t, hs)
       if (b.q_norm.defined()) {
         q = L::rms_norm(q, b.q_norm, eps);
         k = L::rms_norm(k, b.k_norm, eps);
       }
       q = rotary_.apply(q.transpose(1, 2), angles);                             // (B, H, t, hs)
       k = rotary_.apply(k.transpose(1, 2), angles);                             // (B, H_kv, t, hs)
-      auto a = L::causal_attention(q, k, v, start, cache ? &cache->k[l] : nullptr,
+      auto a = L::causal_attention(q, k, v, span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, H hs)
-      x = x + L::linear(a, b.o_w, b.o_b);                                       // (B, t, C)
+      x = x + torch::linear(a, b.o_w, b.o_b);                                   // (B, t, C)
       h = L::rms_norm(x, b.post_norm, eps);                                     // (B, t, C)
-      auto gated = torch::silu(L::linear(h, b.gate_w, b.gate_b)) * L::linear(h, b.up_w, b.up_b);  // (B, t, I)
-      x = x + L::linear(gated, b.down_w, b.down_b);                             // (B, t, C)
+      auto gate = L::activation(torch::linear(h, b.gate_w, b.gate_b), config_.activation);  // (B, t, I)
+      auto gated = gate * torch::linear(h, b.up_w, b.up_b);                     // (B, t, I)
+      x = x + torch::linear(gated, b.down_w, b.down_b);                         // (B, t, C)
     }
     x = L::rms_norm(x, norm_, eps);                                             // (B, t, C)
-    return L::linear(x, head_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, head_).to(torch::kFloat32);                         // (B, t, V)
   }
 
  private:

@@ -59,6 +59,8 @@ LanguageModel load_hf(const std::string& dir, const HfLoadOptions& options) {
   const hf::ModelDir md = hf::inspect(dir);
   const hf::Config& c = md.config;
   std::int64_t block_size = c.max_positions;
+  // Within the window sliding-window attention and full attention agree.
+  if (c.sliding_window > 0) block_size = std::min(block_size, c.sliding_window);
   if (options.block_size > 0) block_size = std::min(block_size, options.block_size);
   check_memory(md, options, block_size);
 

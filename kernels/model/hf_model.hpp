@@ -33,9 +33,10 @@ struct HfLoadOptions {
 
 // Loads DIR (hf::inspect checks it first, then the memory check: throws
 // "DIR: needs X GiB (weights W at DTYPE, cache and activations for batch B x
-// T), the device has Y GiB available" before any weight is copied; available
-// as kernels/device/device.hpp's device_memory_available says). Throws std::runtime_error with one line naming the file on any
-// error (a missing or mis-shaped tensor included). The LanguageModel's
+// T), the device (D) has Y GiB available" before any weight is copied,
+// available as kernels/device/device.hpp's device_memory_available says).
+// Throws std::runtime_error with one line naming the file on any error (a
+// missing or mis-shaped tensor included). The LanguageModel's
 // tokenizer is DIR/tokenizer.json; n_params is the total count and
 // n_params_non_embedding hf::param_count's non-embedding count.
 LanguageModel load_hf(const std::string& dir, const HfLoadOptions& options = {});

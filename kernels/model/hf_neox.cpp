@@ -1,6 +1,8 @@
 // GPT-NeoX (Pythia) as transformers' GPTNeoXForCausalLM computes it: one
-// fused query_key_value projection laid out per head as [q, k, v], rotary
-// embeddings on the first rotary_dims of each head, the exact (erf) GELU, a
+// fused query_key_value projection laid out per head as [q, k, v] (biases on
+// it and the output projection unless attention_bias is false), rotary
+// embeddings on the first rotary_dims of each head, the exact (erf) GELU (or
+// the tanh one where hidden_act says so), a
 // parallel residual x + attn(ln1(x)) + mlp(ln2(x)) or the serial one, and an
 // untied output head (embed_out).
 #include <string>
@@ -32,9 +34,9 @@ class Neox final : public HfNetwork {
       b.ln2_w = w.take(h + "post_attention_layernorm.weight", {C});
       b.ln2_b = w.take(h + "post_attention_layernorm.bias", {C});
       b.qkv_w = w.take(h + "attention.query_key_value.weight", {3 * C, C});
-      b.qkv_b = w.take(h + "attention.query_key_value.bias", {3 * C});
+      b.qkv_b = w.take_if(c.qkv_bias, h + "attention.query_key_value.bias", {3 * C});
       b.dense_w = w.take(h + "attention.dense.weight", {C, C});
-      b.dense_b = w.take(h + "attention.dense.bias", {C});
+      b.dense_b = w.take_if(c.o_bias, h + "attention.dense.bias", {C});
       b.up_w = w.take(h + "mlp.dense_h_to_4h.weight", {I, C});
       b.up_b = w.take(h + "mlp.dense_h_to_4h.bias", {I});
       b.down_w = w.take(h + "mlp.dense_4h_to_h.weight", {C, I});
@@ -49,19 +51,20 @@ class Neox final : public HfNetwork {
   torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
-    auto angles = rotary_.angles(positions(idx, start, cache), options_.dtype().toScalarType());  // (B, 1, t, rot)
+    const auto span = span_of(idx, start, cache);
+    auto angles = rotary_.angles(span.pos, options_.dtype().toScalarType());  // (B, 1, t, rot)
     auto x = torch::embedding(embed_, idx);                                     // (B, t, C)
     for (std::size_t l = 0; l < blocks_.size(); ++l) {
       const NeoxBlock& b = blocks_[l];
       // Per head [q, k, v] (GPTNeoXAttention's view (B, t, H, 3 hs)), not three (C) blocks.
-      auto qkv = L::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b)
+      auto qkv = torch::linear(L::layer_norm(x, b.ln1_w, b.ln1_b, eps), b.qkv_w, b.qkv_b)
                      .view({B, t, H, 3 * hs}).transpose(1, 2);                  // (B, H, t, 3 hs)
       auto parts = qkv.split(hs, -1);                                           // 3 x (B, H, t, hs)
       auto q = rotary_.apply(parts[0], angles);                                 // (B, H, t, hs)
       auto k = rotary_.apply(parts[1], angles);                                 // (B, H, t, hs)
-      auto a = L::causal_attention(q, k, parts[2], start, cache ? &cache->k[l] : nullptr,
+      auto a = L::causal_attention(q, k, parts[2], span, cache ? &cache->k[l] : nullptr,
                                    cache ? &cache->v[l] : nullptr);             // (B, t, C)
-      auto attn = L::linear(a, b.dense_w, b.dense_b);                           // (B, t, C)
+      auto attn = torch::linear(a, b.dense_w, b.dense_b);                       // (B, t, C)
       if (config_.parallel_residual) {
         auto mlp = mlp_of(L::layer_norm(x, b.ln2_w, b.ln2_b, eps), b);         // (B, t, C)
         x = mlp + attn + x;
@@ -71,12 +74,13 @@ class Neox final : public HfNetwork {
       }
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                  // (B, t, C)
-    return L::linear(x, head_).to(torch::kFloat32);                             // (B, t, V)
+    return torch::linear(x, head_).to(torch::kFloat32);                         // (B, t, V)
   }
 
  private:
-  static torch::Tensor mlp_of(const torch::Tensor& h, const NeoxBlock& b) {
-    return L::linear(torch::gelu(L::linear(h, b.up_w, b.up_b)), b.down_w, b.down_b);  // (B, t, C)
+  torch::Tensor mlp_of(const torch::Tensor& h, const NeoxBlock& b) const {
+    auto up = torch::linear(h, b.up_w, b.up_b);                                      // (B, t, I)
+    return torch::linear(L::activation(up, config_.activation), b.down_w, b.down_b);    // (B, t, C)
   }
 
   Rotary rotary_;

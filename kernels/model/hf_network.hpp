@@ -12,6 +12,7 @@
 
 #include "hf/config.hpp"
 #include "kernels/model/gpt.hpp"
+#include "kernels/model/hf_layers.hpp"
 #include "kernels/model/hf_weights.hpp"
 
 namespace sweep {
@@ -39,9 +40,9 @@ class HfNetwork {
  protected:
   HfNetwork(const hf::Config& c, torch::TensorOptions options) : config_(c), options_(options) {}
 
-  // Positions start_b + arange(t) of each row: (B, t) int64. Checks them
-  // against the cache's capacity and the model's longest context.
-  torch::Tensor positions(const torch::Tensor& idx, const torch::Tensor& start, const KVCache* cache) const;
+  // Where the tokens idx (B, t) sit (hf_layers::Span), checked against the
+  // cache's capacity and the model's longest context.
+  hf_layers::Span span_of(const torch::Tensor& idx, const torch::Tensor& start, const KVCache* cache) const;
 
   hf::Config config_;
   torch::TensorOptions options_;

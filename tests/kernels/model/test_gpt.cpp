@@ -1,7 +1,8 @@
-// The GPT model: shapes, parameter count, causality, untrained loss.
+// The GPT model: shapes, parameter counts, causality, untrained loss.
 #include <gtest/gtest.h>
 
 #include "kernels/model/gpt.hpp"
+#include "kernels/model/language_model.hpp"
 #include "spec/model_size.hpp"
 
 namespace sweep {
@@ -35,6 +36,14 @@ TEST(GPT, ParameterCountMatchesFormula) {
     GPT model(c);
     EXPECT_EQ(model->n_params(), gpt_param_count(layers, 24, 256, c.block_size));
   }
+}
+
+TEST(GPT, AsALanguageModelCountsParametersWithoutEmbeddings) {
+  GPTConfig c = small();
+  const LanguageModel lm = as_language_model(GPT(c));
+  EXPECT_EQ(lm.n_params, gpt_param_count(c.n_layer, c.d_model, c.vocab_size, c.block_size));
+  // Kaplan et al.'s N: less the token and position embeddings (the head is tied).
+  EXPECT_EQ(lm.n_params_non_embedding, lm.n_params - (c.vocab_size + c.block_size) * c.d_model);
 }
 
 TEST(GPT, AttentionIsCausal) {

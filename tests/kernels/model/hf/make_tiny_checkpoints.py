@@ -2,6 +2,10 @@
 """Writes tiny Hugging Face model folders (random weights) for sweep's hf tests.
 
     make_tiny_checkpoints.py OUT_DIR
+    make_tiny_checkpoints.py --bench OUT_DIR   # OUT_DIR/bench-gpt2 only
+
+--bench writes one GPT-2-shaped folder of benchmark size instead (6 layers,
+d 384, 6 heads, vocabulary 50257, context 1024; ~120 MB) for bench/hf_eval.
 
 Each folder is laid out as transformers' save_pretrained leaves it: config.json
 (sorted keys, the architecture's own keys), model.safetensors (or two shards and
@@ -145,10 +149,15 @@ class Weights:
         self.tensors = {}  # name -> float32 array, in insertion order
 
     def normal(self, name, shape, std):
-        u = self.rs.random_sample((4,) + tuple(shape))
-        # Sum of four U(0,1): mean 2, variance 1/3; scaled to unit variance.
-        z = (u[0] + u[1] + u[2] + u[3] - 2.0) * 1.7320508075688772
-        self.tensors[name] = (z * std).astype(np.float32)
+        rows = []
+        # Row blocks keep the float64 draws of a large embedding small.
+        for start in range(0, shape[0], 4096):
+            n = min(4096, shape[0] - start)
+            u = self.rs.random_sample((4, n) + tuple(shape[1:]))
+            # Sum of four U(0,1): mean 2, variance 1/3; scaled to unit variance.
+            z = (u[0] + u[1] + u[2] + u[3] - 2.0) * 1.7320508075688772
+            rows.append((z * std).astype(np.float32))
+        self.tensors[name] = np.concatenate(rows)
 
     def norm(self, name, n):
         """A norm's scale: around 1."""
@@ -159,12 +168,12 @@ class Weights:
         self.normal(name, (n,), 0.02)
 
 
-def gpt2_weights(seed, vocab, positions, inner):
+def gpt2_weights(seed, vocab, positions, inner, hidden=HIDDEN, layers=LAYERS):
     w = Weights(seed)
-    C = HIDDEN
+    C = hidden
     w.normal("transformer.wte.weight", (vocab, C), 0.1)
     w.normal("transformer.wpe.weight", (positions, C), 0.05)
-    for i in range(LAYERS):
+    for i in range(layers):
         p = "transformer.h.%d." % i
         w.norm(p + "ln_1.weight", C)
         w.bias(p + "ln_1.bias", C)
@@ -238,13 +247,13 @@ def llama_weights(seed, vocab, inner, n_kv, head_dim, tied, qkv_bias=False, qk_n
 
 # ---- configs ---------------------------------------------------------------
 
-def gpt2_config(vocab, positions, eot):
+def gpt2_config(vocab, positions, eot, hidden=HIDDEN, layers=LAYERS, heads=HEADS):
     # tie_word_embeddings is absent, as in GPT-2's own config.json: true by default.
     return {
         "activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1,
         "bos_token_id": eot, "embd_pdrop": 0.1, "eos_token_id": eot, "initializer_range": 0.02,
-        "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": positions, "n_embd": HIDDEN,
-        "n_head": HEADS, "n_inner": None, "n_layer": LAYERS, "n_positions": positions,
+        "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": positions, "n_embd": hidden,
+        "n_head": heads, "n_inner": None, "n_layer": layers, "n_positions": positions,
         "reorder_and_upcast_attn": False, "resid_pdrop": 0.1, "scale_attn_by_inverse_layer_idx": False,
         "scale_attn_weights": True, "summary_activation": None, "summary_first_dropout": 0.1,
         "summary_proj_to_labels": True, "summary_type": "cls_index", "summary_use_proj": True,
@@ -396,10 +405,15 @@ def write_model(out, name, config, tensors, tokenizer, dtype="F32", shards=1):
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: make_tiny_checkpoints.py OUT_DIR")
-    out = sys.argv[1]
+    bench = len(sys.argv) == 3 and sys.argv[1] == "--bench"
+    if len(sys.argv) != 2 and not bench:
+        raise SystemExit("usage: make_tiny_checkpoints.py [--bench] OUT_DIR")
+    out = sys.argv[-1]
     tok, eot = tokenizer_json()
+    if bench:
+        write_model(out, "bench-gpt2", gpt2_config(50257, 1024, eot, hidden=384, layers=6, heads=6),
+                    gpt2_weights(9, 50257, 1024, 4 * 384, hidden=384, layers=6), tok)
+        return
     n_ids = eot + 1
     gpt2_vocab = n_ids        # GPT-2: the embedding has exactly the tokenizer's ids
     padded_vocab = 384        # NeoX and the Llama family pad the embedding past them
