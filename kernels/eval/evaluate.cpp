@@ -121,12 +121,7 @@ struct GreedyRows {
     for (std::size_t i = 0; i < len.size(); ++i) {
       if (done[i]) continue;
       out[i].logprob += ca[i];
-      // An embedding padded past the tokenizer's ids (Pythia's, sweep's GPT)
-      // may rank a row no id names first: it decodes to nothing, as in
-      // transformers, and is fed back like any other token.
-      static const std::string kNoText;
-      const bool named = na[i] >= 0 && static_cast<std::size_t>(na[i]) < tok->vocab_size();
-      const std::string& piece = named ? tok->token_bytes(static_cast<text::TokenId>(na[i])) : kNoText;
+      const std::string& piece = tok->token_bytes(static_cast<text::TokenId>(na[i]));
       if (const auto nl = piece.find('\n'); nl != std::string::npos) {
         out[i].text.append(piece, 0, nl);
         done[i] = true;

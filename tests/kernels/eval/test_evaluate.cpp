@@ -219,25 +219,4 @@ TEST(EvaluateWithTokenizer, GenerationStopsAtATokenHoldingANewline) {
   }
 }
 
-// A padded embedding (Pythia's 50304 rows for 50277 ids) may rank a row that
-// no id names first: it adds no text, as transformers decodes it, and the
-// generation goes on to the tokens after it.
-TEST(EvaluateWithTokenizer, AGeneratedRowPastTheTokenizersIdsAddsNoText) {
-  sweep::testing::TempDir dir("eval_padded");
-  LanguageModel model;
-  model.block_size = 16;
-  model.tokenizer = tiny_byte_level(dir);  // ids 0..257
-  // Until a row holds row 300 (no id) it prefers 300, then '7'.
-  model.forward = [](const torch::Tensor& idx) {
-    auto logits = torch::zeros({idx.size(0), idx.size(1), 320});  // (B, T, V)
-    logits.select(2, '7').fill_(5.0);
-    const auto fresh = (idx == 300).sum(1) == 0;                             // (B,)
-    logits.select(2, 300).masked_fill_(fresh.unsqueeze(1).expand({-1, idx.size(1)}), 10.0);
-    return logits;
-  };
-  const auto out = generate_greedy_full_recompute(model, {"Q: x"}, 3);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].text, "77");
-}
-
 }  // namespace sweep
