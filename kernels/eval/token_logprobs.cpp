@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernels/device/logprob_cpu.hpp"
+
 namespace sweep {
 namespace {
 
@@ -73,8 +75,7 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
     }
     // (N, V): the scored positions' logits, in row-major order as `targets`.
     auto logits = model.forward_at ? model.forward_at(idx, at) : model.forward(idx).index({at});
-    auto target = torch::tensor(targets, torch::kInt64).view({-1, 1});                       // (N, 1)
-    auto logp = torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, target).view({-1}).contiguous();  // (N,)
+    auto logp = target_logprobs(logits.contiguous(), torch::tensor(targets, torch::kInt64));  // (N,)
     auto la = logp.accessor<float, 1>();
     std::int64_t k = 0;
     for (std::size_t w = w0; w < w1; ++w) {
