@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernels/device/logprob_cpu.hpp"
+
 namespace sweep {
 namespace {
 
@@ -55,27 +57,32 @@ std::vector<std::vector<float>> token_logprobs(const LanguageModel& model,
     std::int64_t L = 0;
     for (std::size_t w = w0; w < w1; ++w) L = std::max(L, windows[w].len);
     // Inputs right-padded with id 0 (causal: padding never reaches a scored
-    // position); targets, each input shifted by one (0 where none).
+    // position); the scored positions, and the token each predicts.
     auto idx = torch::zeros({B, L}, torch::kInt64);      // (B, L)
-    auto target = torch::zeros({B, L}, torch::kInt64);   // (B, L)
+    auto at = torch::zeros({B, L}, torch::kBool);        // (B, L)
     auto ia = idx.accessor<std::int64_t, 2>();
-    auto ta = target.accessor<std::int64_t, 2>();
+    auto aa = at.accessor<bool, 2>();
+    std::vector<std::int64_t> targets;
     for (std::size_t w = w0; w < w1; ++w) {
       const Window& win = windows[w];
       const auto& ids = rows[win.row];
       const auto b = static_cast<std::int64_t>(w - w0);
       for (std::int64_t j = 0; j < win.len; ++j) ia[b][j] = ids[static_cast<std::size_t>(win.begin + j)];
-      for (std::int64_t j = win.first; j <= win.last; ++j) ta[b][j] = ids[static_cast<std::size_t>(win.begin + j + 1)];
+      for (std::int64_t j = win.first; j <= win.last; ++j) {
+        aa[b][j] = true;
+        targets.push_back(ids[static_cast<std::size_t>(win.begin + j + 1)]);
+      }
     }
-    auto logits = model.forward(idx).to(torch::kFloat32);                          // (B, L, V)
-    auto logp = torch::log_softmax(logits, -1).gather(2, target.unsqueeze(2)).squeeze(2).contiguous();  // (B, L)
-    auto la = logp.accessor<float, 2>();
+    // (N, V): the scored positions' logits, in row-major order as `targets`.
+    auto logits = model.forward_at ? model.forward_at(idx, at) : model.forward(idx).index({at});
+    auto logp = target_logprobs(logits.contiguous(), torch::tensor(targets, torch::kInt64));  // (N,)
+    auto la = logp.accessor<float, 1>();
+    std::int64_t k = 0;
     for (std::size_t w = w0; w < w1; ++w) {
       const Window& win = windows[w];
-      const auto b = static_cast<std::int64_t>(w - w0);
       // Output j predicts token begin + j + 1, stored at index begin + j.
       auto& row = out[win.row];
-      for (std::int64_t j = win.first; j <= win.last; ++j) row[static_cast<std::size_t>(win.begin + j)] = la[b][j];
+      for (std::int64_t j = win.first; j <= win.last; ++j) row[static_cast<std::size_t>(win.begin + j)] = la[k++];
     }
   }
   return out;

@@ -17,7 +17,8 @@ namespace sweep {
 
 // For each row of ids (each id < the model's vocabulary), log p(ids[i] |
 // ids[<i]) for i = 1 .. n-1 (n-1 values; none for a row of 0 or 1 tokens),
-// from float32 log_softmax over the model's logits. The windows of all rows
+// from float32 log_softmax over the model's logits (fused on the CPU:
+// kernels/device/logprob_cpu.hpp). The windows of all rows
 // are scored `batch` at a time, longest first (right-padded to the batch's
 // longest), so rows of like length share forward passes. Called without
 // gradients (it takes a NoGradGuard).

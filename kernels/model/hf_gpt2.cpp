@@ -51,7 +51,8 @@ class Gpt2 final : public HfNetwork {
     lnf_b_ = w.take(p + "ln_f.bias", {C});
   }
 
-  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
+  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache,
+                        const torch::Tensor& at) override {
     const auto B = idx.size(0), t = idx.size(1), C = config_.hidden_size, H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
     const auto span = span_of(idx, start, cache);
@@ -69,7 +70,7 @@ class Gpt2 final : public HfNetwork {
       x = torch::linear(L::activation(m, config_.activation), b.fc_proj_w, b.fc_proj_b) + x;     // (B, t, C)
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                 // (B, t, C)
-    return torch::linear(x, wte_).to(torch::kFloat32);                         // (B, t, V)
+    return logits_of(x, wte_, at);                                          // (B, t, V) or (N, V)
   }
 
  private:

@@ -55,7 +55,8 @@ class Llama final : public HfNetwork {
     head_ = c.tie_word_embeddings ? embed_ : w.take("lm_head.weight", {c.vocab_size, C});
   }
 
-  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
+  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache,
+                        const torch::Tensor& at) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, Hkv = config_.n_kv_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
     const auto span = span_of(idx, start, cache);
@@ -82,7 +83,7 @@ class Llama final : public HfNetwork {
       x = x + torch::linear(gated, b.down_w, b.down_b);                         // (B, t, C)
     }
     x = L::rms_norm(x, norm_, eps);                                             // (B, t, C)
-    return torch::linear(x, head_).to(torch::kFloat32);                         // (B, t, V)
+    return logits_of(x, head_, at);                                          // (B, t, V) or (N, V)
   }
 
  private:

@@ -80,6 +80,11 @@ LanguageModel load_hf(const std::string& dir, const HfLoadOptions& options) {
     auto start = torch::zeros({idx.size(0)}, on_device.options());
     return net->forward(on_device, start, nullptr).to(torch::kCPU);  // (B, T, V)
   };
+  lm.forward_at = [net, device](const torch::Tensor& idx, const torch::Tensor& at) {
+    auto on_device = idx.to(device);
+    auto start = torch::zeros({idx.size(0)}, on_device.options());
+    return net->forward(on_device, start, nullptr, at.to(device)).to(torch::kCPU);  // (N, V)
+  };
   IncrementalDecoder dec;
   dec.new_cache = [net](std::int64_t batch, std::int64_t capacity) { return net->new_cache(batch, capacity); };
   dec.forward = [net, device](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) {

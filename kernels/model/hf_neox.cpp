@@ -48,7 +48,8 @@ class Neox final : public HfNetwork {
     head_ = c.tie_word_embeddings ? embed_ : w.take("embed_out.weight", {c.vocab_size, C});
   }
 
-  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) override {
+  torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache,
+                        const torch::Tensor& at) override {
     const auto B = idx.size(0), t = idx.size(1), H = config_.n_head, hs = config_.head_dim;
     const double eps = config_.norm_eps;
     const auto span = span_of(idx, start, cache);
@@ -74,7 +75,7 @@ class Neox final : public HfNetwork {
       }
     }
     x = L::layer_norm(x, lnf_w_, lnf_b_, eps);                                  // (B, t, C)
-    return torch::linear(x, head_).to(torch::kFloat32);                         // (B, t, V)
+    return logits_of(x, head_, at);                                          // (B, t, V) or (N, V)
   }
 
  private:

@@ -15,6 +15,10 @@ KVCache HfNetwork::new_cache(std::int64_t batch, std::int64_t capacity) const {
   return cache;
 }
 
+torch::Tensor HfNetwork::logits_of(const torch::Tensor& x, const torch::Tensor& head, const torch::Tensor& at) {
+  return torch::linear(at.defined() ? x.index({at}) : x, head).to(torch::kFloat32);  // (B, t, V) or (N, V)
+}
+
 hf_layers::Span HfNetwork::span_of(const torch::Tensor& idx, const torch::Tensor& start, const KVCache* cache) const {
   const auto B = idx.size(0), t = idx.size(1);
   if (cache != nullptr)

@@ -27,8 +27,11 @@ class HfNetwork {
   // .. start_b + t - 1 of row b (start (B,) int64). cache null: a full forward,
   // start all zeros. With a cache, the tokens' keys and values enter it and
   // attention reads each row's earlier positions from it. Returns logits
-  // (B, t, V) float32, V the embedding's rows (which may exceed the tokenizer's ids).
-  virtual torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache) = 0;
+  // (B, t, V) float32, V the embedding's rows (which may exceed the tokenizer's
+  // ids); with `at` (B, t) bool, only those of the N positions it marks,
+  // (N, V) in row-major order (the output head runs on those alone).
+  virtual torch::Tensor forward(const torch::Tensor& idx, const torch::Tensor& start, KVCache* cache,
+                                const torch::Tensor& at = {}) = 0;
 
   // An empty cache for `batch` rows of `capacity` positions: per layer (B,
   // H_kv, capacity, head_dim) in the compute dtype on the network's device.
@@ -43,6 +46,10 @@ class HfNetwork {
   // Where the tokens idx (B, t) sit (hf_layers::Span), checked against the
   // cache's capacity and the model's longest context.
   hf_layers::Span span_of(const torch::Tensor& idx, const torch::Tensor& start, const KVCache* cache) const;
+
+  // The output head on the final hidden states x (B, t, C), at the positions
+  // `at` marks if defined: float32 logits (B, t, V) or (N, V).
+  static torch::Tensor logits_of(const torch::Tensor& x, const torch::Tensor& head, const torch::Tensor& at);
 
   hf::Config config_;
   torch::TensorOptions options_;

@@ -36,6 +36,12 @@ struct LanguageModel {
   // n_params less the token and position embeddings and an untied output head
   // (Kaplan et al.'s N); 0 where unknown (TorchScript models).
   std::int64_t n_params_non_embedding = 0;
+  // Optional (set for Hugging Face checkpoints): the logits of chosen
+  // positions only. idx (B, T) as forward's; at (B, T) bool -> (N, V) logits of
+  // the N marked positions in row-major order. Scoring needs few positions'
+  // logits (not the padding's, nor a row's last), and the output head is the
+  // largest matmul of a small model's forward pass.
+  std::function<torch::Tensor(const torch::Tensor& idx, const torch::Tensor& at)> forward_at;
   // Set for sweep's GPT and Hugging Face checkpoints; empty for TorchScript models, whose generation
   // recomputes the prefix at every token.
   IncrementalDecoder incremental;

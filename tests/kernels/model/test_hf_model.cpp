@@ -232,6 +232,12 @@ TEST(HfModel, TokenLogprobsAreTheFullForwardsLogSoftmax) {
     for (std::size_t i = 1; i < rows[r].size(); ++i)
       EXPECT_NEAR(got[r][i - 1], logp[static_cast<std::int64_t>(i) - 1][rows[r][i]].item<float>(), 1e-6);
   }
+  // Models without forward_at (sweep's GPT, TorchScript) take the full forward's logits.
+  LanguageModel full_only = lm;
+  full_only.forward_at = nullptr;
+  const auto same = token_logprobs(full_only, rows, 2);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (std::size_t i = 0; i < got[r].size(); ++i) EXPECT_NEAR(same[r][i], got[r][i], 1e-6);
 }
 
 TEST(HfModel, LongTextsAreScoredInRollingWindows) {
