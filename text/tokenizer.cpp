@@ -3,6 +3,9 @@
 // decoder chain), and the byte tokenizer. Loading is tokenizer_json.cpp.
 #include "text/tokenizer.hpp"
 
+#include <map>
+#include <mutex>
+
 #include "text/tokenizer_impl.hpp"
 #include "text/utf8.hpp"
 
@@ -23,6 +26,15 @@ Tokenizer Tokenizer::bytes() {
 
 Tokenizer Tokenizer::load(const std::string& name_or_path) {
   return name_or_path == "bytes" ? bytes() : from_file(name_or_path);
+}
+
+std::shared_ptr<const Tokenizer> Tokenizer::shared(const std::string& name_or_path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const Tokenizer>> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = loaded[name_or_path];
+  if (!slot) slot = std::make_shared<const Tokenizer>(load(name_or_path));
+  return slot;
 }
 
 void Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {

@@ -31,6 +31,9 @@ class Tokenizer {
   // "bytes" or the path of a tokenizer.json.
   static Tokenizer load(const std::string& name_or_path);
   static Tokenizer from_file(const std::string& path);
+  // load(name_or_path), once per process: every caller (eval jobs, corpora,
+  // pretrained models) shares the same instance. Thread-safe.
+  static std::shared_ptr<const Tokenizer> shared(const std::string& name_or_path);
 
   ~Tokenizer();
   Tokenizer(Tokenizer&&) noexcept;

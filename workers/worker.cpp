@@ -199,7 +199,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
       else
         model = on_device(load_model(spec_model, spec.train, job.checkpoint), ranks.device);
     });
-    model.tokenizer = shared_tokenizer(spec_model.tokenizer);  // eval needs no corpus
+    model.tokenizer = text::Tokenizer::shared(spec_model.tokenizer);  // eval needs no corpus
     const Task task(spec.tasks[point.task], spec.seed);
     const EvalResult e = evaluate(
         model, task, point.prompt, spec.eval, spec.train.seq_len, spec.seed,

@@ -17,15 +17,6 @@ std::int64_t windows(const text::TokenSource& s, std::int64_t T) {
 
 }  // namespace
 
-std::shared_ptr<const text::Tokenizer> shared_tokenizer(const std::string& name) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const text::Tokenizer>> loaded;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = loaded[name];
-  if (!slot) slot = std::make_shared<const text::Tokenizer>(text::Tokenizer::load(name));
-  return slot;
-}
-
 std::shared_ptr<const TextCorpus> TextCorpus::open(const DataSpec& data, const std::string& tokenizer) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const TextCorpus>> opened;  // by tokenizer and files
@@ -37,7 +28,7 @@ std::shared_ptr<const TextCorpus> TextCorpus::open(const DataSpec& data, const s
   auto& slot = opened[key];
   if (slot) return slot;
   auto c = std::make_shared<TextCorpus>();
-  c->tokenizer = shared_tokenizer(tokenizer);
+  c->tokenizer = text::Tokenizer::shared(tokenizer);
   if (data.files()) {
     c->train = std::make_shared<const text::TokenSource>(data.train, "", data.read, *c->tokenizer);
     c->valid = std::make_shared<const text::TokenSource>(data.valid, "", data.read, *c->tokenizer);

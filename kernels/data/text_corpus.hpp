@@ -17,9 +17,6 @@
 
 namespace sweep {
 
-// The tokenizer "bytes" or at a resolved path, loaded once per process and shared.
-std::shared_ptr<const text::Tokenizer> shared_tokenizer(const std::string& name);
-
 struct TextCorpus {
   std::shared_ptr<const text::Tokenizer> tokenizer;
   // Null without [data] files: the synthetic corpus, through `tokenizer`.

@@ -6,9 +6,7 @@
 #include "kernels/model/hf_model.hpp"
 
 #include <algorithm>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 
 #include "hf/model_dir.hpp"
@@ -19,17 +17,6 @@
 
 namespace sweep {
 namespace {
-
-// One tokenizer per tokenizer.json per process: eval jobs of the same model
-// load it once.
-std::shared_ptr<const text::Tokenizer> cached_tokenizer(const std::string& path) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const text::Tokenizer>> loaded;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = loaded[path];
-  if (!slot) slot = std::make_shared<const text::Tokenizer>(text::Tokenizer::from_file(path));
-  return slot;
-}
 
 std::unique_ptr<HfNetwork> build(const hf::Config& c, const HfWeightLoader& weights) {
   switch (c.arch) {
@@ -94,7 +81,7 @@ LanguageModel load_hf(const std::string& dir, const HfLoadOptions& options) {
   lm.block_size = block_size;
   lm.n_params = md.params.total;
   lm.n_params_non_embedding = md.params.non_embedding;
-  lm.tokenizer = cached_tokenizer(md.tokenizer_json);
+  lm.tokenizer = text::Tokenizer::shared(md.tokenizer_json);  // eval jobs of one model share it
   return lm;
 }
 
