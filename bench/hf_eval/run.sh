@@ -8,6 +8,16 @@
 # times its scoring loop alone (ids pre-tokenized, so tokenizing is not timed
 # on its side, and sweep's tokenizing counts against it). Median of REPS.
 # Also prints the largest |difference| of the two's log-probabilities.
+#
+# Second measure, eval pairs: log-likelihoods of (context, continuation) pairs
+# as lm-evaluation-harness scores a multiple-choice task (EXAMPLES questions of
+# ~100 tokens of context, 4 short options each: 4 x EXAMPLES pairs), through
+# eval's target_logprob (bench_hf_eval_pairs, eval_pairs.cpp) against the
+# harness's Hugging Face backend's way in python3-torch (torch_pairs.py: full
+# forward, log_softmax at every position, gather the continuation), BATCH pairs
+# at a time in the same order, same pinning; each side times its scoring loop
+# alone (sweep's includes tokenizing). Median of REPS; prints the largest
+# |difference| of the two's per-pair log-likelihoods.
 # Figures: bench/RESULTS.md, "Hugging Face eval".
 #
 #   bench/hf_eval/run.sh [BUILD_DIR] [REPS] [EXAMPLES] [BATCH]
@@ -17,7 +27,7 @@ build=${1:-build}
 reps=${2:-3}
 examples=${3:-64}
 batch=${4:-16}
-cmake --build "$build" --target sweep sweep_worker >/dev/null
+cmake --build "$build" --target sweep sweep_worker bench_hf_eval_pairs >/dev/null
 work=$build/bench-hf-eval
 model=$work/bench-gpt2
 [ -f "$model/model.safetensors" ] || /usr/bin/python3 tests/kernels/model/hf/make_tiny_checkpoints.py --bench "$work"
@@ -65,4 +75,49 @@ print(f"sweep score : {n / sweep_s:8.1f} examples/s  {tokens / sweep_s:9.0f} tok
 print(f"torch loop  : {n / torch_s:8.1f} examples/s  {tokens / torch_s:9.0f} tokens/s  "
       f"(scoring {torch_s:.2f} s; load {statistics.median(p['load_s'] for p in peer):.2f} s)")
 print(f"ratio sweep / torch: {torch_s / sweep_s:.2f}x   max |logprob difference| {diff:.2e}")
+PY
+
+# Eval pairs: a question is >= 130 bytes of license text (~100 tokens of the
+# bench folder's small tokenizer) ending in
+# "Answer:"; its options are the first words of the next line (gold) and of
+# three other lines (1-3 words each).
+cat /usr/share/common-licenses/* | python3 -c "
+import json, random, sys
+lines = [l.strip() for l in sys.stdin if len(l.split()) >= 6]
+rng = random.Random(20)
+out, i = [], 0
+while len(out) < 4 * $examples:
+    ctx = ''
+    while len(ctx) < 130:
+        ctx += lines[i] + ' '
+        i += 1
+    gold = lines[i]
+    i += 1
+    options = [gold] + rng.sample(lines, 3)
+    for o in options:
+        out.append({'context': 'Question: ' + ctx.strip() + '\nAnswer:', 'continuation': ' ' + ' '.join(o.split()[:rng.randint(1, 3)])})
+sys.stdout.write(''.join(json.dumps(p) + '\n' for p in out))" > "$tmp/pairs.jsonl"
+mine=() theirs=()
+for ((r = 0; r < reps; r++)); do
+  mine+=("$($pin "$build/bench/bench_hf_eval_pairs" "$model" "$tmp/pairs.jsonl" "$batch" "$tmp/pairs_sweep.jsonl")")
+  theirs+=("$($pin /usr/bin/python3 bench/hf_eval/torch_pairs.py "$model" "$tmp/pairs_sweep.jsonl" "$batch" "$tmp/pairs_torch.jsonl")")
+done
+/usr/bin/python3 - "$tmp/pairs_sweep.jsonl" "$tmp/pairs_torch.jsonl" "$reps" "${mine[@]}" "${theirs[@]}" <<'PY'
+import json, statistics, sys
+sweep_out, torch_out, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+runs = [dict(zip(p.split()[::2], map(float, p.split()[1::2]))) for p in sys.argv[4:]]
+mine, theirs = runs[:reps], runs[reps:]
+n = int(mine[0]["examples"])
+s = [json.loads(l) for l in open(sweep_out)]
+t = [json.loads(l) for l in open(torch_out)]
+assert len(s) == len(t) == n, (len(s), len(t), n)
+ctx = sum(len(p["context_ids"]) for p in s) / n
+cont = sum(len(p["continuation_ids"]) for p in s) / n
+diff = max(abs(a["logprob"] - b["logprob"]) for a, b in zip(s, t))
+sweep_s = statistics.median(r["score_s"] for r in mine)
+torch_s = statistics.median(r["score_s"] for r in theirs)
+print(f"eval pairs  {n}  (mean {ctx:.0f} context + {cont:.1f} continuation tokens)")
+print(f"sweep target_logprob : {n / sweep_s:8.1f} pairs/s  (scoring {sweep_s:.2f} s; load {statistics.median(r['load_s'] for r in mine):.2f} s)")
+print(f"torch harness loop   : {n / torch_s:8.1f} pairs/s  (scoring {torch_s:.2f} s; load {statistics.median(r['load_s'] for r in theirs):.2f} s)")
+print(f"ratio sweep / torch: {torch_s / sweep_s:.2f}x   max |log-likelihood difference| {diff:.2e}")
 PY

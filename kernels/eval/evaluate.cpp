@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "kernels/data/prompts.hpp"
+#include "kernels/device/logprob_cpu.hpp"
 
 namespace sweep {
 namespace {
@@ -209,23 +210,45 @@ std::vector<Generation> decode_from_cache(const LanguageModel& model, KVCache& c
   return rows.out;
 }
 
-// Sum over each target's tokens of log p, from (B, L, V) logits of the
-// right-padded context+target rows `tokens` (B, >= L+1).
-std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const torch::Tensor& tokens,
-                                        const std::vector<PairRow>& pairs) {
-  const std::int64_t L = logits.size(1);
-  auto logp = torch::log_softmax(logits, -1);                                      // (B, L, V)
-  auto next = logp.gather(2, tokens.narrow(1, 1, L).unsqueeze(2)).squeeze(2);      // (B, L)
-  auto a = next.accessor<float, 2>();
-  std::vector<double> out;
+// The positions of right-padded context+target rows `tokens` (B, >= L+1),
+// inputs narrowed to L, that predict a target token, and those tokens.
+// Position t predicts token t+1: a row's are [context_len - 1, context_len +
+// target_len - 1), from 0 where the context is empty (its first token has no
+// prediction). Scoring needs these positions' logits alone.
+struct TargetPositions {
+  torch::Tensor at;                 // (B, L) bool
+  torch::Tensor targets;            // (N,) int64, row-major as `at`
+  std::vector<std::int64_t> first;  // B + 1 offsets: row i's targets are [first[i], first[i + 1])
+};
+TargetPositions target_positions(const torch::Tensor& tokens, const std::vector<PairRow>& pairs, std::int64_t L) {
+  TargetPositions p;
+  p.at = torch::zeros({static_cast<std::int64_t>(pairs.size()), L}, torch::kBool);  // (B, L)
+  auto aa = p.at.accessor<bool, 2>();
+  auto ta = tokens.accessor<std::int64_t, 2>();
+  std::vector<std::int64_t> targets;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    // Position t predicts token t+1: the target's tokens are predicted at
-    // positions [context_len - 1, context_len + target_len - 1).
+    p.first.push_back(static_cast<std::int64_t>(targets.size()));
     const std::int64_t from = pairs[i].context_len - 1;
-    double sum = 0.0;
-    for (std::int64_t k = std::max<std::int64_t>(0, -from); k < pairs[i].target_len; ++k) sum += a[i][from + k];
-    out.push_back(sum);
+    for (std::int64_t k = std::max<std::int64_t>(0, -from); k < pairs[i].target_len; ++k) {
+      aa[static_cast<std::int64_t>(i)][from + k] = true;
+      targets.push_back(ta[static_cast<std::int64_t>(i)][from + k + 1]);
+    }
   }
+  p.first.push_back(static_cast<std::int64_t>(targets.size()));
+  p.targets = torch::tensor(targets, torch::kInt64);  // (N,)
+  return p;
+}
+
+// Sum over each row's target tokens of log p, from the (N, V) logits of the
+// positions `p` marks (the fused log-softmax at the target: nothing of the
+// logits' size is written).
+std::vector<double> sum_target_logprobs(const torch::Tensor& logits, const TargetPositions& p) {
+  std::vector<double> out(p.first.size() - 1, 0.0);
+  if (p.targets.numel() == 0) return out;
+  auto logp = target_logprobs(logits.contiguous(), p.targets).to(torch::kFloat32);  // (N,)
+  auto a = logp.accessor<float, 1>();
+  for (std::size_t i = 0; i + 1 < p.first.size(); ++i)
+    for (std::int64_t n = p.first[i]; n < p.first[i + 1]; ++n) out[i] += a[n];
   return out;
 }
 
@@ -277,13 +300,19 @@ ScoredGenerations score_and_generate(const LanguageModel& model, const std::vect
   // context positions are exactly the generation prefill's.
   const std::int64_t B = static_cast<std::int64_t>(contexts.size());
   auto tokens = pad_batch(seqs, longest_pair);  // (B, L + 1)
+  const TargetPositions p = target_positions(tokens, pairs, scored);
   KVCache cache = model.incremental.new_cache(B, std::max(rows.width, scored));
-  auto logits = model.incremental.forward(tokens.narrow(1, 0, scored), torch::zeros({B}, torch::kInt64),
-                                          cache);  // (B, L, V)
+  auto idx = tokens.narrow(1, 0, scored);          // (B, L)
+  auto start = torch::zeros({B}, torch::kInt64);   // (B,)
+  auto logits = model.incremental.forward_at ? model.incremental.forward_at(idx, start, cache, p.at)
+                                             : model.incremental.forward(idx, start, cache).index({p.at});  // (N, V)
   ScoredGenerations out;
-  out.target_logprob = sum_target_logprobs(logits, tokens, pairs);
-  auto idx = torch::tensor(rows.len) - 1;  // (B,)
-  out.generations = decode_from_cache(model, cache, logits.index({torch::arange(B), idx}), rows);
+  out.target_logprob = sum_target_logprobs(logits, p);
+  // A row's first target position is its last context position (len - 1:
+  // this path has every context non-empty, its own encoding, and every target
+  // non-empty), whose logits start the generation.
+  auto firsts = torch::tensor(std::vector<std::int64_t>(p.first.begin(), p.first.end() - 1), torch::kInt64);  // (B,)
+  out.generations = decode_from_cache(model, cache, logits.index_select(0, firsts), rows);  // from (B, V)
   return out;
 }
 
@@ -298,8 +327,13 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
     seqs.push_back(pairs.back().ids);
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(seqs.back().size()));
   }
-  auto tokens = pad_batch(seqs, longest);  // (B, T)
-  return sum_target_logprobs(model.forward(tokens.narrow(1, 0, longest - 1)), tokens, pairs);
+  if (longest < 2) return std::vector<double>(pairs.size(), 0.0);  // no position predicts a target token
+  auto tokens = pad_batch(seqs, longest);  // (B, L + 1)
+  const TargetPositions p = target_positions(tokens, pairs, longest - 1);
+  if (p.targets.numel() == 0) return std::vector<double>(pairs.size(), 0.0);
+  auto idx = tokens.narrow(1, 0, longest - 1);  // (B, L)
+  auto logits = model.forward_at ? model.forward_at(idx, p.at) : model.forward(idx).index({p.at});  // (N, V)
+  return sum_target_logprobs(logits, p);
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,

@@ -158,14 +158,21 @@ GPTImpl::GPTImpl(const GPTConfig& cfg) : cfg_(cfg) {
   }
 }
 
-torch::Tensor GPTImpl::forward(const torch::Tensor& idx) {
+torch::Tensor GPTImpl::hidden(const torch::Tensor& idx) {
   const auto T = idx.size(1);
   TORCH_CHECK(T <= cfg_.block_size, "sequence of ", T, " tokens exceeds block_size ", cfg_.block_size);
   auto pos = torch::arange(T, idx.options());
   auto x = wte->forward(idx) + wpe->forward(pos);  // (B, T, C)
   for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
-  x = ln_f->forward(x);                            // (B, T, C)
-  return torch::matmul(x, wte->weight.t());        // (B, T, V)
+  return ln_f->forward(x);                         // (B, T, C)
+}
+
+torch::Tensor GPTImpl::forward(const torch::Tensor& idx) {
+  return torch::matmul(hidden(idx), wte->weight.t());  // (B, T, V)
+}
+
+torch::Tensor GPTImpl::forward_at(const torch::Tensor& idx, const torch::Tensor& at) {
+  return torch::matmul(hidden(idx).index({at}), wte->weight.t());  // (N, C) -> (N, V)
 }
 
 KVCache GPTImpl::new_cache(std::int64_t batch, std::int64_t capacity) {

@@ -76,6 +76,10 @@ class GPTImpl : public torch::nn::Module {
 
   // idx: (B, T) int64 token ids, T <= block_size. Returns logits (B, T, vocab).
   torch::Tensor forward(const torch::Tensor& idx);
+  // forward's logits at the positions `at` (B, T) bool marks only: (N, V) in
+  // row-major order (the output head, a small model's largest matmul, runs on
+  // those alone).
+  torch::Tensor forward_at(const torch::Tensor& idx, const torch::Tensor& at);
 
   // An empty cache for `batch` rows of up to `capacity` <= block_size positions.
   KVCache new_cache(std::int64_t batch, std::int64_t capacity);
@@ -91,6 +95,8 @@ class GPTImpl : public torch::nn::Module {
   std::int64_t n_params();
 
  private:
+  torch::Tensor hidden(const torch::Tensor& idx);  // (B, T) -> (B, T, C) after the final LayerNorm
+
   GPTConfig cfg_;
   torch::nn::Embedding wte{nullptr}, wpe{nullptr};
   torch::nn::ModuleList blocks{nullptr};

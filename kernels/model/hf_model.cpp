@@ -77,6 +77,10 @@ LanguageModel load_hf(const std::string& dir, const HfLoadOptions& options) {
   dec.forward = [net, device](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache) {
     return net->forward(idx.to(device), start.to(device), &cache).to(torch::kCPU);  // (B, t, V)
   };
+  dec.forward_at = [net, device](const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache,
+                                 const torch::Tensor& at) {
+    return net->forward(idx.to(device), start.to(device), &cache, at.to(device)).to(torch::kCPU);  // (N, V)
+  };
   lm.incremental = std::move(dec);
   lm.block_size = block_size;
   lm.n_params = md.params.total;

@@ -14,6 +14,9 @@ LanguageModel as_language_model(GPT model) {
   model->eval();
   LanguageModel lm;
   lm.forward = [model](const torch::Tensor& idx) mutable { return model->forward(idx); };
+  lm.forward_at = [model](const torch::Tensor& idx, const torch::Tensor& at) mutable {
+    return model->forward_at(idx, at);
+  };
   lm.block_size = model->config().block_size;
   lm.n_params = model->n_params();
   const GPTConfig& c = model->config();

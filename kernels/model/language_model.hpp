@@ -23,6 +23,13 @@ struct IncrementalDecoder {
   // idx (B, t) int64 at positions start_b .. start_b + t - 1 of row b (start:
   // (B,) int64) -> (B, t, V) logits; the tokens' keys and values enter the cache.
   std::function<torch::Tensor(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache)> forward;
+  // Optional (set for Hugging Face checkpoints): forward's pass with the
+  // logits of the positions `at` (B, t) bool marks only, (N, V) in row-major
+  // order; every token's keys and values still enter the cache. A scoring pass
+  // that is also a generation's prefill needs no other position's logits.
+  std::function<torch::Tensor(const torch::Tensor& idx, const torch::Tensor& start, KVCache& cache,
+                              const torch::Tensor& at)>
+      forward_at;
 
   explicit operator bool() const { return static_cast<bool>(forward); }
 };
@@ -36,7 +43,7 @@ struct LanguageModel {
   // n_params less the token and position embeddings and an untied output head
   // (Kaplan et al.'s N); 0 where unknown (TorchScript models).
   std::int64_t n_params_non_embedding = 0;
-  // Optional (set for Hugging Face checkpoints): the logits of chosen
+  // Optional (set for Hugging Face checkpoints and sweep's GPT): the logits of chosen
   // positions only. idx (B, T) as forward's; at (B, T) bool -> (N, V) logits of
   // the N marked positions in row-major order. Scoring needs few positions'
   // logits (not the padding's, nor a row's last), and the output head is the

@@ -46,6 +46,24 @@ TEST(Evaluate, TargetLogprobMatchesSingleSequenceForward) {
   }
 }
 
+// The GPT's forward_at runs the output head on the target positions alone:
+// the log-probabilities of the full forward's logits.
+TEST(Evaluate, TargetLogprobWithForwardAtEqualsTheFullForwards) {
+  GPT model = untrained();
+  const std::vector<std::string> ctx{"12+3=", "7+70=", "1+1=", ""}, tgt{"15", "77", "2", "345"};
+  const LanguageModel lm = as_language_model(model);
+  ASSERT_TRUE(lm.forward_at);
+  LanguageModel full_only = lm;
+  full_only.forward_at = nullptr;
+  const auto at = target_logprob(lm, ctx, tgt);
+  const auto full = target_logprob(full_only, ctx, tgt);
+  ASSERT_EQ(at.size(), ctx.size());
+  for (std::size_t i = 0; i < ctx.size(); ++i) {
+    EXPECT_NE(at[i], 0.0) << i;
+    EXPECT_NEAR(at[i], full[i], 1e-5) << i;
+  }
+}
+
 TEST(Evaluate, BatchedGenerationEqualsOneAtATime) {
   GPT gpt = untrained();
   const LanguageModel model = as_language_model(gpt);

@@ -217,6 +217,37 @@ TEST(HfModel, CachedGreedyGenerationEqualsFullRecompute) {
   }
 }
 
+// Scoring runs the output head on the target positions alone (forward_at);
+// without it, on every position: the same log-probabilities, whether scored
+// alone or in the pass that is also the generation's prefill.
+TEST(HfModel, TargetLogprobsWithAndWithoutForwardAtAgree) {
+  const std::vector<std::string> ctx = {"The quick brown", "In 2020 there were models with", "It", ""};
+  const std::vector<std::string> tgt = {" fox", " many parameters, and", " was a dark night", "Hello world, said the"};
+  const std::vector<int> max_new = {4, 2, 6, 3};
+  for (const auto& name : kArchitectures) {
+    SCOPED_TRACE(name);
+    const LanguageModel lm = load_hf(folder(name));
+    ASSERT_TRUE(lm.forward_at);
+    ASSERT_TRUE(lm.incremental.forward_at);
+    LanguageModel full_only = lm;
+    full_only.forward_at = nullptr;
+    full_only.incremental.forward_at = nullptr;
+    const auto at = target_logprob(lm, ctx, tgt);
+    const auto full = target_logprob(full_only, ctx, tgt);
+    const auto both_at = score_and_generate(lm, ctx, tgt, max_new);
+    const auto both_full = score_and_generate(full_only, ctx, tgt, max_new);
+    ASSERT_EQ(at.size(), ctx.size());
+    for (std::size_t i = 0; i < ctx.size(); ++i) {
+      EXPECT_NE(at[i], 0.0) << i;
+      EXPECT_NEAR(at[i], full[i], 1e-5) << i;
+      EXPECT_NEAR(both_at.target_logprob[i], full[i], 1e-5) << i;
+      EXPECT_NEAR(both_full.target_logprob[i], full[i], 1e-5) << i;
+      EXPECT_EQ(both_at.generations[i].text, both_full.generations[i].text) << i;
+      EXPECT_NEAR(both_at.generations[i].logprob, both_full.generations[i].logprob, 1e-5) << i;
+    }
+  }
+}
+
 TEST(HfModel, TokenLogprobsAreTheFullForwardsLogSoftmax) {
   torch::NoGradGuard no_grad;
   const LanguageModel lm = load_hf(folder("neox"));
