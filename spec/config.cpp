@@ -273,9 +273,9 @@ class Loader : TomlReader {
     std::int64_t n = 0;
     bool ok = !key.empty() && key.front() != '_' && key.back() != '_' && key.find("__") == std::string_view::npos;
     for (char c : key) {
-      if (!ok) break;
       if (c == '_') continue;
-      ok = c >= '0' && c <= '9' && n <= (kNoMax - (c - '0')) / 10;
+      ok = ok && c >= '0' && c <= '9' && n <= (kNoMax - (c - '0')) / 10;  // n * 10 + digit fits
+      if (!ok) break;
       n = n * 10 + (c - '0');
     }
     if (!ok || n < 1)

@@ -211,6 +211,10 @@ TEST(ConfigHf, KeysThatDoNotGoWithAPretrainedModelAreRefused) {
   EXPECT_EQ(g.error("[model.m]\ncheckpoints = { 1_0_ = \"m\" }\n"),
             g.path() + ":2:17: model.m.checkpoints.1_0_: expected a positive token count as the key (digits, `_` "
                        "between them), got \"1_0_\"");
+  // A count past int64 is refused, not wrapped (a fuzzer finding: tests/fuzz/regressions/grid).
+  EXPECT_EQ(g.error("[model.m]\ncheckpoints = { 20971527777777777777 = \"m\" }\n"),
+            g.path() + ":2:17: model.m.checkpoints.20971527777777777777: expected a positive token count as the key "
+                       "(digits, `_` between them), got \"20971527777777777777\"");
   EXPECT_EQ(g.error("[model.m]\nn_layer = 1\nd_model = 8\nn_head = 2\ndtype = \"bfloat16\"\n"),
             g.path() + ":5:1: model.m.dtype: allowed only with hf or checkpoints (a pretrained model; expected one "
                        "of: n_layer, d_model, n_head, lr, tokenizer)");
