@@ -36,6 +36,12 @@ struct Prompt {
   std::vector<std::string> choices;
   int gold = -1;
   int exemplars = 0;    // exemplars kept after fitting the context window
+  // Task files: every accepted answer and each choice's score (from the
+  // Example), and how a generation is cut before BIG-bench's grading: up to
+  // the first stop_string, then the first match of output_regex ("" : none).
+  std::vector<std::string> answers;
+  std::vector<double> choice_scores;
+  std::string stop_string, output_regex;
 };
 
 // The eval prompt for `query`. Exemplars (few_shot, cot) come from the training
