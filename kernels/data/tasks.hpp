@@ -12,6 +12,7 @@
 #include "spec/rng.hpp"
 #include "kernels/data/tasks/registry.hpp"
 #include "spec/spec.hpp"
+#include "spec/task_file.hpp"
 
 namespace sweep {
 
@@ -48,10 +49,14 @@ class Task {
   // Multiple-choice tasks scored by option log-likelihood (else by generation).
   bool scores_choices() const { return def_->multiple_choice && spec_.scoring == Scoring::Loglikelihood; }
 
+  // The task file a file task reads (its metrics list decides BLEU/ROUGE); null for built-ins.
+  const TaskFile* file() const { return file_; }
+
  private:
   TaskSpec spec_;
   std::uint64_t sweep_seed_;
   const TaskDef* def_;
+  const TaskFile* file_ = nullptr;
 };
 
 }  // namespace sweep

@@ -108,7 +108,13 @@ const Char kSpace{" ", false, false, false, true};
 }  // namespace
 
 std::vector<std::string> bleu_intl_tokens(const std::string& text) {
-  std::vector<Char> c = chars_of(text);
+  std::string line = text;
+  for (const auto& [entity, ch] : {std::pair<const char*, const char*>{"&quot;", "\""}, {"&amp;", "&"}, {"&lt;", "<"},
+                                   {"&gt;", ">"}, {"&apos;", "'"}}) {
+    const std::string e = entity;
+    for (auto at = line.find(e); at != std::string::npos; at = line.find(e, at + 1)) line.replace(at, e.size(), ch);
+  }
+  std::vector<Char> c = chars_of(line);
   auto non_number = [](const Char& x) { return !x.number; };
   auto punct = [](const Char& x) { return x.punct; };
   // (\P{N})(\p{P}) -> "\1 \2 "

@@ -37,7 +37,8 @@ double exact_str_match(const std::string& prediction, const std::vector<std::str
 // index): BIG-bench's target_scores[choice[argmax(log_prob)]].
 double multiple_choice_grade(const std::vector<double>& loglikelihoods, const std::vector<double>& choice_scores);
 
-// sacrebleu's "intl" tokenization (TokenizerV14International): a punctuation
+// sacrebleu's "intl" tokenization (TokenizerV14International, sacrebleu 2.x:
+// the HTML escapes of " & < > ' are first undone): a punctuation
 // mark after a non-digit or before a non-digit, and every symbol, is split
 // off; whitespace runs collapse.
 std::vector<std::string> bleu_intl_tokens(const std::string& text);

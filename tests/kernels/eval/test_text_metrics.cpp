@@ -56,6 +56,7 @@ TEST(BleuIntlTokens, SplitsPunctuationNextToNonDigitsAndEverySymbol) {
   // Unicode classes: the guillemets are punctuation, the euro sign a symbol.
   EXPECT_EQ(bleu_intl_tokens("«oui» 5€"), (Tokens{"«", "oui", "»", "5", "€"}));
   EXPECT_EQ(bleu_intl_tokens("  a \t b\n"), (Tokens{"a", "b"}));
+  EXPECT_EQ(bleu_intl_tokens("it&apos;s &lt;b&gt;"), (Tokens{"it", "'", "s", "<", "b", ">"}));
 }
 
 TEST(CorpusBleu, AnIdenticalHypothesisScoresOneHundred) {
