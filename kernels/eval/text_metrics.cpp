@@ -105,16 +105,75 @@ std::vector<Char> substitute_pairs(const std::vector<Char>& in, const std::funct
 
 const Char kSpace{" ", false, false, false, true};
 
+void replace_all_of(std::string& line, const std::string& from, const std::string& to) {
+  for (auto at = line.find(from); at != std::string::npos; at = line.find(from, at + to.size()))
+    line.replace(at, from.size(), to);
+}
+
+// sacrebleu's unescaping of what an MT system's output may hold escaped.
+std::string unescape(std::string line, bool apostrophe) {
+  if (line.find('&') == std::string::npos) return line;
+  replace_all_of(line, "&quot;", "\"");
+  replace_all_of(line, "&amp;", "&");
+  replace_all_of(line, "&lt;", "<");
+  replace_all_of(line, "&gt;", ">");
+  if (apostrophe) replace_all_of(line, "&apos;", "'");
+  return line;
+}
+
+// ' '.join(line.split()) as a token list.
+std::vector<std::string> whitespace_tokens(const std::vector<Char>& c) {
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (const Char& x : c) {
+    if (!x.space) {
+      cur += x.bytes;
+    } else if (!cur.empty()) {
+      tokens.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) tokens.push_back(cur);
+  return tokens;
+}
+
+bool ascii_in(const Char& x, const char* set) {
+  return x.bytes.size() == 1 && std::string_view(set).find(x.bytes[0]) != std::string_view::npos;
+}
+bool digit(const Char& x) { return x.bytes.size() == 1 && x.bytes[0] >= '0' && x.bytes[0] <= '9'; }
+
 }  // namespace
 
-std::vector<std::string> bleu_intl_tokens(const std::string& text) {
+std::vector<std::string> bleu_13a_tokens(const std::string& text) {
   std::string line = text;
-  for (const auto& [entity, ch] : {std::pair<const char*, const char*>{"&quot;", "\""}, {"&amp;", "&"}, {"&lt;", "<"},
-                                   {"&gt;", ">"}, {"&apos;", "'"}}) {
-    const std::string e = entity;
-    for (auto at = line.find(e); at != std::string::npos; at = line.find(e, at + 1)) line.replace(at, e.size(), ch);
+  replace_all_of(line, "<skipped>", "");
+  replace_all_of(line, "-\n", "");
+  replace_all_of(line, "\n", " ");
+  std::vector<Char> c = chars_of(" " + unescape(line, false) + " ");
+  // ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "
+  std::vector<Char> spaced;
+  for (const Char& x : c) {
+    if (ascii_in(x, "{|}~[\\]^_` !\"#$%&()*+:;<=>?@/")) spaced.insert(spaced.end(), {kSpace, x, kSpace});
+    else spaced.push_back(x);
   }
-  std::vector<Char> c = chars_of(line);
+  auto period_comma = [](const Char& x) { return ascii_in(x, ".,"); };
+  auto non_digit = [](const Char& x) { return !digit(x); };
+  // ([^0-9])([\.,]) -> "\1 \2 "; ([\.,])([^0-9]) -> " \1 \2"; ([0-9])(-) -> "\1 \2 "
+  spaced = substitute_pairs(spaced, non_digit, period_comma, [](std::vector<Char>& o, const Char& a, const Char& b) {
+    o.insert(o.end(), {a, kSpace, b, kSpace});
+  });
+  spaced = substitute_pairs(spaced, period_comma, non_digit, [](std::vector<Char>& o, const Char& a, const Char& b) {
+    o.insert(o.end(), {kSpace, a, kSpace, b});
+  });
+  spaced = substitute_pairs(spaced, digit, [](const Char& x) { return ascii_in(x, "-"); },
+                            [](std::vector<Char>& o, const Char& a, const Char& b) {
+                              o.insert(o.end(), {a, kSpace, b, kSpace});
+                            });
+  return whitespace_tokens(spaced);
+}
+
+std::vector<std::string> bleu_intl_tokens(const std::string& text) {
+  std::vector<Char> c = chars_of(unescape(text, true));
   auto non_number = [](const Char& x) { return !x.number; };
   auto punct = [](const Char& x) { return x.punct; };
   // (\P{N})(\p{P}) -> "\1 \2 "
@@ -125,20 +184,13 @@ std::vector<std::string> bleu_intl_tokens(const std::string& text) {
   c = substitute_pairs(c, punct, non_number, [](std::vector<Char>& o, const Char& a, const Char& b) {
     o.insert(o.end(), {kSpace, a, kSpace, b});
   });
-  // (\p{S}) -> " \1 "; then ' '.join(line.split())
-  std::vector<std::string> tokens;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty()) tokens.push_back(cur);
-    cur.clear();
-  };
+  // (\p{S}) -> " \1 "
+  std::vector<Char> spaced;
   for (const Char& x : c) {
-    if (x.space || x.symbol) flush();
-    if (!x.space) cur += x.bytes;
-    if (x.symbol) flush();
+    if (x.symbol) spaced.insert(spaced.end(), {kSpace, x, kSpace});
+    else spaced.push_back(x);
   }
-  flush();
-  return tokens;
+  return whitespace_tokens(spaced);
 }
 
 namespace {
@@ -164,14 +216,16 @@ BleuStats& BleuStats::operator+=(const BleuStats& o) {
   return *this;
 }
 
-BleuStats bleu_stats(const std::string& hypothesis, const std::vector<std::string>& references) {
+BleuStats bleu_stats(const std::string& hypothesis, const std::vector<std::string>& references,
+                     BleuTokenizer tokenizer) {
+  auto tokens = tokenizer == BleuTokenizer::Intl ? bleu_intl_tokens : bleu_13a_tokens;
   BleuStats st;
-  const auto hyp = bleu_intl_tokens(hypothesis);
+  const auto hyp = tokens(hypothesis);
   const double hyp_len = static_cast<double>(hyp.size());
   double closest = 0, closest_diff = -1;
   std::vector<std::vector<std::string>> refs;
   for (const auto& r : references) {
-    refs.push_back(bleu_intl_tokens(r));
+    refs.push_back(tokens(r));
     const double len = static_cast<double>(refs.back().size()), diff = std::abs(hyp_len - len);
     if (closest_diff < 0 || diff < closest_diff || (diff == closest_diff && len < closest))
       closest = len, closest_diff = diff;
@@ -209,12 +263,13 @@ double bleu_score(const BleuStats& c) {
   return bp * std::exp(log_sum / static_cast<double>(kMaxOrder));
 }
 
-double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::vector<std::string>>& references) {
+double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::vector<std::string>>& references,
+                   BleuTokenizer tokenizer) {
   if (hypotheses.size() != references.size())
     throw std::invalid_argument("corpus_bleu: " + std::to_string(hypotheses.size()) + " hypotheses for " +
                                 std::to_string(references.size()) + " reference sets");
   BleuStats corpus;
-  for (std::size_t s = 0; s < hypotheses.size(); ++s) corpus += bleu_stats(hypotheses[s], references[s]);
+  for (std::size_t s = 0; s < hypotheses.size(); ++s) corpus += bleu_stats(hypotheses[s], references[s], tokenizer);
   return bleu_score(corpus);
 }
 

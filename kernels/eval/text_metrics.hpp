@@ -42,6 +42,12 @@ double multiple_choice_grade(const std::vector<double>& loglikelihoods, const st
 // mark after a non-digit or before a non-digit, and every symbol, is split
 // off; whitespace runs collapse.
 std::vector<std::string> bleu_intl_tokens(const std::string& text);
+// sacrebleu's default "13a" tokenization (mteval-v13a): ASCII punctuation
+// split off, a period or comma unless between digits, a dash after a digit.
+// Not what BIG-bench uses; here so that sacrebleu's published scores (13a)
+// check the BLEU arithmetic.
+std::vector<std::string> bleu_13a_tokens(const std::string& text);
+enum class BleuTokenizer { Intl, Thirteen_a };
 
 // One hypothesis's share of sacrebleu's corpus statistics: clipped n-gram
 // matches (n <= 4) against the per-n-gram maximum over its references, its
@@ -52,12 +58,14 @@ struct BleuStats {
   double sys_len = 0, ref_len = 0;
   BleuStats& operator+=(const BleuStats& o);
 };
-BleuStats bleu_stats(const std::string& hypothesis, const std::vector<std::string>& references);
+BleuStats bleu_stats(const std::string& hypothesis, const std::vector<std::string>& references,
+                     BleuTokenizer tokenizer = BleuTokenizer::Intl);
 // BLEU (0-100) from corpus statistics: "exp" smoothing of zero-match orders
 // (each halves the previous smoothing), brevity penalty, no effective order.
 double bleu_score(const BleuStats& corpus);
 // Corpus BLEU (0-100) of hypotheses against each one's references.
-double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::vector<std::string>>& references);
+double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::vector<std::string>>& references,
+                   BleuTokenizer tokenizer = BleuTokenizer::Intl);
 
 // rouge_score's default tokenization: lowercase, every run outside [a-z0-9]
 // a separator (so non-ASCII letters are dropped).

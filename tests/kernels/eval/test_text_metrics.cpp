@@ -59,6 +59,29 @@ TEST(BleuIntlTokens, SplitsPunctuationNextToNonDigitsAndEverySymbol) {
   EXPECT_EQ(bleu_intl_tokens("it&apos;s &lt;b&gt;"), (Tokens{"it", "'", "s", "<", "b", ">"}));
 }
 
+TEST(Bleu13aTokens, SplitsAsciiPunctuationAndPeriodsOutsideNumbers) {
+  EXPECT_EQ(bleu_13a_tokens("It wasn't surprising."), (Tokens{"It", "wasn't", "surprising", "."}));
+  // The line is padded with spaces, so a year's closing full stop splits too.
+  EXPECT_EQ(bleu_13a_tokens("In 1990. 3.5, 2-3"), (Tokens{"In", "1990", ".", "3.5", ",", "2", "-", "3"}));
+  EXPECT_EQ(bleu_13a_tokens("a&amp;b (x)"), (Tokens{"a", "&", "b", "(", "x", ")"}));
+}
+
+TEST(CorpusBleu, ReproducesSacrebleusReadmeExample) {
+  // sacrebleu's README (github.com/mjpost/sacrebleu, "Using SacreBLEU from
+  // Python"): corpus_bleu with its defaults (13a, exp smoothing) over three
+  // sentences and two reference streams gives 48.530827009929865
+  // (82.4/50.0/45.5/37.5, BP = 0.943, hyp_len = 17, ref_len = 18).
+  const std::vector<std::string> sys{"The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."};
+  const std::vector<std::vector<std::string>> refs{{"The dog bit the man.", "The dog had bit the man."},
+                                                   {"It was not unexpected.", "No one was surprised."},
+                                                   {"The man bit him first.", "The man had bitten the dog."}};
+  EXPECT_NEAR(corpus_bleu(sys, refs, BleuTokenizer::Thirteen_a), 48.530827009929865, 1e-9);
+  BleuStats st;
+  for (std::size_t i = 0; i < sys.size(); ++i) st += bleu_stats(sys[i], refs[i], BleuTokenizer::Thirteen_a);
+  EXPECT_EQ(st.sys_len, 17);
+  EXPECT_EQ(st.ref_len, 18);
+}
+
 TEST(CorpusBleu, AnIdenticalHypothesisScoresOneHundred) {
   EXPECT_NEAR(corpus_bleu({"the cat sat on the mat"}, {{"the cat sat on the mat"}}), 100.0, 1e-9);
 }
