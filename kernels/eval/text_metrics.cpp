@@ -5,34 +5,30 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <stdexcept>
 
 #include "text/regex.hpp"
+#include "text/utf8.hpp"
 
 namespace sweep {
 
 std::string postprocess_generation(const std::string& text, const std::string& stop_string,
                                    const std::string& output_regex) {
-  std::string out = text;
+  // A byte model may generate invalid UTF-8; BIG-bench's text is decoded
+  // with replacement characters.
+  std::string out = text::is_valid_utf8(text) ? text : text::repair_utf8(text);
   if (!stop_string.empty()) {
     const auto at = out.find(stop_string);
     if (at != std::string::npos && at > 0) out.resize(at + stop_string.size());
   }
   if (!output_regex.empty()) {
-    std::regex re;
-    try {
-      re = std::regex(output_regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      throw std::runtime_error("output_regex \"" + output_regex + "\": " + e.what());
-    }
-    std::smatch m;
-    if (!std::regex_search(out, m, re)) return "";
-    if (re.mark_count() > 1)  // BIG-bench asserts against this (re.findall returns tuples)
+    const text::Regex re(output_regex);  // throws, naming the pattern, if it does not compile
+    if (re.capture_count() > 1)  // BIG-bench asserts against this (re.findall returns tuples)
       throw std::runtime_error("output_regex \"" + output_regex +
                                "\": more than one capture group (use non-capturing groups (?:...))");
-    return re.mark_count() == 1 ? m[1].str() : m[0].str();
+    const auto m = re.first_match(out, re.capture_count());
+    return m ? out.substr(m->first, m->second - m->first) : "";
   }
   return out;
 }
@@ -61,7 +57,8 @@ std::size_t utf8_length(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
-std::vector<Char> chars_of(const std::string& text) {
+std::vector<Char> chars_of(const std::string& raw) {
+  const std::string text = text::is_valid_utf8(raw) ? raw : text::repair_utf8(raw);
   static const text::Regex number("\\p{N}"), punct("\\p{P}"), symbol("\\p{S}"), space("[\\s\\x{1c}-\\x{1f}]");
   std::vector<Char> chars;
   std::vector<std::size_t> index_of(text.size() + 1, 0);  // byte offset -> char index

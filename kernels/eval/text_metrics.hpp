@@ -24,8 +24,9 @@ namespace sweep {
 // as BIG-bench keeps it; only when found past position 0, as BIG-bench's
 // `index > 0`), then the first match of output_regex ("" when none matches;
 // with one capture group, that group: Python's re.findall). Empty
-// stop_string / output_regex: no cut. The regex is ECMAScript (std::regex),
-// which reads BIG-bench's patterns (classes, \d, groups, alternation) as Python does.
+// stop_string / output_regex: no cut. The regex is PCRE2's (text/regex.hpp),
+// which reads Python's syntax (Unicode \d \w \s, (?:...), (?P<name>...),
+// lookarounds). Invalid UTF-8 is first repaired (U+FFFD), as a decoder would.
 std::string postprocess_generation(const std::string& text, const std::string& stop_string,
                                    const std::string& output_regex);
 

@@ -26,6 +26,12 @@ TEST(Postprocess, OutputRegexTakesTheFirstMatchOrNothing) {
   EXPECT_EQ(postprocess_generation("answer: (B) because", "", "\\(([A-E])\\)"), "B");
   EXPECT_THROW(postprocess_generation("ab", "", "(a)(b)"), std::runtime_error);
   EXPECT_THROW(postprocess_generation("ab", "", "(a"), std::runtime_error);
+  // Python's syntax: a named group, a lookbehind, Unicode digits.
+  EXPECT_EQ(postprocess_generation("x=12;", "", "(?P<n>\\d+)"), "12");
+  EXPECT_EQ(postprocess_generation("cost: $45", "", "(?<=\\$)\\d+"), "45");
+  EXPECT_EQ(postprocess_generation("answer \u0664\u0662", "", "\\d+"), "\u0664\u0662");
+  // An optional group that took no part gives "", as re.findall does.
+  EXPECT_EQ(postprocess_generation("b", "", "(a)?b"), "");
 }
 
 TEST(Postprocess, StopStringCutsBeforeTheRegexLooks) {
@@ -57,6 +63,8 @@ TEST(BleuIntlTokens, SplitsPunctuationNextToNonDigitsAndEverySymbol) {
   EXPECT_EQ(bleu_intl_tokens("«oui» 5€"), (Tokens{"«", "oui", "»", "5", "€"}));
   EXPECT_EQ(bleu_intl_tokens("  a \t b\n"), (Tokens{"a", "b"}));
   EXPECT_EQ(bleu_intl_tokens("it&apos;s &lt;b&gt;"), (Tokens{"it", "'", "s", "<", "b", ">"}));
+  // A byte model's invalid UTF-8 is read with replacement characters (a symbol: So).
+  EXPECT_EQ(bleu_intl_tokens("ab\xff"), (Tokens{"ab", "\uFFFD"}));
 }
 
 TEST(Bleu13aTokens, SplitsAsciiPunctuationAndPeriodsOutsideNumbers) {
