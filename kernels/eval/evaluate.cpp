@@ -412,7 +412,8 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
         at(Chance, i) = task.chance(queries[i]);
         if (file) {
           const GenerationGrade g = grade_generation(p, generated[i - from].text);
-          const std::vector<std::string> references = p.answers.empty() ? std::vector<std::string>{p.answer} : p.answers;
+          const std::vector<std::string> references =
+              p.answers.empty() ? std::vector<std::string>{p.answer} : p.answers;
           at(StrMatch, i) = g.exact_str_match;
           at(StrMatchChance, i) = exact_str_match_baseline(p);
           if (bleu) {
