@@ -137,7 +137,9 @@ std::vector<std::string> contamination_warnings(const std::vector<std::string>& 
                       "; models trained on it have seen the test");
     if (cut)
       out.push_back("warning: [data] train file " + file + ": looked for task-file examples in its first " +
-                    std::to_string(max_bytes >> 20) + " MiB only");
+                    (max_bytes % (1 << 20) ? std::to_string(max_bytes) + " bytes"
+                                           : std::to_string(max_bytes >> 20) + " MiB") +
+                    " only");
   }
   return out;
 }
