@@ -217,5 +217,21 @@ TEST(GridTaskFiles, TaskFilesStayOutOfTheRunsCorpusAndAnEditedFileIsANewPoint) {
   EXPECT_NE(before.find("task=t(bigbench,examples=4,file="), std::string::npos) << before;
 }
 
+TEST(GridTaskFiles, TheTaskFilesExampleGridLoadsWithCotOnlyForTheWorkedFile) {
+  const SweepSpec s = load_spec_file(std::string(SWEEP_SWEEPS_DIR) + "/taskfiles.toml");
+  ASSERT_EQ(s.grid.task.size(), 4u);
+  for (int t : s.grid.task) {
+    const TaskSpec& task = s.tasks[static_cast<std::size_t>(t)];
+    if (task.name == "add2") continue;
+    ASSERT_TRUE(task.file) << task.name;
+    EXPECT_EQ(task.file->examples.size(), 24u) << task.name;
+  }
+  const auto skipped = skipped_prompt_tasks(s);
+  ASSERT_EQ(skipped.size(), 2u);
+  EXPECT_EQ(s.tasks[skipped[0].second].name, "word_addition");
+  EXPECT_EQ(s.tasks[skipped[1].second].name, "largest_choice");
+  EXPECT_EQ(expand(s).points.size(), 2u * (4 * 4 - 2));
+}
+
 }  // namespace
 }  // namespace sweep
