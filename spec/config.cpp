@@ -657,12 +657,15 @@ class Loader : TomlReader {
       add_unique(g.task, static_cast<int>(index), tasks, i, path, toml_quoted(name));
     }
 
-    // Few-shot exemplars of a task file are its other examples: k of them need k + 1.
-    const bool shots = std::find(g.prompt.begin(), g.prompt.end(), PromptStyle::FewShot) != g.prompt.end() ||
-                       std::find(g.prompt.begin(), g.prompt.end(), PromptStyle::Cot) != g.prompt.end();
+    // Few-shot exemplars of a task file are its other examples: k of them need
+    // k + 1 (cot counts only for a file with worked steps: without, it has no cot points).
+    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
     for (int ti : g.task) {
       const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
-      if (!shots || !task.file) continue;
+      if (!task.file) continue;
+      const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
+                                      [](const FileExample& e) { return !e.steps.empty(); });
+      if (!asks(PromptStyle::FewShot) && !(worked && asks(PromptStyle::Cot))) continue;
       try {
         check_few_shot(*task.file, spec.eval.few_shot_k);
       } catch (const std::runtime_error& e) {

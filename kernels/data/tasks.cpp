@@ -26,6 +26,15 @@ Example file_example(const FileExample& f) {
   return ex;
 }
 
+// The file's examples a prompt may use, in file order: all, or (with_steps)
+// those with worked steps.
+std::vector<std::size_t> candidates(const TaskFile& f, bool with_steps) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < f.examples.size(); ++i)
+    if (!with_steps || !f.examples[i].steps.empty()) out.push_back(i);
+  return out;
+}
+
 }  // namespace
 
 Task::Task(TaskSpec spec, std::uint64_t sweep_seed)
@@ -60,11 +69,12 @@ Example Task::sample(Split split, Rng& rng) const {
                            (split == Split::Eval ? "held-out" : "training") + " split");
 }
 
-std::vector<Example> Task::eval_examples(int n) const {
+std::vector<Example> Task::eval_examples(int n, bool with_steps) const {
   std::vector<Example> out;
   if (const TaskFile* f = file()) {
-    const std::size_t m = std::min(f->examples.size(), static_cast<std::size_t>(std::max(n, 0)));
-    for (std::size_t i = 0; i < m; ++i) out.push_back(file_example(f->examples[i]));
+    const std::vector<std::size_t> all = candidates(*f, with_steps);
+    const std::size_t m = std::min(all.size(), static_cast<std::size_t>(std::max(n, 0)));
+    for (std::size_t i = 0; i < m; ++i) out.push_back(file_example(f->examples[all[i]]));
     return out;
   }
   Rng rng(derive_seed(sweep_seed_, "eval-examples/" + spec_.name));
@@ -81,9 +91,9 @@ std::vector<Example> Task::exemplars(int query_index, int k, bool with_steps) co
     for (int j = 0; j < k; ++j) out.push_back(sample(Split::Train, rng));
     return out;
   }
-  std::vector<std::size_t> pool;
-  for (std::size_t i = 0; i < f->examples.size(); ++i)
-    if (static_cast<int>(i) != query_index && (!with_steps || !f->examples[i].steps.empty())) pool.push_back(i);
+  std::vector<std::size_t> pool = candidates(*f, with_steps);
+  if (query_index >= 0 && static_cast<std::size_t>(query_index) < pool.size())
+    pool.erase(pool.begin() + query_index);
   // A partial Fisher-Yates shuffle: k distinct draws, in draw order.
   for (std::size_t j = 0; j < pool.size() && static_cast<int>(j) < k; ++j) {
     std::swap(pool[j], pool[j + rng.below(pool.size() - j)]);

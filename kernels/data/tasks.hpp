@@ -47,14 +47,15 @@ class Task {
   Example sample(Split split, Rng& rng) const;
 
   // The first n held-out examples of this task, the same for every model; a
-  // task file's first min(n, examples) in file order.
-  std::vector<Example> eval_examples(int n) const;
+  // task file's first min(n, examples) in file order (with_steps, for cot:
+  // of the examples with worked steps; built-ins always have steps).
+  std::vector<Example> eval_examples(int n, bool with_steps = false) const;
 
-  // The k few-shot exemplars of the query eval_examples(...)[query_index],
+  // The k few-shot exemplars of the query eval_examples(n, with_steps)[query_index],
   // seeded by (sweep seed, task name, query index). Built-ins draw from the
-  // training split; a task file draws k of its other examples without
-  // replacement, as BIG-bench does, never the query (with_steps: only examples
-  // with worked steps, for cot; fewer than k when the file has fewer).
+  // training split; a task file draws k of its other examples (with_steps:
+  // other examples with worked steps) without replacement, as BIG-bench does,
+  // never the query; fewer than k when the file has fewer.
   std::vector<Example> exemplars(int query_index, int k, bool with_steps = false) const;
 
   // Exact-match random baseline of an example (see the task's file); a task

@@ -339,7 +339,7 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
                     int seq_len, std::uint64_t /*sweep_seed: the task holds it*/, const std::function<void()>& check,
                     const Collectives* group) {
-  const auto queries = task.eval_examples(eval.examples);
+  const auto queries = task.eval_examples(eval.examples, style == PromptStyle::Cot);
   const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
   const int k = shots ? eval.few_shot_k : 0;
   std::vector<Prompt> prompts;

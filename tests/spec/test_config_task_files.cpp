@@ -148,8 +148,19 @@ TEST(ConfigTaskFiles, FewShotKLargerThanTheOtherExamplesIsAnErrorAtThePathKey) {
   EXPECT_NE(message.find(":14:8: task.t.path: " + dir.file("task.json") + ": few_shot_k 4"), std::string::npos)
       << message;
   EXPECT_NO_THROW(load_spec_text(grid(table, "\"few_shot\"", "\n[eval]\nfew_shot_k = 3\n"), dir.file("g.toml")));
-  // Without few-shot prompts the file needs no exemplars.
+  // Without few-shot prompts the file needs no exemplars; nor with cot, which it has no points of.
   EXPECT_NO_THROW(load_spec_text(grid(table, "\"zero_shot\"", "\n[eval]\nfew_shot_k = 4\n"), dir.file("g.toml")));
+  EXPECT_NO_THROW(load_spec_text(grid(table, "\"cot\"", "\n[eval]\nfew_shot_k = 4\n"), dir.file("g.toml")));
+}
+
+TEST(ConfigTaskFiles, CotOnAWorkedFileNeedsTheExemplarsToo) {
+  TempDir dir;
+  write(dir, "data.jsonl", "{\"question\": \"a\", \"answer\": \"b\", \"why\": \"c\"}\n");
+  const std::string message = error_of(
+      dir, grid("kind = \"jsonl\"\npath = \"data.jsonl\"\nsteps_field = \"why\"\n", "\"cot\"",
+                "\n[eval]\nfew_shot_k = 1\n"));
+  EXPECT_NE(message.find(":14:8: task.t.path: " + dir.file("data.jsonl") + ": few_shot_k 1"), std::string::npos)
+      << message;
 }
 
 TEST(ConfigTaskFiles, OtherKindsKeysAreRefused) {

@@ -166,9 +166,15 @@ TEST(TaskFiles, CotExemplarsAreOnlyExamplesWithWorkedSteps) {
     lines += "{\"question\": \"q" + std::to_string(i) + "\", \"answer\": \"a\", \"why\": \"" +
              (i % 2 ? "s" + std::to_string(i) : "") + "\"}\n";
   const Task task = jsonl_task(lines, fields);
+  const auto queries = task.eval_examples(100, true);
+  ASSERT_EQ(queries.size(), 4u);  // q1, q3, q5, q7
+  EXPECT_EQ(queries[1].question, "q3");
   const auto shots = task.exemplars(1, 8, true);
-  EXPECT_EQ(shots.size(), 3u);  // q3, q5, q7: the query q1 is left out
-  for (const Example& ex : shots) EXPECT_FALSE(ex.steps.empty());
+  EXPECT_EQ(shots.size(), 3u);  // q1, q5, q7: the query q3 is left out
+  for (const Example& ex : shots) {
+    EXPECT_FALSE(ex.steps.empty());
+    EXPECT_NE(ex.question, "q3");
+  }
 }
 
 TEST(TaskFiles, BuiltinExemplarsComeFromTheTrainingSplit) {
