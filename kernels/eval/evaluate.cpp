@@ -338,17 +338,14 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
-                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check,
+                    int seq_len, std::uint64_t /*sweep_seed: the task holds it*/, const std::function<void()>& check,
                     const Collectives* group) {
-  const auto queries = task.eval_examples(eval.examples);
+  const auto queries = task.eval_examples(eval.examples, style == PromptStyle::Cot);
   const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
   const int k = shots ? eval.few_shot_k : 0;
   std::vector<Prompt> prompts;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    // Exemplars per query from the training split, seeded by the query's index.
-    Rng rng(derive_seed(sweep_seed, "exemplars/" + task.spec().name + "/" + std::to_string(i)));
-    std::vector<Example> exemplars;
-    for (int j = 0; j < k; ++j) exemplars.push_back(task.sample(Split::Train, rng));
+    const auto exemplars = task.exemplars(static_cast<int>(i), k, style == PromptStyle::Cot);
     prompts.push_back(render_prompt(task, style, queries[i], exemplars, seq_len));
   }
   const bool choices = !prompts.front().choices.empty();
