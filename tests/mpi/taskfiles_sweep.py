@@ -69,14 +69,14 @@ def read_tables(store):
     with h5py.File(store, "r") as f:
         status = {v: k for k, v in h5py.check_enum_dtype(f["points"].dtype["status"]).items()}
         tables = {}
-        for name in ["points", "metrics"]:
+        for name in ["points", "metrics", "examples"]:
             df = pd.DataFrame(f[name][()])
             for c in df.columns:
                 if df[c].dtype == object:
                     df[c] = df[c].str.decode("utf-8", errors="replace")
             tables[name] = df
     tables["points"]["status"] = tables["points"].status.map(status)
-    return tables["points"], tables["metrics"]
+    return tables["points"], tables["metrics"], tables["examples"]
 
 
 with tempfile.TemporaryDirectory(prefix="taskfiles_sweep_") as tmp:
@@ -114,7 +114,7 @@ with tempfile.TemporaryDirectory(prefix="taskfiles_sweep_") as tmp:
         fail("sweep validate", p)
     print(f"  {p.stdout.strip().splitlines()[-1]}")
 
-    points, metrics = read_tables(store)
+    points, metrics, examples = read_tables(store)
     problems = []
     cells = {(m, d, t, pr) for m in TRAINED for d in TRAINED_D for t in TASKS for pr in PROMPTS}
     cells |= {(PRETRAINED, PRETRAINED_D, t, pr) for t in TASKS for pr in PROMPTS}
@@ -124,6 +124,16 @@ with tempfile.TemporaryDirectory(prefix="taskfiles_sweep_") as tmp:
         problems.append(f"/points: eval cells differ from the grid's {len(cells)}: {sorted(got ^ cells)}")
     if set(points.status) != {"done"}:
         problems.append(f"/points: statuses {points.status.value_counts().to_dict()}, expected all done")
+
+    # Each point's stored prompt: the query after eval.few_shot_k = 2 exemplars for few_shot (none dropped
+    # for length: the grid's seq_len fits the longest), after none for zero_shot; each ends at its output prefix.
+    output_prefix = {"two_digit_sum": "\nA: ", "bigger_number": " = ", "capitals": "\nA: "}
+    for r in examples.itertuples():
+        shots = r.prompt_text.count(output_prefix[r.task]) - 1
+        if shots != (2 if r.prompt == "few_shot" else 0) or not r.prompt_text.endswith(output_prefix[r.task]):
+            problems.append(f"/examples {r.model} {r.task} {r.prompt}: {shots} exemplars in {r.prompt_text!r}")
+    if len(examples) != len(cells):
+        problems.append(f"/examples: {len(examples)} rows, expected one per point ({len(cells)})")
 
     ev = metrics[metrics.prompt != ""]
     by_name = {"two_digit_sum": ["exact_match", "exact_str_match"],
@@ -147,7 +157,7 @@ with tempfile.TemporaryDirectory(prefix="taskfiles_sweep_") as tmp:
                 problems.append(f"{task} {name}: values {sorted(r.value)} outside [0, 1]")
             if set(r.n_examples) != {n}:
                 problems.append(f"{task} {name}: n_examples {sorted(set(r.n_examples))}, the file gives {n}")
-            if name == "exact_str_match":
+            if not scores[0]:  # free generation: a guess matches nothing
                 baseline = 0.0
             else:  # a uniform guess: the mean option score (1/K with one correct option), averaged over examples
                 baseline = sum(sum(s) / len(s) for s in scores[:n]) / n
