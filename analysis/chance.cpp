@@ -7,7 +7,11 @@ namespace sweep::analysis {
 
 bool accuracy_like(const std::string& metric) {
   return metric == "exact_match" || metric == "acc" || metric == "acc_norm" || metric == "accuracy" ||
-         metric == "multiple_choice_grade";
+         metric == "multiple_choice_grade" || metric == "exact_str_match";
+}
+
+double metric_scale(const std::string& metric) {
+  return metric == "bleu" || metric == "rouge1" || metric == "rouge2" || metric == "rougeLsum" ? 100.0 : 1.0;
 }
 
 bool lower_is_better(const std::string& metric) {

@@ -50,7 +50,7 @@ double change_threshold(const Curve& c, const VerdictOptions& o) {
     std::sort(se.begin(), se.end());
     median = se[se.size() / 2];
   }
-  return std::max(o.min_effect, o.noise_sigmas * median);
+  return std::max(o.min_effect * metric_scale(c.metric), o.noise_sigmas * median);
 }
 
 namespace {
@@ -79,7 +79,8 @@ Verdict classify(const Curve& c, const VerdictOptions& o) {
   if (std::isfinite(base)) {
     for (const auto& p : c.points) {
       const double val = lower_is_better(c.metric) ? -p.value : p.value;
-      v.above_chance.push_back(above_chance(val, base, p.std_err, p.n, accuracy_like(c.metric), o.min_effect).clearly);
+      const double min_effect = o.min_effect * metric_scale(c.metric);
+      v.above_chance.push_back(above_chance(val, base, p.std_err, p.n, accuracy_like(c.metric), min_effect).clearly);
     }
     int k = static_cast<int>(n);
     while (k > 0 && v.above_chance[k - 1]) --k;
@@ -92,7 +93,7 @@ Verdict classify(const Curve& c, const VerdictOptions& o) {
   // noise_sigmas standard errors of the difference.
   const std::vector<double> se = point_errors(c);
   const auto above = [&](std::size_t i, std::size_t j) {
-    return y[i] - y[j] > std::max(o.min_effect, o.noise_sigmas * std::hypot(se[i], se[j]));
+    return y[i] - y[j] > std::max(o.min_effect * metric_scale(c.metric), o.noise_sigmas * std::hypot(se[i], se[j]));
   };
   const std::size_t last = n - 1;
   if (!above(imax, imin)) return v;  // flat

@@ -13,7 +13,8 @@ enum class Shape { Flat, SmoothPositive, Emergent, Inverse, UShaped, InvertedU }
 const char* to_string(Shape s);
 
 struct VerdictOptions {
-  // Smallest change that counts, in the metric's units (accuracy: 2 points).
+  // Smallest change that counts, on a 0-1 scale (accuracy: 2 points; times
+  // metric_scale for metrics reported 0-100: 2 BLEU points).
   double min_effect = 0.02;
   // Standard errors a change must exceed. Three, not two: the compared points
   // are the curve's own extremes, picked after looking (a 2-sigma blip among

@@ -59,6 +59,17 @@ void print_pretrained(const SweepSpec& spec) {
   }
 }
 
+// One line per (cot, task file) pair without points: a file none of whose
+// examples gives worked steps is not prompted with cot.
+void print_skipped_prompts(const SweepSpec& spec) {
+  std::size_t runs = 0;
+  for (int m : spec.grid.model) runs += run_data_tokens(spec, m).size();
+  for (const auto& [prompt, task] : skipped_prompt_tasks(spec))
+    std::printf("  skipped         prompt %s on task %s (no example gives worked steps: %zu eval points not in the "
+                "grid)\n",
+                to_string(prompt), spec.tasks[static_cast<std::size_t>(task)].name.c_str(), runs);
+}
+
 }  // namespace
 
 int plan_command(int argc, char** argv) {
@@ -94,6 +105,7 @@ int plan_command(int argc, char** argv) {
   std::vector<std::string> corpus;
   try {
     corpus = check_data(spec);
+    for (const std::string& line : contamination_warnings(spec)) std::cerr << line << "\n";
   } catch (const std::exception& e) {
     std::cerr << path << ": " << e.what() << "\n";
     return 2;
@@ -110,6 +122,7 @@ int plan_command(int argc, char** argv) {
   std::printf("plan %s: %d ranks (rank 0 schedules, %d workers)\n", path.c_str(), ranks, ranks - 1);
   for (const std::string& line : corpus) std::printf("  corpus          %s\n", line.c_str());
   print_pretrained(spec);
+  print_skipped_prompts(spec);
   std::printf("  jobs            %d (%d train, %d eval)\n", s.jobs, s.train_jobs, s.eval_jobs);
   std::printf("  total FLOPs     %.3g\n", s.total_flops);
   std::printf("  throughput      %.3g FLOP/s per rank%s\n", throughput,

@@ -195,6 +195,7 @@ int run_command(int argc, char** argv, const char* version) {
     }
     try {
       check_data(spec);
+      for (const std::string& line : contamination_warnings(spec)) std::cerr << line << "\n";
     } catch (const std::exception& e) {
       std::cerr << grid_path << ": " << e.what() << "\n";
       stop_workers(tx);

@@ -61,8 +61,10 @@ struct SuiteDecl {
 };
 // Every key some task kind takes; a key here that the table's kind does not take
 // is "not allowed for kind", anything else an unknown key.
-const Keys kAnyTaskKeys = {"kind",       "digits",  "digits_b", "modulus",       "min_length",
-                           "max_length", "options", "symbols",  "fact_fraction", "scoring"};
+const Keys kAnyTaskKeys = {"kind",          "digits",        "digits_b",      "modulus",       "min_length",
+                           "max_length",    "options",       "symbols",       "fact_fraction", "scoring",
+                           "path",          "question_field", "answer_field", "choices_field", "context_field",
+                           "steps_field"};
 Keys task_keys(TaskKind k) {
   switch (k) {
     case TaskKind::Addition: return {"kind", "digits"};
@@ -72,6 +74,9 @@ Keys task_keys(TaskKind k) {
     case TaskKind::Largest: return {"kind", "digits", "options", "scoring"};
     case TaskKind::Redefine: return {"kind", "symbols", "fact_fraction"};
     case TaskKind::Negation: return {"kind", "symbols", "options", "fact_fraction", "scoring"};
+    case TaskKind::BigBench: return {"kind", "path"};
+    case TaskKind::Jsonl:
+      return {"kind", "path", "question_field", "answer_field", "choices_field", "context_field", "steps_field"};
   }
   return {};
 }
@@ -470,6 +475,10 @@ class Loader : TomlReader {
                  join(allowed) + ")");
       fail(key->source(), key_path(p, key->str()), "unknown key (expected one of: " + join(allowed) + ")");
     }
+    if (is_file_kind(task.kind)) {
+      read_task_file(t, p, task);
+      return task;
+    }
     get_int(t, p, "digits", 1, 9, task.digits);
     get_int(t, p, "digits_b", 1, 9, task.digits_b);
     get_int(t, p, "modulus", 2, 1000000, task.modulus);
@@ -491,6 +500,33 @@ class Loader : TomlReader {
     get_float(t, p, "fact_fraction", kUnitHalfOpen, task.fact_fraction);
     if (const toml::node* n = t.get("scoring")) task.scoring = to_enum(*n, key_path(p, "scoring"), kAllScorings);
     return task;
+  }
+
+  // The file is read here, so a bad task file is one grid error (at its
+  // `path` key) before any job runs; the reader's message names the file and example.
+  void read_task_file(const toml::table& t, const std::string& p, TaskSpec& task) const {
+    const toml::node& at = need(t, p, "path");
+    const std::string key = key_path(p, "path");
+    task.path = relative_to_file(file_, to_str(at, key));
+    const auto field = [&](const char* name, std::string& value) {
+      if (const toml::node* n = t.get(name)) {
+        value = to_str(*n, key_path(p, name));
+        if (value.empty()) fail(n->source(), key_path(p, name), "expected a non-empty field name, got \"\"");
+      }
+    };
+    field("question_field", task.fields.question);
+    field("answer_field", task.fields.answer);
+    field("choices_field", task.fields.choices);
+    field("context_field", task.fields.context);
+    field("steps_field", task.fields.steps);
+    try {
+      task.file = std::make_shared<const TaskFile>(task.kind == TaskKind::BigBench
+                                                       ? read_bigbench_task(task.path)
+                                                       : read_jsonl_task(task.path, task.fields));
+    } catch (const std::runtime_error& e) {
+      fail(at.source(), key, e.what());
+    }
+    task_path_at_[task.name] = at.source();
   }
 
   static std::int64_t pow10_int(int n) {
@@ -600,6 +636,10 @@ class Loader : TomlReader {
       if (it == spec.tasks.end()) {
         const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
                                         [&](TaskKind k) { return name == to_string(k); });
+        if (kind != std::end(kKinds) && is_file_kind(*kind))
+          fail(tasks[i].source(), path,
+               "a " + toml_quoted(name) + " task reads a file: define it as [task.NAME] with kind = " +
+                   toml_quoted(name) + " and path, and name that table here");
         if (kind == std::end(kKinds)) {
           const std::string defined =
               n_defined == 0 ? "none"
@@ -607,7 +647,7 @@ class Loader : TomlReader {
                                     [](const TaskSpec& task) { return task.name; });
           fail(tasks[i].source(), path,
                "unknown task " + toml_quoted(name) + " (defined tasks: " + defined + "; built-in kinds: " +
-                   join(kKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ")");
+                   join(kBuiltinTaskKinds, [](TaskKind k) { return std::string(to_string(k)); }) + ")");
         }
         TaskSpec builtin;
         builtin.name = name;
@@ -615,6 +655,22 @@ class Loader : TomlReader {
         spec.tasks.push_back(builtin);
       }
       add_unique(g.task, static_cast<int>(index), tasks, i, path, toml_quoted(name));
+    }
+
+    // Few-shot exemplars of a task file are its other examples: k of them need
+    // k + 1 (cot counts only for a file with worked steps: without, it has no cot points).
+    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
+    for (int ti : g.task) {
+      const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
+      if (!task.file) continue;
+      const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
+                                      [](const FileExample& e) { return !e.steps.empty(); });
+      if (!asks(PromptStyle::FewShot) && !(worked && asks(PromptStyle::Cot))) continue;
+      try {
+        check_few_shot(*task.file, spec.eval.few_shot_k);
+      } catch (const std::runtime_error& e) {
+        fail(task_path_at_.at(task.name), key_path(key_path("task", task.name), "path"), e.what());
+      }
     }
 
     const double points = static_cast<double>(g.model.size()) * static_cast<double>(g.data_tokens.size()) *
@@ -627,6 +683,9 @@ class Loader : TomlReader {
                "; split the study into several grid files");
   }
 
+
+  // Where each task file's `path` key is, for errors found once the grid is read.
+  mutable std::map<std::string, toml::source_region> task_path_at_;
 };
 
 }  // namespace

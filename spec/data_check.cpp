@@ -2,8 +2,11 @@
 #include "spec/data_check.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <stdexcept>
+
+#include "text/documents.hpp"
 
 #include "text/token_source.hpp"
 #include "text/tokenizer.hpp"
@@ -47,6 +50,108 @@ std::vector<std::string> check_data(const SweepSpec& spec) {
                       valid.description());
   }
   return summary;
+}
+
+namespace {
+
+struct Probe {
+  const TaskSpec* task;
+  int index;
+  std::string input;
+  std::vector<std::string> answers;
+  bool found = false;
+};
+
+std::vector<Probe> probes_of(const std::vector<TaskSpec>& tasks) {
+  std::vector<Probe> out;
+  for (const TaskSpec& t : tasks) {
+    if (!t.file) continue;
+    const auto& ex = t.file->examples;
+    for (std::size_t i = 0; i < ex.size() && i < static_cast<std::size_t>(kContaminationExamples); ++i) {
+      Probe p{&t, static_cast<int>(i), ex[i].input, ex[i].targets};
+      if (ex[i].gold >= 0) p.answers.push_back(ex[i].choices[static_cast<std::size_t>(ex[i].gold)]);
+      if (!p.input.empty()) out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+bool answered_after(const std::string& text, std::size_t from, const std::vector<std::string>& answers) {
+  const std::string window = text.substr(from, kContaminationWindow);
+  return std::any_of(answers.begin(), answers.end(),
+                     [&](const std::string& a) { return !a.empty() && window.find(a) != std::string::npos; });
+}
+
+}  // namespace
+
+std::vector<std::string> contamination_warnings(const std::vector<std::string>& train_files,
+                                                const std::vector<TaskSpec>& tasks, std::int64_t max_bytes) {
+  std::vector<std::string> out;
+  std::vector<Probe> probes = probes_of(tasks);
+  if (probes.empty()) return out;
+  std::size_t longest = 0;
+  for (const Probe& p : probes) longest = std::max(longest, p.input.size());
+  // Chunks overlap by the longest input and the answer window, so a match
+  // across a chunk boundary is seen whole in the next chunk.
+  const std::size_t keep = longest + kContaminationWindow, chunk = std::size_t{16} << 20;
+  for (const std::string& file : train_files) {
+    // Compressed and pre-tokenized files hold no searchable text.
+    const auto ends = [&](const char* ext) {
+      const std::string e(ext);
+      return file.size() >= e.size() && file.compare(file.size() - e.size(), e.size(), e) == 0;
+    };
+    if (ends(".gz") || ends(".zst") || ends(".bin")) continue;
+    for (Probe& p : probes) p.found = false;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(file + ": cannot read [data] train file");
+    std::string text;
+    std::int64_t read = 0;
+    bool cut = false;
+    while (in) {
+      if (read >= max_bytes) {
+        cut = in.peek() != std::char_traits<char>::eof();
+        break;
+      }
+      const std::size_t want = static_cast<std::size_t>(std::min<std::int64_t>(chunk, max_bytes - read));
+      const std::size_t old = text.size();
+      text.resize(old + want);
+      in.read(&text[old], static_cast<std::streamsize>(want));
+      const std::size_t got = static_cast<std::size_t>(in.gcount());
+      text.resize(old + got);
+      read += static_cast<std::int64_t>(got);
+      if (got == 0) break;
+      for (Probe& p : probes) {
+        if (p.found) continue;
+        for (std::size_t at = text.find(p.input); at != std::string::npos; at = text.find(p.input, at + 1))
+          if (answered_after(text, at + p.input.size(), p.answers)) {
+            p.found = true;
+            break;
+          }
+      }
+      if (text.size() > keep) text.erase(0, text.size() - keep);
+    }
+    for (const Probe& p : probes)
+      if (p.found)
+        out.push_back("warning: task " + p.task->name + " (" + p.task->path + "): example " + std::to_string(p.index) +
+                      " (input and answer) occurs verbatim in [data] train file " + file +
+                      "; models trained on it have seen the test");
+    if (cut)
+      out.push_back("warning: [data] train file " + file + ": looked for task-file examples in its first " +
+                    (max_bytes % (1 << 20) ? std::to_string(max_bytes) + " bytes"
+                                           : std::to_string(max_bytes >> 20) + " MiB") +
+                    " only");
+  }
+  return out;
+}
+
+std::vector<std::string> contamination_warnings(const SweepSpec& spec) {
+  if (!spec.data.files()) return {};
+  const bool trains = std::any_of(spec.grid.model.begin(), spec.grid.model.end(),
+                                  [&](int m) { return !spec.models[static_cast<std::size_t>(m)].external(); });
+  if (!trains) return {};
+  std::vector<TaskSpec> tasks;
+  for (int t : spec.grid.task) tasks.push_back(spec.tasks[static_cast<std::size_t>(t)]);
+  return contamination_warnings(text::expand_globs(spec.data.train, ""), tasks);
 }
 
 }  // namespace sweep

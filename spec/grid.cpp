@@ -4,15 +4,47 @@
 #include "spec/model_size.hpp"
 #include "spec/rng.hpp"
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
 
 namespace sweep {
 namespace {
+
+// A fingerprint of what a task file's prompts and grades use, so an edited
+// file makes new point ids while a moved one keeps them.
+std::uint64_t file_fingerprint(const TaskFile& f) {
+  std::ostringstream os;
+  os.precision(17);
+  const auto field = [&](const std::string& s) { os << s.size() << ':' << s; };
+  for (const std::string* s : {&f.description, &f.task_prefix, &f.example_input_prefix, &f.example_output_prefix,
+                               &f.choice_prefix, &f.few_shot_example_separator, &f.stop_string, &f.output_regex})
+    field(*s);
+  os << f.append_choices_to_input;
+  for (const auto& m : f.metrics) field(m);
+  field(f.preferred_score);
+  for (const FileExample& e : f.examples) {
+    field(e.input);
+    field(e.context);
+    field(e.steps);
+    for (const auto& t : e.targets) field("t" + t);
+    for (std::size_t i = 0; i < e.choices.size(); ++i) field("c" + e.choices[i]), os << e.scores[i] << ';';
+  }
+  return mix64(fnv1a(os.str()));
+}
 
 std::string task_config(const TaskSpec& t) {
   std::ostringstream os;
   os.precision(17);
   os << t.name << "(" << to_string(t.kind);
+  if (t.file) {
+    os << ",examples=" << t.file->examples.size() << ",file=" << std::hex << file_fingerprint(*t.file) << std::dec;
+    if (t.kind == TaskKind::Jsonl)
+      os << ",question_field=" << t.fields.question << ",answer_field=" << t.fields.answer
+         << ",choices_field=" << t.fields.choices << ",context_field=" << t.fields.context
+         << ",steps_field=" << t.fields.steps;
+    return os.str() + ")";
+  }
   switch (t.kind) {
     case TaskKind::Addition: os << ",digits=" << t.digits; break;
     case TaskKind::Multiplication: os << ",digits=" << t.digits << ",digits_b=" << t.digits_b; break;
@@ -26,8 +58,21 @@ std::string task_config(const TaskSpec& t) {
       os << ",symbols=" << t.symbols << ",options=" << t.options << ",fact_fraction=" << t.fact_fraction
          << ",scoring=" << to_string(t.scoring);
       break;
+    case TaskKind::BigBench:
+    case TaskKind::Jsonl: break;  // above
   }
   return os.str() + ")";
+}
+
+// The corpus of a run: its grid's built-in tasks (a task file's examples
+// never enter a corpus, so adding one to a grid keeps every run id).
+std::string corpus_config(const SweepSpec& spec) {
+  std::string s;
+  for (int t : spec.grid.task) {
+    const TaskSpec& task = spec.tasks[static_cast<std::size_t>(t)];
+    if (!task.file) s += (s.empty() ? "" : "+") + task_config(task);
+  }
+  return s;
 }
 
 // A GPT's config names its tokenizer only when it is not bytes, and its
@@ -61,9 +106,7 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
        << ";data_tokens=" << data_tokens << ";seq_len=" << t.seq_len << ";filler_fraction=" << t.filler_fraction
        << ";cot_fraction=" << t.cot_fraction << ";instruction_fraction=" << t.instruction_fraction
        << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
-    for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
-      os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
-    return os.str();
+    return os.str() + corpus_config(spec);
   }
   if (m.external()) {
     // Nothing is trained: the run only scores the held-out corpus.
@@ -72,9 +115,7 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
        << ";filler_fraction=" << t.filler_fraction << ";cot_fraction=" << t.cot_fraction
        << ";instruction_fraction=" << t.instruction_fraction << ";eval_loss_tokens=" << t.eval_loss_tokens
        << ";corpus=";
-    for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
-      os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
-    return os.str();
+    return os.str() + corpus_config(spec);
   }
   os << "seed=" << spec.seed << ";model=" << m.name << ";n_layer=" << m.n_layer << ";d_model=" << m.d_model
      << ";n_head=" << m.n_head << (m.tokenizer == "bytes" ? "" : ";tokenizer=" + m.tokenizer_hash)
@@ -84,9 +125,7 @@ std::string run_config(const SweepSpec& spec, int model, std::int64_t data_token
      << ";beta2=" << t.beta2 << ";grad_clip=" << t.grad_clip << ";cot_fraction=" << t.cot_fraction
      << ";filler_fraction=" << t.filler_fraction << ";instruction_fraction=" << t.instruction_fraction
      << ";eval_loss_tokens=" << t.eval_loss_tokens << ";corpus=";
-  for (std::size_t i = 0; i < spec.grid.task.size(); ++i)
-    os << (i ? "+" : "") << task_config(spec.tasks[spec.grid.task[i]]);
-  return os.str();
+  return os.str() + corpus_config(spec);
 }
 
 std::string point_config(const SweepSpec& spec, const std::string& run_config, PromptStyle prompt, int task) {
@@ -119,6 +158,21 @@ std::vector<std::int64_t> skipped_data_tokens(const SweepSpec& spec, int model) 
   return out;
 }
 
+bool has_point(const SweepSpec& spec, PromptStyle prompt, int task) {
+  const TaskSpec& t = spec.tasks[static_cast<std::size_t>(task)];
+  if (prompt != PromptStyle::Cot || !t.file) return true;
+  return std::any_of(t.file->examples.begin(), t.file->examples.end(),
+                     [](const FileExample& e) { return !e.steps.empty(); });
+}
+
+std::vector<std::pair<PromptStyle, int>> skipped_prompt_tasks(const SweepSpec& spec) {
+  std::vector<std::pair<PromptStyle, int>> out;
+  for (PromptStyle p : spec.grid.prompt)
+    for (int t : spec.grid.task)
+      if (!has_point(spec, p, t)) out.emplace_back(p, t);
+  return out;
+}
+
 Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   Plan plan;
   const std::size_t runs = spec.grid.model.size() * spec.grid.data_tokens.size();
@@ -146,6 +200,7 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
       plan.runs.push_back(run);
       for (PromptStyle p : spec.grid.prompt)
         for (int t : spec.grid.task) {
+          if (!has_point(spec, p, t)) continue;
           EvalPoint point;
           if (options.configs) {
             point.config = point_config(spec, run.config, p, t);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spec/spec.hpp"
@@ -61,6 +62,12 @@ std::vector<std::int64_t> run_data_tokens(const SweepSpec& spec, int model);
 // are not in the plan); empty for every other model.
 std::vector<std::int64_t> skipped_data_tokens(const SweepSpec& spec, int model);
 std::string point_config(const SweepSpec& spec, const std::string& run_config, PromptStyle prompt, int task);
+
+// Whether (prompt, task) has eval points: every pair but cot on a task file
+// none of whose examples gives worked steps (nothing to prompt cot with).
+bool has_point(const SweepSpec& spec, PromptStyle prompt, int task);
+// The grid's (prompt, task) pairs without points, in axis order (sweep plan lists them).
+std::vector<std::pair<PromptStyle, int>> skipped_prompt_tasks(const SweepSpec& spec);
 
 // Non-negative int64 id of a config text, the same in every run and language.
 std::int64_t config_id(const std::string& config);

@@ -25,6 +25,8 @@ const char* to_string(TaskKind k) {
     case TaskKind::Largest: return "largest";
     case TaskKind::Redefine: return "redefine";
     case TaskKind::Negation: return "negation";
+    case TaskKind::BigBench: return "bigbench";
+    case TaskKind::Jsonl: return "jsonl";
   }
   return "?";
 }

@@ -6,15 +6,19 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "spec/task_file.hpp"
 #include "text/documents.hpp"
 
 namespace sweep {
 
 enum class PromptStyle { ZeroShot, FewShot, Cot, Instruction };
-enum class TaskKind { Addition, Multiplication, Modular, Unscramble, Largest, Redefine, Negation };
+// The built-in kinds generate their examples; BigBench and Jsonl read them
+// from a task file (spec/task_file.hpp).
+enum class TaskKind { Addition, Multiplication, Modular, Unscramble, Largest, Redefine, Negation, BigBench, Jsonl };
 // The compute dtype of a pretrained (Hugging Face) model: float32 everywhere,
 // bfloat16 on CPU or CUDA (kernels/model/hf_model.hpp).
 enum class ModelDType { Float32, BFloat16 };
@@ -31,9 +35,13 @@ const char* to_string(ModelDType d);
 // Every value of each enum, in declaration order (loaders, messages, tests).
 inline constexpr PromptStyle kAllPrompts[] = {PromptStyle::ZeroShot, PromptStyle::FewShot, PromptStyle::Cot,
                                               PromptStyle::Instruction};
-inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition,   TaskKind::Multiplication, TaskKind::Modular,
-                                             TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
-                                             TaskKind::Negation};
+inline constexpr TaskKind kBuiltinTaskKinds[] = {TaskKind::Addition,   TaskKind::Multiplication, TaskKind::Modular,
+                                                 TaskKind::Unscramble, TaskKind::Largest,        TaskKind::Redefine,
+                                                 TaskKind::Negation};
+inline constexpr TaskKind kAllTaskKinds[] = {TaskKind::Addition, TaskKind::Multiplication, TaskKind::Modular,
+                                             TaskKind::Unscramble, TaskKind::Largest, TaskKind::Redefine,
+                                             TaskKind::Negation, TaskKind::BigBench, TaskKind::Jsonl};
+inline constexpr bool is_file_kind(TaskKind k) { return k == TaskKind::BigBench || k == TaskKind::Jsonl; }
 inline constexpr Scoring kAllScorings[] = {Scoring::Loglikelihood, Scoring::Generation};
 inline constexpr ModelDType kAllModelDTypes[] = {ModelDType::Float32, ModelDType::BFloat16};
 
@@ -93,6 +101,11 @@ struct TaskSpec {
   int symbols = 50;    // redefine, negation: named symbols the corpus states facts about
   double fact_fraction = 0.5;  // redefine, negation: share of the task's corpus lines that state a fact
   Scoring scoring = Scoring::Loglikelihood;  // largest, negation (multiple choice)
+  // bigbench, jsonl: the file (resolved against the grid file's folder), the
+  // JSONL field names, and its examples, read once when the grid loads.
+  std::string path;
+  JsonlFields fields;
+  std::shared_ptr<const TaskFile> file;
 };
 
 // Where trained models' text comes from ([data]). Without train files, sweep's

@@ -198,6 +198,26 @@ void Regex::find_all(std::string_view subject, std::vector<std::pair<std::size_t
   }
 }
 
+std::optional<std::pair<std::size_t, std::size_t>> Regex::first_match(std::string_view subject, int group) const {
+  if (group < 0 || group > 3 || group > capture_count())
+    throw TokenizerError("regex has no capture group " + std::to_string(group));
+  MatchScratch& s = scratch();
+  const int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                             PCRE2_NO_UTF_CHECK, s.data, s.context);
+  if (rc == PCRE2_ERROR_NOMATCH) return std::nullopt;
+  if (rc < 0) throw TokenizerError("regex match failed: " + pcre2_message(rc));
+  const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(s.data);
+  const auto g = static_cast<std::size_t>(group);
+  if (ov[2 * g] == PCRE2_UNSET) return std::make_pair(ov[0], ov[0]);
+  return std::make_pair(ov[2 * g], ov[2 * g + 1]);
+}
+
+int Regex::capture_count() const {
+  std::uint32_t n = 0;
+  pcre2_pattern_info(code_->code, PCRE2_INFO_CAPTURECOUNT, &n);
+  return static_cast<int>(n);
+}
+
 std::string Regex::replace_all(std::string_view subject, std::string_view replacement) const {
   std::vector<std::pair<std::size_t, std::size_t>> matches;
   find_all(subject, matches);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,12 @@ class Regex {
   // an empty match advances by one character so the walk ends.
   void find_all(std::string_view subject, std::vector<std::pair<std::size_t, std::size_t>>& out) const;
   std::string replace_all(std::string_view subject, std::string_view replacement) const;
+  // The leftmost match's capture group `group` (0: the whole match) as
+  // [begin, end) byte offsets, an empty range at the match where the group
+  // took no part (Python's re.findall gives ""); nullopt without a match.
+  // `group` must be at most 3 and at most capture_count().
+  std::optional<std::pair<std::size_t, std::size_t>> first_match(std::string_view subject, int group = 0) const;
+  int capture_count() const;
 
  private:
   struct Code;

@@ -1,6 +1,7 @@
 // Corpus stream; see corpus.hpp.
 #include "kernels/data/corpus.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 
@@ -40,10 +41,14 @@ Corpus::Corpus(std::vector<Task> tasks, const TrainSpec& train, std::uint64_t sw
       tokenizer_(tokenizer),
       rng_(derive_seed(sweep_seed, split == Split::Train ? "corpus/train" : "corpus/heldout")) {
   if (tasks_.empty()) throw std::invalid_argument("corpus needs at least one task");
+  // A task file's examples are evaluation data: they never enter a corpus, and
+  // a grid of task files only trains on filler prose.
+  tasks_.erase(std::remove_if(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.file() != nullptr; }),
+               tasks_.end());
 }
 
 std::string Corpus::next_line() {
-  if (rng_.uniform() < filler_fraction_) return filler_sentence(rng_);
+  if (tasks_.empty() || rng_.uniform() < filler_fraction_) return filler_sentence(rng_);
   const Task& task = tasks_[rng_.below(tasks_.size())];
   // Facts are knowledge, not questions: both splits state them.
   if (task.has_facts() && rng_.uniform() < task.spec().fact_fraction) return task.fact(rng_);

@@ -2,7 +2,8 @@
 // mixing every grid task's examples, in direct or worked-step form (cot_fraction),
 // some preceded by the task's instruction line (instruction_fraction), the facts
 // of tasks that have them (fact_fraction of such a task's lines), and filler
-// prose (filler_fraction). Runs with more data_tokens see a superset of what smaller runs saw: the
+// prose (filler_fraction). Task files' tasks are left out (their examples are
+// evaluation data). Runs with more data_tokens see a superset of what smaller runs saw: the
 // stream depends on the sweep seed and the split only.
 #pragma once
 

@@ -11,6 +11,18 @@
 // continuations of the same context ("largest of 42 17 93 5=" + "93", ...), as
 // the harness's multiple_choice output type does. A cot prompt is always
 // graded on its generation: the answer is read after the marker.
+//
+// A task file (bigbench, jsonl) is rendered BIG-bench's way (default_format_fn
+// and make_nshot_dataset of bigbench/api/json_task.py), with the file's keys:
+//   task_prefix + [exemplar + few_shot_example_separator]... + query, where an
+//   example is example_input_prefix + input [+ choice_prefix + choice ...]
+//   + example_output_prefix, and an exemplar is followed by its first target
+//   ("\nQ: 2+2\nA: 4\n\nQ: 3+5\nA: " with the defaults). Choices are appended
+//   only with append_choices_to_input, in file order; log-likelihood options
+//   are the choices as they are, continuations of the context ending in the
+//   output prefix, as BIG-bench scores them. instruction puts the file's
+//   description on its own line first and shows no exemplars; cot needs the
+//   example's worked steps (target: steps + ". The answer is X.").
 #pragma once
 
 #include <string>
@@ -36,10 +48,16 @@ struct Prompt {
   std::vector<std::string> choices;
   int gold = -1;
   int exemplars = 0;    // exemplars kept after fitting the context window
+  // Task files: every accepted answer and each choice's score (from the
+  // Example), and how a generation is cut before BIG-bench's grading: up to
+  // the first stop_string, then the first match of output_regex ("" : none).
+  std::vector<std::string> answers;
+  std::vector<double> choice_scores;
+  std::string stop_string, output_regex;
 };
 
-// The eval prompt for `query`. Exemplars (few_shot, cot) come from the training
-// split, so never the query; zero_shot and instruction ignore them. Leading
+// The eval prompt for `query`. Exemplars (few_shot, cot) come from
+// Task::exemplars, so never the query; zero_shot and instruction ignore them. Leading
 // exemplars are dropped until context + longest continuation + 1 fits in
 // `max_tokens`; throws if even zero exemplars do not fit.
 Prompt render_prompt(const Task& task, PromptStyle style, const Example& query,

@@ -9,6 +9,7 @@
 
 #include "kernels/data/prompts.hpp"
 #include "kernels/device/logprob_cpu.hpp"
+#include "kernels/eval/file_grading.hpp"
 
 namespace sweep {
 namespace {
@@ -337,20 +338,25 @@ std::vector<double> target_logprob(const LanguageModel& model, const std::vector
 }
 
 EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle style, const EvalSpec& eval,
-                    int seq_len, std::uint64_t sweep_seed, const std::function<void()>& check,
+                    int seq_len, std::uint64_t /*sweep_seed: the task holds it*/, const std::function<void()>& check,
                     const Collectives* group) {
-  const auto queries = task.eval_examples(eval.examples);
+  const auto queries = task.eval_examples(eval.examples, style == PromptStyle::Cot);
   const bool shots = style == PromptStyle::FewShot || style == PromptStyle::Cot;
   const int k = shots ? eval.few_shot_k : 0;
   std::vector<Prompt> prompts;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    // Exemplars per query from the training split, seeded by the query's index.
-    Rng rng(derive_seed(sweep_seed, "exemplars/" + task.spec().name + "/" + std::to_string(i)));
-    std::vector<Example> exemplars;
-    for (int j = 0; j < k; ++j) exemplars.push_back(task.sample(Split::Train, rng));
+    const auto exemplars = task.exemplars(static_cast<int>(i), k, style == PromptStyle::Cot);
     prompts.push_back(render_prompt(task, style, queries[i], exemplars, seq_len));
   }
   const bool choices = !prompts.front().choices.empty();
+  // A task file's examples are graded under BIG-bench's names too; BLEU and
+  // ROUGE only where the file's metrics ask for them.
+  const bool file = graded_as_task_file(prompts.front());
+  auto file_asks = [&](const char* metric) {
+    return task.file() && std::find(task.file()->metrics.begin(), task.file()->metrics.end(), metric) !=
+                              task.file()->metrics.end();
+  };
+  const bool bleu = file && !choices && file_asks("bleu"), rouge = file && !choices && file_asks("rouge");
   const std::size_t n_ex = prompts.size();
   const int ranks = group ? group->size() : 1, me = group ? group->rank() : 0;
 
@@ -358,8 +364,11 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
   // batch (batches are dealt round-robin over the group; each batch is computed
   // exactly as one rank alone computes it), then summed over the group: every
   // other rank's slot is 0, so the sums are exact and the metrics identical.
+  // BLEU is a corpus statistic: its columns are each example's summable
+  // share of sacrebleu's counts (BleuStats), not a per-example score.
   enum Column { Correct, CorrectNorm, Edit, Logprob, SeqLogprob, Brier, Confidence, Chance, InverseOptions,
-                TargetTokens, kColumns };
+                TargetTokens, StrMatch, StrMatchChance, McGrade, McGradeChance, Rouge1, Rouge2, RougeLsum,
+                BleuCorrect, BleuTotal = BleuCorrect + 4, BleuSysLen = BleuTotal + 4, BleuRefLen, kColumns };
   std::vector<double> values(kColumns * n_ex, 0.0);
   auto at = [&](Column c, std::size_t i) -> double& { return values[c * n_ex + i]; };
   auto column = [&](Column c) {
@@ -381,17 +390,45 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     std::vector<double> lp;
     if (!choices) {
       std::vector<int> max_new;  // room for the target and the newline after it
-      for (const auto& t : targets) max_new.push_back(static_cast<int>(t.size()) + 1);  // bytes >= tokens
+      for (std::size_t i = from; i < to; ++i) {
+        std::size_t longest = targets[i - from].size();  // any accepted answer may be generated in full
+        for (const auto& a : prompts[i].answers) longest = std::max(longest, a.size());
+        max_new.push_back(static_cast<int>(longest) + 1);  // bytes >= tokens
+      }
       auto scored = score_and_generate(model, contexts, targets, max_new);
       lp = std::move(scored.target_logprob);
       const auto& generated = scored.generations;
       for (std::size_t i = from; i < to; ++i) {
         const Prompt& p = prompts[i];
         const std::string answer = extract_answer(style, generated[i - from].text);
-        at(Correct, i) = answer == p.answer ? 1.0 : 0.0;
+        const bool accepted =
+            answer == p.answer || std::find(p.answers.begin(), p.answers.end(), answer) != p.answers.end();
+        at(Correct, i) = accepted ? 1.0 : 0.0;
         at(Edit, i) = normalised_edit_distance(answer, p.answer);
         at(Confidence, i) = std::exp(generated[i - from].logprob);
         at(Chance, i) = task.chance(queries[i]);
+        if (file) {
+          const GenerationGrade g = grade_generation(p, generated[i - from].text);
+          const std::vector<std::string> references =
+              p.answers.empty() ? std::vector<std::string>{p.answer} : p.answers;
+          at(StrMatch, i) = g.exact_str_match;
+          at(StrMatchChance, i) = exact_str_match_baseline(p);
+          if (bleu) {
+            const BleuStats st = bleu_stats(g.prediction, references);
+            for (int n = 0; n < 4; ++n) {
+              at(static_cast<Column>(BleuCorrect + n), i) = st.correct[n];
+              at(static_cast<Column>(BleuTotal + n), i) = st.total[n];
+            }
+            at(BleuSysLen, i) = st.sys_len;
+            at(BleuRefLen, i) = st.ref_len;
+          }
+          if (rouge) {
+            const RougeScores r = rouge_best(references, g.prediction);
+            at(Rouge1, i) = r.rouge1;
+            at(Rouge2, i) = r.rouge2;
+            at(RougeLsum, i) = r.rougeLsum;
+          }
+        }
         if (i == 0) result.example_output = generated[0].text;
       }
     } else {
@@ -419,6 +456,10 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
         at(Brier, i) = s.brier;
         at(Confidence, i) = s.confidence;
         at(InverseOptions, i) = 1.0 / static_cast<double>(K);
+        if (file) {
+          at(McGrade, i) = grade_choices(p, mine);
+          at(McGradeChance, i) = multiple_choice_grade_baseline(p);
+        }
         if (i == 0)
           result.example_output =
               p.choices[static_cast<std::size_t>(std::max_element(mine.begin(), mine.end()) - mine.begin())];
@@ -452,6 +493,28 @@ EvalResult evaluate(const LanguageModel& model, const Task& task, PromptStyle st
     result.metrics.push_back(metric_value("mc_accuracy_norm", mean_stat(column(CorrectNorm)), inverse_options / n));
     result.metrics.push_back(metric_value("brier", mean_stat(column(Brier)), 1.0 - inverse_options / n));
   }
+  if (file && !choices) {
+    result.metrics.push_back(metric_value("exact_str_match", mean_stat(column(StrMatch)), total(StrMatchChance) / n));
+    if (bleu) {
+      BleuStats corpus;
+      for (int k = 0; k < 4; ++k) {
+        corpus.correct[k] = total(static_cast<Column>(BleuCorrect + k));
+        corpus.total[k] = total(static_cast<Column>(BleuTotal + k));
+      }
+      corpus.sys_len = total(BleuSysLen);
+      corpus.ref_len = total(BleuRefLen);
+      // A corpus score, not a mean of per-example terms: no standard error.
+      result.metrics.push_back({"bleu", bleu_score(corpus), 0.0, static_cast<std::int64_t>(n_ex), 0.0});
+    }
+    if (rouge) {
+      result.metrics.push_back(metric_value("rouge1", mean_stat(column(Rouge1)), 0.0));
+      result.metrics.push_back(metric_value("rouge2", mean_stat(column(Rouge2)), 0.0));
+      result.metrics.push_back(metric_value("rougeLsum", mean_stat(column(RougeLsum)), 0.0));
+    }
+  }
+  if (file && choices)
+    result.metrics.push_back(
+        metric_value("multiple_choice_grade", mean_stat(column(McGrade)), total(McGradeChance) / n));
   const double uniform = uniform_loss(static_cast<std::int64_t>(model.tokens().vocab_size()));
   result.metrics.push_back(metric_value("logprob", mean_stat(column(Logprob)), -uniform));
   result.metrics.push_back(metric_value("seq_logprob", mean_stat(column(SeqLogprob)), -uniform * total(TargetTokens) / n));

@@ -3,7 +3,10 @@
 // cot) generate greedily up to a length cap and report exact_match,
 // edit_distance, logprob, seq_logprob and ece; choice-scored points compare the
 // options' log-likelihoods and report mc_accuracy, mc_accuracy_norm, brier, ece,
-// logprob and seq_logprob (of the gold option). Every metric of a point comes
+// logprob and seq_logprob (of the gold option). A task file's point adds
+// BIG-bench's exact_str_match or multiple_choice_grade, and bleu / rouge1,
+// rouge2, rougeLsum where the file's metrics ask (file_grading.hpp); exact_match
+// accepts any of its answers. Every metric of a point comes
 // from the same generations and forward passes; formulas and random baselines
 // in kernels/eval/metrics.hpp.
 #pragma once

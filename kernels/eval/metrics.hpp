@@ -13,6 +13,12 @@
 //   brier             1 - 1/K: uniform option probabilities
 //   ece               0: a uniform guesser with confidence 1/K is calibrated
 //   train/eval_loss   ln 256 nats/token
+// A task file's examples (kernels/eval/file_grading.hpp) add BIG-bench's
+// metrics, under BIG-bench's names (the text metrics: text_metrics.hpp):
+//   exact_str_match   0 for free generation; mean 1/K where the example has K options
+//   multiple_choice_grade  mean over examples of the mean option score (a uniform guess)
+//   bleu              0 (0-100, corpus BLEU; only where the file's metrics list "bleu")
+//   rouge1, rouge2, rougeLsum  0 (0-100 F-measures; only where the file lists "rouge")
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "analysis/analysis_file.hpp"
@@ -220,6 +221,38 @@ TEST(Curves, ParamsAxisTakesEachSizesBestTrainedPointAndFlopsAxisEveryPoint) {
       EXPECT_EQ(c.points.size(), 4u);
     }
   }
+}
+
+TEST(Analyze, JudgesCurvesUnderBigBenchMetricNames) {
+  // A task file's metrics as a sweep stores them: exact_str_match jumps from
+  // zero (a table without its baseline: accuracy-like, so 0), multiple_choice_grade
+  // from its 0.25 baseline, BLEU from under 2 points (chance on its 0-100
+  // scale) to 40; ROUGE climbs steadily.
+  const fs::path p = temp_dir() / "bigbench.csv";
+  {
+    std::ofstream out(p);
+    out << "model,n_params,data_tokens,flops,task,prompt,metric,value,stderr,n_examples,random_baseline\n";
+    const double sizes[] = {1e6, 1e7, 1e8, 1e9, 1e10};
+    const double str_match[] = {0, 0, 0, 0.6, 0.9}, mc[] = {0.25, 0.26, 0.25, 0.7, 0.85};
+    const double bleu[] = {0.5, 1.0, 1.5, 20, 40};
+    for (int i = 0; i < 5; ++i) {
+      const std::string row = "m" + std::to_string(i) + "," + std::to_string(sizes[i]) + ",1e9,,arith_file,few_shot,";
+      out << row << "exact_str_match," << str_match[i] << ",,200,\n";
+      out << row << "multiple_choice_grade," << mc[i] << ",,200,0.25\n";
+      out << row << "bleu," << bleu[i] << ",,200,0\n";
+      out << row << "rougeLsum," << 10 + 12 * i << ",1.0,200,0\n";
+    }
+  }
+  AnalyzeOptions options;
+  options.bootstrap = 0;
+  const Analysis a = analyze(read_tidy_csv(p.string()), p.string(), options);
+  std::map<std::string, Shape> shapes;
+  for (const auto& cv : a.verdicts)
+    if (cv.curve.axis == "params") shapes[cv.curve.metric] = cv.verdict.shape;
+  EXPECT_EQ(shapes.at("exact_str_match"), Shape::Emergent);
+  EXPECT_EQ(shapes.at("multiple_choice_grade"), Shape::Emergent);
+  EXPECT_EQ(shapes.at("bleu"), Shape::Emergent);
+  EXPECT_EQ(shapes.at("rougeLsum"), Shape::SmoothPositive);
 }
 
 TEST(AnalysisFile, DefaultNameIsBesideTheSourceThenDated) {

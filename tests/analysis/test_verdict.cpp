@@ -122,6 +122,25 @@ TEST(AbilityVerdict, FewExamplesMakeASmallRiseNoise) {
   EXPECT_EQ(classify(make_curve("exact_match", f, 6, 12, 1.0, 20)).shape, Shape::Flat);
 }
 
+TEST(AbilityVerdict, BigBenchMetricsAreJudgedOnTheirOwnScale) {
+  EXPECT_TRUE(accuracy_like("exact_str_match"));
+  EXPECT_TRUE(accuracy_like("multiple_choice_grade"));
+  for (const char* m : {"bleu", "rouge1", "rouge2", "rougeLsum"}) {
+    EXPECT_FALSE(lower_is_better(m)) << m;
+    EXPECT_EQ(metric_scale(m), 100.0) << m;
+  }
+  EXPECT_EQ(metric_scale("exact_str_match"), 1.0);
+  // BLEU is reported 0-100: a 1.5-point rise is below the 2-point minimum
+  // effect (0.02 of the range), a 40-point rise is real.
+  auto bleu = [](double span) {
+    Curve c = make_curve("bleu", [span](double e) { return 5 + span * (e - 6) / 6; }, 6, 12, 1.0);
+    c.baseline = 0.0;
+    return classify(c).shape;
+  };
+  EXPECT_EQ(bleu(1.5), Shape::Flat);
+  EXPECT_EQ(bleu(40.0), Shape::SmoothPositive);
+}
+
 TEST(AboveChance, WilsonBoundMatchesTheBinomialCutOff) {
   // n = 100, p0 = 0.25: 33 correct is the smallest count with p < 0.05 (field notes).
   EXPECT_FALSE(above_chance(0.32, 0.25, kNaN, 100, true, 0.0).significant);

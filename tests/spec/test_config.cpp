@@ -401,7 +401,7 @@ TEST(ConfigErrors, TaskKeysAreCheckedPerKind) {
             "g.toml:3:11: task.m.modulus: expected an integer in [2, 1000000], got 1");
   EXPECT_EQ(error_of("[task.s]\nkind = \"subtraction\"\n"),
             "g.toml:2:8: task.s.kind: expected one of: addition, multiplication, modular, unscramble, largest, "
-            "redefine, negation, got \"subtraction\"");
+            "redefine, negation, bigbench, jsonl, got \"subtraction\"");
   EXPECT_EQ(error_of("[task.u]\nkind = \"unscramble\"\ndigits = 2\n"),
             "g.toml:3:1: task.u.digits: not allowed for kind \"unscramble\" (expected one of: kind, min_length, max_length)");
   EXPECT_EQ(error_of("[task.u]\nkind = \"unscramble\"\nmin_length = 4\nmax_length = 3\n"),

@@ -28,6 +28,12 @@ struct Example {
   // whose questions share an answer (unscramble: one word, many scrambles)
   // splits on the answer, so a held-out word is never trained on.
   std::string split_key;
+  // Task files (spec/task_file.hpp): every accepted answer (answer is the
+  // first; exact_str_match takes any of them) and each choice's BIG-bench
+  // score (multiple_choice_grade credits the chosen option's score). Empty
+  // for the built-in tasks.
+  std::vector<std::string> answers;
+  std::vector<double> choice_scores;
 
   const std::string& key() const { return split_key.empty() ? question : split_key; }
   bool multiple_choice() const { return !choices.empty(); }
