@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "hf/model_dir.hpp"
+#include "spec/overrides.hpp"
+#include "spec/settings.hpp"
 #include "spec/toml_reader.hpp"
 #include "text/tokenizer.hpp"
 
@@ -690,7 +692,7 @@ class Loader : TomlReader {
 
 }  // namespace
 
-SweepSpec load_spec_text(std::string_view text, const std::string& path) {
+SweepSpec load_spec_text(std::string_view text, const std::string& path, const std::vector<std::string>& overrides) {
   if (text.size() > kMaxGridBytes)
     throw ConfigError(one_line(path + ": grid file is " + std::to_string(text.size()) + " bytes, expected at most " +
                                std::to_string(kMaxGridBytes) + " (4 MiB)"));
@@ -701,14 +703,16 @@ SweepSpec load_spec_text(std::string_view text, const std::string& path) {
     throw ConfigError(
         one_line(path + ":" + position(err.source().begin) + ": syntax error: " + std::string(err.description())));
   }
+  apply_overrides(root, overrides);
   SweepSpec spec;
   spec.path = path;
   spec.text = std::string(text);
+  spec.overrides = overrides;
   Loader(path).load(root, spec);
   return spec;
 }
 
-SweepSpec load_spec_file(const std::string& path) {
+SweepSpec load_spec_file(const std::string& path, const std::vector<std::string>& overrides) {
   const auto cannot_read = [&](int err) {
     return ConfigError(one_line(path + ": cannot read grid file: " + std::strerror(err)));
   };
@@ -722,7 +726,7 @@ SweepSpec load_spec_file(const std::string& path) {
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
   if (std::ferror(f.get())) throw cannot_read(errno);
-  return load_spec_text(text, path);
+  return load_spec_text(text, path, overrides);
 }
 
 }  // namespace sweep
