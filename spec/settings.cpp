@@ -50,7 +50,6 @@ const std::vector<SettingField>& train_fields() {
       train_float("lr", &TrainSpec::lr, kPositive),
       train_float("min_lr_ratio", &TrainSpec::min_lr_ratio, kUnit),
       train_int("warmup_steps", &TrainSpec::warmup_steps, 0, kIntMax),
-      train_int("checkpoint_every", &TrainSpec::checkpoint_every, 0, kIntMax),
       train_float("weight_decay", &TrainSpec::weight_decay, kNonNegative),
       train_float("beta1", &TrainSpec::beta1, kUnitHalfOpen),
       train_float("beta2", &TrainSpec::beta2, kUnitHalfOpen),
@@ -59,6 +58,7 @@ const std::vector<SettingField>& train_fields() {
       train_float("filler_fraction", &TrainSpec::filler_fraction, kUnitHalfOpen),
       train_float("instruction_fraction", &TrainSpec::instruction_fraction, kUnit),
       train_int("eval_loss_tokens", &TrainSpec::eval_loss_tokens, 1, kIntMax),
+      train_int("checkpoint_every", &TrainSpec::checkpoint_every, 0, kIntMax),
   };
   return fields;
 }
