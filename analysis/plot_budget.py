@@ -224,7 +224,7 @@ def plot_envelope(curves, envelope, out_dir):
     ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.2g"))
     label_log_axis(ax.xaxis)
     ax.set_xlabel("training compute C = 6 N tokens (FLOP)")
-    ax.set_ylabel(f"training loss, running mean of {SMOOTH_STEPS} logged steps (nats/token)")
+    ax.set_ylabel(f"training loss, running mean of {SMOOTH_STEPS} logged steps\n(fewer in short runs; nats/token)")
     ax.set_title("Training curves and their envelope (approach 1)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=matplotlib.colors.ListedColormap(cmap(np.linspace(0, 0.9, 256))))
