@@ -12,12 +12,17 @@ namespace {
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-SettingRange ints(std::int64_t lo, std::int64_t hi) { return {true, lo, hi, 0, 0, false, false}; }
-SettingRange floats(double lo, double hi, bool lo_open, bool hi_open) { return {false, 0, 0, lo, hi, lo_open, hi_open}; }
-const SettingRange kPositive = floats(0, kInf, true, true);
-const SettingRange kNonNegative = floats(0, kInf, false, true);
-const SettingRange kUnit = floats(0, 1, false, false);
-const SettingRange kUnitHalfOpen = floats(0, 1, false, true);
+// constexpr, so the ranges are constant-initialized: the loader's own static
+// tables (config.cpp) read train_fields() during dynamic initialization, which
+// may run before this file's.
+constexpr SettingRange ints(std::int64_t lo, std::int64_t hi) { return {true, lo, hi, 0, 0, false, false}; }
+constexpr SettingRange floats(double lo, double hi, bool lo_open, bool hi_open) {
+  return {false, 0, 0, lo, hi, lo_open, hi_open};
+}
+constexpr SettingRange kPositive = floats(0, kInf, true, true);
+constexpr SettingRange kNonNegative = floats(0, kInf, false, true);
+constexpr SettingRange kUnit = floats(0, 1, false, false);
+constexpr SettingRange kUnitHalfOpen = floats(0, 1, false, true);
 
 SettingField train_int(const char* key, int TrainSpec::*m, std::int64_t lo, std::int64_t hi) {
   SettingField f{key, ints(lo, hi)};
