@@ -19,7 +19,7 @@ namespace sweep {
 namespace {
 
 cli::OptionTable plan_options() {
-  cli::OptionTable table("sweep plan GRID.toml --ranks P", {"grid"});
+  cli::OptionTable table("sweep plan GRID.toml --ranks P [KEY=VALUE ...]", {"grid"}, "override");
   table.add()
       ("help,h", "print this help and exit")
       ("ranks,n", po::value<int>(), "MPI ranks (mpirun -np P): rank 0 schedules, P-1 ranks run jobs; P >= 2")
@@ -33,10 +33,12 @@ cli::OptionTable plan_options() {
 }
 
 constexpr const char* kSynopsis =
-    "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS]\n"
+    "usage: sweep plan GRID.toml --ranks P [--throughput FLOP/s] [--deadline SECONDS] [KEY=VALUE ...]\n"
     "Predicts the makespan of a grid on P ranks (no MPI): the master's dispatch (longest remaining\n"
     "path first, ranks_per_job groups, the deadline) is simulated with each job taking FLOPs / throughput\n"
-    "seconds, and compared with a static round-robin split of the train runs and a random order.\n\n";
+    "seconds, and compared with a static round-robin split of the train runs and a random order.\n"
+    "KEY=VALUE operands override the grid file's keys before it is checked, in order (a TOML value;\n"
+    "quote strings: train.lr=1e-3 grid.model='[\"s\",\"m\"]').\n\n";
 
 // One line per pretrained model of the grid: its size, dtype and the
 // checkpoints its points load; a suite's grid values without a checkpoint are
@@ -97,7 +99,8 @@ int plan_command(int argc, char** argv) {
   const double deadline = vm["deadline"].as<double>();
   SweepSpec spec;
   try {
-    spec = load_spec_file(path);
+    spec = load_spec_file(path, vm.count("override") ? vm["override"].as<std::vector<std::string>>()
+                                                     : std::vector<std::string>{});
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;

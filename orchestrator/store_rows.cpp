@@ -131,6 +131,17 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
 store::Provenance provenance(const Plan& plan, const SweepSpec& spec, const MasterOptions& options, int ranks) {
   store::Provenance p;
   p.grid_text = spec.text;
+  // The overrides the grid ran with, as a comment block: the stored text
+  // still parses as the file, and says what the command line changed.
+  if (!spec.overrides.empty()) {
+    p.grid_text += std::string(p.grid_text.empty() || p.grid_text.back() == '\n' ? "" : "\n") +
+                   "# command-line overrides:\n";
+    for (const std::string& o : spec.overrides) {
+      p.grid_text += "# ";
+      for (char c : o) p.grid_text += c == '\n' ? std::string("\n# ") : std::string(1, c);  // a multi-line TOML string
+      p.grid_text += "\n";
+    }
+  }
   p.grid_path = spec.path;
   p.sweep_name = spec.name;
   p.sweep_version = options.version;

@@ -635,14 +635,19 @@ class Loader : TomlReader {
     if (!prompt_node || !task_node) {
       // A loss-only study (no eval points) needs a corpus that is not made of tasks.
       if (prompt_node || task_node)
-        fail((prompt_node ? prompt_node : task_node)->source(), prompt_node ? "grid.prompt" : "grid.task",
-             std::string("needs grid.") + (prompt_node ? "task" : "prompt") +
-                 " too (leave both out for a loss-only study)");
+        fail(t.source(), prompt_node ? "grid.task" : "grid.prompt",
+             std::string("missing required key (grid.") + (prompt_node ? "prompt" : "task") +
+                 " is given: points need both; leave both out for a loss-only study)");
       if (!spec.data.files())
         fail(t.source(), "grid",
              "missing required key prompt and task (a loss-only study, without them, needs [data] train files: "
              "the built-in corpus is made of the grid's tasks)");
     }
+    // Every axis is checked non-empty before any of its values is resolved.
+    const toml::array no_values;
+    const toml::array* tokens = data_tokens ? &axis(t, "data_tokens") : nullptr;
+    const toml::array& prompts = prompt_node ? axis(t, "prompt") : no_values;
+    const toml::array& tasks = task_node ? axis(t, "task") : no_values;
     GridAxes& g = spec.grid;
 
     for (std::size_t i = 0; i < models.size(); ++i) {
@@ -659,12 +664,11 @@ class Loader : TomlReader {
       add_unique(g.model, static_cast<int>(it - spec.models.begin()), models, i, path, toml_quoted(name));
     }
 
-    if (data_tokens) {
-      const toml::array& tokens = axis(t, "data_tokens");
-      for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens) {
+      for (std::size_t i = 0; i < tokens->size(); ++i) {
         const std::string path = element_path("grid.data_tokens", i);
-        const std::int64_t n = to_int(tokens[i], path, 1, kNoMax);
-        add_unique(g.data_tokens, n, tokens, i, path, std::to_string(n));
+        const std::int64_t n = to_int((*tokens)[i], path, 1, kNoMax);
+        add_unique(g.data_tokens, n, *tokens, i, path, std::to_string(n));
       }
       for (const char* key : {"min_tokens_per_param", "max_tokens_per_param"})
         if (const toml::node* n = t.get(key))
@@ -673,9 +677,6 @@ class Loader : TomlReader {
       read_budgets(t, spec);
     }
 
-    const toml::array no_values;
-    const toml::array& prompts = prompt_node ? axis(t, "prompt") : no_values;
-    const toml::array& tasks = task_node ? axis(t, "task") : no_values;
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       const std::string path = element_path("grid.prompt", i);
       const std::string& name = to_str(prompts[i], path);
@@ -721,13 +722,12 @@ class Loader : TomlReader {
 
     // Few-shot exemplars of a task file are its other examples: k of them need
     // k + 1 (cot counts only for a file with worked steps: without, it has no cot points).
-    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
+    // An eval.few_shot_k axis replaces [eval] few_shot_k: its values are checked instead.
+    const bool k_swept = std::any_of(settings.begin(), settings.end(),
+                                     [](const auto& s) { return s.first == "eval.few_shot_k"; });
     for (int ti : g.task) {
       const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
-      if (!task.file) continue;
-      const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
-                                      [](const FileExample& e) { return !e.steps.empty(); });
-      if (!asks(PromptStyle::FewShot) && !(worked && asks(PromptStyle::Cot))) continue;
+      if (k_swept || !prompted_with_exemplars(g, task)) continue;
       try {
         check_few_shot(*task.file, spec.eval.few_shot_k);
       } catch (const std::runtime_error& e) {
@@ -888,7 +888,7 @@ class Loader : TomlReader {
         if (a.key == "eval.few_shot_k")
           for (int ti : g.task) {
             const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
-            if (!task.file) continue;
+            if (!prompted_with_exemplars(g, task)) continue;
             try {
               check_few_shot(*task.file, static_cast<int>(v));
             } catch (const std::runtime_error& e) {
@@ -897,6 +897,16 @@ class Loader : TomlReader {
           }
       }
     }
+  }
+
+  // Whether a task file's points show few-shot exemplars: few_shot, or cot on
+  // a file with worked steps (without, it has no cot points).
+  static bool prompted_with_exemplars(const GridAxes& g, const TaskSpec& task) {
+    if (!task.file) return false;
+    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
+    const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
+                                    [](const FileExample& e) { return !e.steps.empty(); });
+    return asks(PromptStyle::FewShot) || (worked && asks(PromptStyle::Cot));
   }
 
   // The names that may appear in zip and exclude: the grid's axes.

@@ -245,6 +245,12 @@ bool run_exclusion(const Exclusion& x) {
   });
 }
 
+// Whether `key` is "model.NAME.KEY" for a NAME other than `model`.
+bool other_models_setting(const std::string& key, const std::string& model) {
+  std::string name;
+  return key.rfind("model.", 0) == 0 && setting_field(key, &name) && name != model;
+}
+
 // "key=value;..." of the swept settings among `shown`, sorted by key.
 std::string axes_text(const std::map<std::string, std::string>& shown) {
   std::string out;
@@ -288,9 +294,13 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
     if (g.budgets()) shown["compute"] = setting_text(SettingValue{false, 0, g.compute[c.at(1)]});
     else shown["data_tokens"] = std::to_string(g.data_tokens[c.at(1)]);
     std::map<std::string, std::string> run_shown = shown, eval_shown;
-    for (std::size_t a = 0; a < g.settings.size(); ++a)
+    for (std::size_t a = 0; a < g.settings.size(); ++a) {
+      // Another model's setting is not one of this run's: leaving it out keeps
+      // the run's axes, its points and the exclusions that name it to that model.
+      if (other_models_setting(g.settings[a].key, shown["model"])) continue;
       (run_level_setting(g.settings[a].key) ? run_shown : eval_shown)[g.settings[a].key] =
           g.settings[a].shown[c.at(a + 2)];
+    }
     if (std::any_of(g.exclude.begin(), g.exclude.end(),
                     [&](const Exclusion& x) { return run_exclusion(x) && matches(x, run_shown); })) {
       std::string key;
@@ -360,15 +370,16 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
         if (!has_point(spec, p, t)) continue;
         point_shown["prompt"] = to_string(p);
         point_shown["task"] = spec.tasks[static_cast<std::size_t>(t)].name;
+        // Seen already: a combination that differs only in another model's setting.
+        if (!point_keys.insert(std::to_string(r) + "|" + point_axes + "|" + point_shown["prompt"] + "|" +
+                               point_shown["task"])
+                 .second)
+          continue;
         if (std::any_of(g.exclude.begin(), g.exclude.end(),
                         [&](const Exclusion& x) { return !run_exclusion(x) && matches(x, point_shown); })) {
           ++plan.excluded_points;
           continue;
         }
-        if (!point_keys.insert(std::to_string(r) + "|" + point_axes + "|" + point_shown["prompt"] + "|" +
-                               point_shown["task"])
-                 .second)
-          continue;
         EvalPoint point;
         if (options.configs) {
           point.config = point_config(plan.variants[static_cast<std::size_t>(pv)], config, p, t);

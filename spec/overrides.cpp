@@ -32,9 +32,13 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
     try {
       parsed = toml::parse(text, std::string_view(source));
     } catch (const toml::parse_error& err) {
+      // The key as typed (before '='), so the line reads like a grid error's.
+      std::string key = text.substr(0, text.find('='));
+      key.erase(0, key.find_first_not_of(" \t"));
+      key.erase(key.find_last_not_of(" \t") + 1);
       refuse(source + ":" + position(err.source().begin),
-             "expected KEY=VALUE with a TOML value (strings quoted: grid.model='[\"s\",\"m\"]'): " +
-                 std::string(err.description()));
+             grid_toml::shortened(key) + ": expected KEY=VALUE with a TOML value (strings quoted: " +
+                 "grid.model='[\"s\",\"m\"]'): " + std::string(err.description()));
     }
     // The override is one dotted key: walk its tables down to the value.
     std::vector<std::string> keys;
@@ -57,7 +61,9 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
       toml::node* next = at->get(keys[i]);
       if (!next) next = &at->insert_or_assign(keys[i], toml::table{}).first->second;
       at = next->as_table();
-      if (!at) refuse(source, path + " is a " + grid_toml::type_name(*next) + " in the grid file, not a table");
+      if (!at)
+        refuse(source, path + ": a " + grid_toml::type_name(*next) + " in the grid file, not a table (cannot set " +
+                           keys[i + 1] + " in it)");
     }
     // The moved node keeps its source (the override's name and position).
     at->insert_or_assign(keys.back(), std::move(*leaf));

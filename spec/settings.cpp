@@ -12,8 +12,9 @@ namespace {
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// constexpr: the tables are first built during other files' static
-// initialisation (config.cpp's key lists), before this file's dynamic one.
+// constexpr, so the ranges are constant-initialized: the loader's own static
+// tables (config.cpp) read train_fields() during dynamic initialization, which
+// may run before this file's.
 constexpr SettingRange ints(std::int64_t lo, std::int64_t hi) { return {true, lo, hi, 0, 0, false, false}; }
 constexpr SettingRange floats(double lo, double hi, bool lo_open, bool hi_open) {
   return {false, 0, 0, lo, hi, lo_open, hi_open};
