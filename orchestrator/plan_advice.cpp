@@ -91,7 +91,7 @@ Saturation saturating_ranks(const Plan& plan, const SweepSpec& spec, const CostM
     bad = good;
     good = static_cast<int>(std::min<long long>(most, 2LL * good));
   }
-  while (good - bad > 1) {
+  while (good - bad > std::max(1, good / kRankTolerance)) {
     const int mid = bad + (good - bad) / 2;
     (saturated(mid) ? good : bad) = mid;
   }

@@ -40,13 +40,17 @@ struct Saturation {
   int simulations = 0;      // simulate() calls the search made
 };
 
+// Beyond this many ranks the search stops within ranks / kRankTolerance of
+// the fewest: a 1% rounding of a large rank count, for fewer simulations.
+constexpr int kRankTolerance = 128;
+
 // The fewest ranks at which simulate() (no deadline) gives a saturated
 // makespan. No P below max(2, 1 + total rank-seconds / (1.05 x critical path),
 // 1 + the largest ranks_per_job) can be; from there the search doubles P until
-// one is, then bisects, so a 1,000,000-point grid takes ~2 log2 P simulations.
+// one is, then bisects (a simulation of a 1,000,000-point grid takes ~0.4 s).
 // The bisection takes the makespan to fall as ranks are added, which list
 // scheduling can break by a little: the answer is then a P that is saturated
-// with P - 1 not.
+// with P - 1 not (up to kRankTolerance ranks; beyond, P - P / kRankTolerance).
 Saturation saturating_ranks(const Plan& plan, const SweepSpec& spec, const CostModel& cost);
 
 }  // namespace sweep
