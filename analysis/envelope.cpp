@@ -132,11 +132,14 @@ EnvelopeAnalysis envelope_analysis(const std::vector<RunCurve>& runs, const Enve
     Trace t{r.n_params, r.run_id, {}, {}};
     const std::vector<double> s = smooth_loss(r, o.window_fraction);
     // Early steps, whose window holds few logged steps, are noisy enough to win
-    // the minimum by luck: a curve enters the envelope once its window is full.
+    // the minimum by luck: a curve enters the envelope once its window holds
+    // min_window_steps, or a tenth of the run's logged steps when that is fewer
+    // (a short smoke run logs a handful).
+    const int full = std::min<int>(o.min_window_steps, std::max<int>(1, static_cast<int>(r.tokens.size()) / 10));
     std::size_t lo = 0;
     for (std::size_t i = 0; i < r.tokens.size(); ++i) {
       while (lo < i && r.tokens[lo] <= (1 - o.window_fraction) * r.tokens[i]) ++lo;
-      if (static_cast<int>(i - lo + 1) < o.min_window_steps) continue;
+      if (static_cast<int>(i - lo + 1) < full) continue;
       const double lc = std::log(6.0 * r.n_params * r.tokens[i]);
       if (!t.ln_c.empty() && lc <= t.ln_c.back()) continue;  // tokens must grow
       t.ln_c.push_back(lc);

@@ -49,7 +49,9 @@ struct EnvelopeOptions {
   int resamples = 200;             // bootstrap over runs; 0: no intervals
   std::uint64_t seed = 20240501;
   double window_fraction = 0.1;
-  int min_window_steps = 10;       // a step counts once its smoothing window holds this many logged steps
+  // A step counts once its smoothing window holds this many logged steps (or a
+  // tenth of the run's logged steps, when fewer).
+  int min_window_steps = 10;
 };
 
 struct EnvelopeAnalysis {

@@ -222,7 +222,7 @@ std::string to_text(const Analysis& a) {
   if (a.has_curves)
     os << "  approach 1 (training-curve envelope, of training loss): " << allocation_text(a.envelope.allocation)
        << "\n    (" << a.envelope.runs << " runs, " << a.envelope.points.size() << " envelope points, "
-       << a.envelope.fitted_points << " interior points fitted, " << a.envelope.distinct_winners << " distinct N)\n";
+       << a.envelope.fitted_points << " fitted, " << a.envelope.distinct_winners << " distinct N)\n";
   else
     os << "  approach 1 (training-curve envelope): no training curves in the source\n";
   if (!a.isoflop.budgets.empty()) {
