@@ -281,8 +281,15 @@ def plot_budget_study(runs, metrics, curves, out_dir):
     smoothed = [s for s in smoothed if len(s[1])]
     envelope, per_budget = [], []
     if smoothed:
-        lo = min(c[0] for _, c, *_ in smoothed)
+        # From the compute where every model size's curve has begun: before it the
+        # "envelope" is whichever run logged first, not a choice between sizes.
+        starts = {}
+        for n, c, *_ in smoothed:
+            starts[n] = min(starts.get(n, np.inf), c[0])
+        lo = max(starts.values())
         hi = max(c[-1] for _, c, *_ in smoothed)
+        if lo >= hi:
+            lo = min(starts.values())
         grid = np.logspace(np.log10(lo), np.log10(hi), ENVELOPE_POINTS)
         grid[0], grid[-1] = lo, hi  # exactly, so that the runs that start or end there count
         for c in grid:
