@@ -14,9 +14,10 @@ file kept in DIR) or from an existing findings file (--analysis). Writes to DIR
   task_<TASK>.png       per task: each metric against parameters (top) and
                         compute (bottom), one line per prompt style, the random
                         baseline dashed, the verdict of each line in its legend;
-  isoflop_profiles.png, curve_envelope.png, optimal_n_vs_compute.png, isoflop.json
+  isoflop_profiles.png, curve_envelope.png, optimal_n_vs_compute.png
                         for a compute-budget study (runs with a compute_budget):
-                        approaches 1 and 2 (see plot_budget.py);
+                        the findings' approaches 1, 2 and 3 over the store's data
+                        (see plot_budget.py);
   analysis.json, index.html (the report and every plot).
 """
 import argparse
@@ -197,7 +198,7 @@ def main():
     for task in sorted(t for t in set(metrics.task) if t):
         images.append(plot_task(metrics, found, task, out_dir))
     images += plot_budget.plot_budget_study(optional_table(args.store, "runs"), metrics,
-                                            optional_table(args.store, "curves"), out_dir)
+                                            optional_table(args.store, "curves"), found, out_dir)
     page = write_html(out_dir, args.store, report_text, images)
     print(f"plot_store: {len(images)} plots and {page}")
 

@@ -35,6 +35,9 @@ def dtypes(schema_md=SCHEMA_MD):
             code = row["numpy"].split("`")[0].strip()
             if "enum" in row["numpy"]:
                 fields.append((row["column"], h5py.enum_dtype(status, basetype=np.dtype(code))))
+            elif np.dtype(code).kind == "S":
+                # UTF-8 as the C++ writer stores it: HDF5 converts no ASCII string to UTF-8.
+                fields.append((row["column"], h5py.string_dtype("utf-8", np.dtype(code).itemsize)))
             else:
                 fields.append((row["column"], np.dtype(code)))
         out[table] = np.dtype(fields)
