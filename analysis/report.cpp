@@ -185,8 +185,12 @@ Analysis analyze(const std::vector<TidyRow>& rows, const std::vector<RunCurve>& 
 
 std::string to_text(const Analysis& a) {
   std::ostringstream os;
+  std::size_t runs = 0;
+  for (const LossCell& c : a.loss_cells) runs += c.losses.size();
   os << "sweep analyze: " << a.source << "\n\n== Loss (" << a.loss_metric << ", " << a.loss_points.size()
-     << " runs) ==\n";
+     << " points";
+  if (runs > a.loss_points.size()) os << ", the seed means of " << runs << " runs";
+  os << ") ==\n";
   for (const auto& f : a.power_laws)
     os << "  L(" << f.variable << ") = " << num(f.E) << " + " << num(f.A) << " / " << f.variable << "^"
        << num(f.alpha) << "   (" << f.points << " points, " << id_text(identify_by_dof(f.points, 3)) << ")\n";
