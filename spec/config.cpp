@@ -987,7 +987,10 @@ class Loader : TomlReader {
         else entries.emplace_back(k, value);
       }
       Exclusion x;
-      for (const auto& [name, value] : entries) {
+      for (const auto& entry : entries) {
+        // Named, not structured bindings: the lambda below captures them (C++17).
+        const std::string& name = entry.first;
+        const toml::node* value = entry.second;
         const std::string kp = key_path(tp, name);
         if (std::find(names.begin(), names.end(), name) == names.end())
           fail(value->source(), kp, "not an axis of this grid (axes: " +
