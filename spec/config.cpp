@@ -97,6 +97,9 @@ constexpr const auto& kKinds = kAllTaskKinds;
 // Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
 // a grid is bounded (~1 GB at this size); see "Limits" in README.md.
 constexpr std::int64_t kMaxGridPoints = 1'000'000;
+// Each combination of setting axes is a SweepSpec of its own in the plan
+// (Plan::variants); a study sweeps a handful of settings, not thousands.
+constexpr std::int64_t kMaxSettingCombinations = 10'000;
 constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
 constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
 constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
@@ -735,7 +738,15 @@ class Loader : TomlReader {
       }
     }
 
-    for (const auto& [k, node] : settings) g.settings.push_back(read_setting_axis(k, *node, spec));
+    double combinations = 1;
+    for (const auto& [k, node] : settings) {
+      g.settings.push_back(read_setting_axis(k, *node, spec));
+      combinations *= static_cast<double>(g.settings.back().values.size());
+      if (combinations > static_cast<double>(kMaxSettingCombinations))
+        fail(node->source(), key_path("grid", k),
+             "expected at most " + std::to_string(kMaxSettingCombinations) +
+                 " combinations of setting axes (the product of their lengths), got more with this axis");
+    }
     check_setting_combinations(spec, settings);
     if (const toml::node* z = t.get("zip")) read_zip(*z, spec);
     if (const toml::node* x = t.get("exclude")) read_exclusions(*x, spec);

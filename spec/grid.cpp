@@ -275,6 +275,7 @@ Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
     const auto [it, added] = variant_of.emplace(key, static_cast<int>(plan.variants.size()));
     if (added) {
       SweepSpec v = spec;
+      v.text.clear();  // the grid file's text is the base spec's (provenance); a variant needs only settings
       for (std::size_t a = 0; a < g.settings.size(); ++a)
         if (with_eval || run_level_setting(g.settings[a].key))
           apply_setting(v, g.settings[a].key, g.settings[a].values[c.at(a + 2)]);

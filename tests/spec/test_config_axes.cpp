@@ -147,6 +147,17 @@ TEST(ConfigAxesErrors, AxisValuesAreCheckedLikeTheirKeys) {
   EXPECT_EQ(error_of(grid(runs + "seed = [-1]\n")), "g.toml:6:9: grid.seed[0]: expected a non-negative integer, got -1");
 }
 
+TEST(ConfigAxesErrors, SettingAxesMakeAtMostTenThousandCombinations) {
+  std::string seeds = "seed = [0", batches = "\"train.batch_size\" = [1";
+  for (int i = 1; i < 101; ++i) seeds += ", " + std::to_string(i);
+  for (int i = 2; i <= 100; ++i) batches += ", " + std::to_string(i);
+  const std::string runs = kRuns + kPoints;
+  EXPECT_EQ(error_of(grid(runs + seeds + "]\n" + batches + "]\n")),
+            "g.toml:7:22: grid.\"train.batch_size\": expected at most 10000 combinations of setting axes (the product "
+            "of their lengths), got more with this axis");
+  EXPECT_NO_THROW(load_spec_text(grid(runs + seeds + "]\n\"train.batch_size\" = [1, 2]\n"), "g.toml"));
+}
+
 TEST(ConfigAxesErrors, SettingsThatConstrainEachOtherAreCheckedOverEveryValue) {
   const std::string runs = kRuns + kPoints;
   EXPECT_EQ(error_of(grid(runs + "\"train.seq_len\" = [64, 256]\n", "[train]\neval_loss_tokens = 128\n")),
