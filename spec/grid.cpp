@@ -182,7 +182,9 @@ std::vector<std::pair<PromptStyle, int>> skipped_prompt_tasks(const SweepSpec& s
 
 std::int64_t budget_tokens(double compute, std::int64_t n_params, std::int64_t batch_tokens) {
   const double batches = std::round(compute / (6.0 * static_cast<double>(n_params)) / static_cast<double>(batch_tokens));
-  const double most = static_cast<double>(std::numeric_limits<std::int64_t>::max() / batch_tokens);
+  // At most 2^62 tokens: int64's largest quotient rounds up as a double, and
+  // its product with batch_tokens would overflow.
+  const double most = std::floor(std::ldexp(1.0, 62) / static_cast<double>(batch_tokens));
   return static_cast<std::int64_t>(std::clamp(batches, 1.0, most)) * batch_tokens;
 }
 

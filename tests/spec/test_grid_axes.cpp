@@ -239,6 +239,10 @@ TEST(GridAxes, ABudgetsDIsCOver6NInWholeBatches) {
   }
   EXPECT_EQ(budget_tokens(1e9, 1000, 32), 166656);  // 1e9 / 6e3 = 166666.7 tokens -> 5208 batches
   EXPECT_EQ(budget_tokens(1.0, 1000, 32), 32);       // at least one batch
+  // A budget past any corpus stops at 2^62 tokens rather than overflowing
+  // (tests/fuzz/regressions/grid/budget-tokens-overflow.toml).
+  EXPECT_EQ(budget_tokens(3e32, 1000, 512), std::int64_t{1} << 62);
+  EXPECT_LE(budget_tokens(3e32, 1000, 3), std::int64_t{1} << 62);
 }
 
 TEST(GridAxes, BudgetRunsOutsideTheTokensPerParameterRangeAreSkippedWithTheReason) {
