@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <set>
@@ -149,18 +150,42 @@ double optimal_loss(const ChinchillaFit& fit, double flops) {
   return fit.E + fit.A / std::pow(c.n_opt(flops), fit.alpha) + fit.B / std::pow(c.d_opt(flops), fit.beta);
 }
 
+Interval percentile_interval(std::vector<double> v) {
+  if (v.empty()) return {std::nan(""), std::nan("")};
+  return {percentile(v, 0.025), percentile(v, 0.975)};
+}
+
 ChinchillaBootstrap bootstrap_chinchilla(const std::vector<LossPoint>& pts, const ChinchillaFit& fit, int resamples,
                                          std::uint64_t seed) {
+  std::vector<ReplicatedPoint> cells;
+  cells.reserve(pts.size());
+  for (const auto& p : pts) cells.push_back({p.n_params, p.tokens, {p.loss}});
+  return bootstrap_chinchilla(cells, fit, resamples, seed);
+}
+
+ChinchillaBootstrap bootstrap_chinchilla(const std::vector<ReplicatedPoint>& cells, const ChinchillaFit& fit,
+                                         int resamples, std::uint64_t seed) {
   ChinchillaBootstrap out;
-  if (resamples <= 0) return out;
+  if (resamples <= 0 || cells.empty()) return out;
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, pts.size() - 1);
+  std::uniform_int_distribution<std::size_t> pick(0, cells.size() - 1);
   const std::vector<double> start = {std::log(fit.A), std::log(fit.B), std::log(fit.E), fit.alpha, fit.beta};
   std::vector<double> A, B, E, al, be, a;
-  std::vector<LossPoint> sample(pts.size());
+  std::vector<LogPoint> sample(cells.size());
   for (int r = 0; r < resamples; ++r) {
-    for (auto& p : sample) p = pts[pick(rng)];
-    const Minimum m = minimize_chinchilla(logs_of(sample), start);
+    for (auto& p : sample) {
+      const ReplicatedPoint& c = cells[pick(rng)];
+      double loss = c.losses.front();
+      // A lone seed draws nothing more, so one-seed data replay the point bootstrap exactly.
+      if (c.losses.size() > 1) {
+        std::uniform_int_distribution<std::size_t> seed_pick(0, c.losses.size() - 1);
+        double s = 0;
+        for (std::size_t k = 0; k < c.losses.size(); ++k) s += c.losses[seed_pick(rng)];
+        loss = s / c.losses.size();
+      }
+      p = {std::log(c.n_params), std::log(c.tokens), std::log(loss)};
+    }
+    const Minimum m = minimize_chinchilla(sample, start);
     if (!std::isfinite(m.value)) continue;
     const ChinchillaFit f = to_fit(m, 1, static_cast<int>(sample.size()));
     A.push_back(f.A);
@@ -172,15 +197,42 @@ ChinchillaBootstrap bootstrap_chinchilla(const std::vector<LossPoint>& pts, cons
   }
   out.resamples = static_cast<int>(A.size());
   if (A.empty()) return out;
-  auto iv = [](const std::vector<double>& v) { return Interval{percentile(v, 0.025), percentile(v, 0.975)}; };
-  out.A = iv(A);
-  out.B = iv(B);
-  out.E = iv(E);
-  out.alpha = iv(al);
-  out.beta = iv(be);
-  out.a = iv(a);
+  out.A = percentile_interval(A);
+  out.B = percentile_interval(B);
+  out.E = percentile_interval(E);
+  out.alpha = percentile_interval(al);
+  out.beta = percentile_interval(be);
+  out.a = percentile_interval(a);
   return out;
 }
+
+Identification identify_by_dof(int points, int parameters) {
+  Identification id;
+  id.points = points;
+  id.parameters = parameters;
+  id.dof = points - parameters;
+  id.identified = id.dof > 0;
+  if (!id.identified)
+    id.reason = std::to_string(points) + " points for " + std::to_string(parameters) + " parameters";
+  return id;
+}
+
+Identification identify_chinchilla(const ChinchillaFit& fit, const ChinchillaBootstrap& boot) {
+  Identification id = identify_by_dof(fit.points, 5);
+  if (!id.identified || boot.resamples <= 0) return id;
+  auto spans = [](const Interval& i) { return !(i.lo > 0) || !(i.hi / i.lo <= 100.0); };
+  for (const auto& [name, iv] : {std::pair<const char*, Interval>{"A", boot.A}, {"B", boot.B}})
+    if (spans(iv)) {
+      id.identified = false;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s interval [%.3g, %.3g] spans more than 2 orders of magnitude", name, iv.lo,
+                    iv.hi);
+      id.reason += std::string(id.reason.empty() ? "" : "; ") + buf;
+    }
+  return id;
+}
+
+const char* identified_word(const Identification& id) { return id.identified ? "identified" : "unidentified"; }
 
 double PowerLawFit::predict(double x) const { return E + A / std::pow(x, alpha); }
 

@@ -62,6 +62,8 @@ double optimal_loss(const ChinchillaFit& fit, double flops);
 struct Interval {
   double lo = 0, hi = 0;
 };
+// The 2.5th and 97.5th percentiles of v (linear interpolation); NaN when v is empty.
+Interval percentile_interval(std::vector<double> v);
 struct ChinchillaBootstrap {
   int resamples = 0;
   Interval A, B, E, alpha, beta, a;
@@ -72,6 +74,33 @@ struct ChinchillaBootstrap {
 // percentile intervals.
 ChinchillaBootstrap bootstrap_chinchilla(const std::vector<LossPoint>& pts, const ChinchillaFit& fit, int resamples,
                                          std::uint64_t seed = 20240501);
+
+// Seed replicates of one (N, D): the fit sees their mean loss.
+struct ReplicatedPoint {
+  double n_params = 0, tokens = 0;
+  std::vector<double> losses;  // at least one
+};
+// The honest bootstrap with replicates: each resample draws (N, D) cells with
+// replacement and, within each drawn cell, its seeds with replacement, and
+// refits the means; so seed scatter widens the intervals. With one seed per
+// cell it is the point bootstrap above (same draws, same intervals).
+ChinchillaBootstrap bootstrap_chinchilla(const std::vector<ReplicatedPoint>& cells, const ChinchillaFit& fit,
+                                         int resamples, std::uint64_t seed = 20240501);
+
+// Whether a fit's parameters are pinned down by its data. Degrees of freedom
+// are points minus parameters; a fit is unidentified when they are <= 0, or
+// (Chinchilla) when the bootstrap interval of A or B spans more than two
+// orders of magnitude (hi / lo > 100): the data trade A against alpha.
+struct Identification {
+  int points = 0;
+  int parameters = 0;
+  int dof = 0;
+  bool identified = false;
+  std::string reason;  // why not identified; empty when identified
+};
+Identification identify_by_dof(int points, int parameters);
+Identification identify_chinchilla(const ChinchillaFit& fit, const ChinchillaBootstrap& boot);
+const char* identified_word(const Identification& id);  // "identified" or "unidentified"
 
 // L(x) = E + A / x^alpha, fitted like approach 3 in one variable (Huber on log
 // loss, L-BFGS from alpha in {0..2}, e in {-1..1}, a in {0, 5, ..., 25}).

@@ -14,6 +14,10 @@ file kept in DIR) or from an existing findings file (--analysis). Writes to DIR
   task_<TASK>.png       per task: each metric against parameters (top) and
                         compute (bottom), one line per prompt style, the random
                         baseline dashed, the verdict of each line in its legend;
+  isoflop_profiles.png, curve_envelope.png, optimal_n_vs_compute.png
+                        for a compute-budget study (runs with a compute_budget):
+                        the findings' approaches 1, 2 and 3 over the store's data
+                        (see plot_budget.py);
   analysis.json, index.html (the report and every plot).
 """
 import argparse
@@ -29,9 +33,12 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hdf5_schema", "python"))
 import sweepstore  # noqa: E402
+
+import plot_budget  # noqa: E402
 
 PROMPT_ORDER = ["zero_shot", "few_shot", "cot"]
 
@@ -140,6 +147,14 @@ def plot_task(metrics, found, task, out_dir):
     return name
 
 
+def optional_table(store, name):
+    """A table of the store, or an empty frame where the store has none (a version 1 store has no /runs)."""
+    try:
+        return sweepstore.table(store, name)
+    except KeyError:
+        return pd.DataFrame()
+
+
 def write_html(out_dir, store, report_text, images):
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -182,6 +197,8 @@ def main():
         images.append(name)
     for task in sorted(t for t in set(metrics.task) if t):
         images.append(plot_task(metrics, found, task, out_dir))
+    images += plot_budget.plot_budget_study(optional_table(args.store, "runs"), metrics,
+                                            optional_table(args.store, "curves"), found, out_dir)
     page = write_html(out_dir, args.store, report_text, images)
     print(f"plot_store: {len(images)} plots and {page}")
 

@@ -19,17 +19,6 @@ namespace {
 // Keys in the order written, so the JSON reads like the text report.
 using json = nlohmann::ordered_json;
 
-std::vector<LossPoint> loss_points(const std::vector<TidyRow>& rows, const std::string& metric) {
-  std::vector<LossPoint> pts;
-  for (const auto& r : rows) {
-    if (r.metric != metric || !(r.n_params > 0) || !(r.value > 0)) continue;
-    double d = r.data_tokens;
-    if (!(d > 0) && r.flops > 0) d = r.flops / (6.0 * r.n_params);  // C = 6 N D
-    if (d > 0) pts.push_back({r.n_params, d, r.value});
-  }
-  return pts;
-}
-
 // L(N): per size, the points with the most data; L(D): per data size, the
 // largest model; L(C): the compute frontier (points with lower loss than
 // every point of less compute).
@@ -76,7 +65,19 @@ void fit_chinchilla_law(Analysis& a, int resamples) {
   }
   a.chinchilla = fit_chinchilla(a.loss_points);
   a.optimal = compute_optimal(*a.chinchilla);
-  a.bootstrap = bootstrap_chinchilla(a.loss_points, *a.chinchilla, resamples);
+  std::vector<ReplicatedPoint> cells;
+  for (const auto& c : a.loss_cells) cells.push_back({c.n_params, c.tokens, c.losses});
+  a.bootstrap = bootstrap_chinchilla(cells, *a.chinchilla, resamples);
+  a.chinchilla_id = identify_chinchilla(*a.chinchilla, a.bootstrap);
+  a.approach3.a = a.optimal.a;
+  a.approach3.b = a.optimal.b;
+  a.approach3.a_coefficient = a.optimal.G * std::pow(6.0, -a.optimal.a);  // N_opt = G (C/6)^a
+  a.approach3.id = a.chinchilla_id;
+  if (a.bootstrap.resamples > 0) {
+    a.approach3.resamples = a.bootstrap.resamples;
+    a.approach3.a_interval = a.bootstrap.a;
+    a.approach3.b_interval = {1.0 - a.bootstrap.a.hi, 1.0 - a.bootstrap.a.lo};  // b = 1 - a
+  }
 }
 
 void judge_curves(Analysis& a, const std::vector<TidyRow>& rows, const AnalyzeOptions& o) {
@@ -115,34 +116,84 @@ json jnum(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 json interval_json(const Interval& i) { return json::array({jnum(i.lo), jnum(i.hi)}); }
 
+std::string id_text(const Identification& id) {
+  std::string s = "dof " + std::to_string(id.dof) + ": " + identified_word(id);
+  if (!id.identified && !id.reason.empty()) s += " (" + id.reason + ")";
+  return s;
+}
+
+std::string allocation_text(const Allocation& al) {
+  std::string s = "a = " + num(al.a);
+  if (al.resamples > 0) s += " [" + num(al.a_interval.lo) + ", " + num(al.a_interval.hi) + "]";
+  s += ", b = " + num(al.b);
+  if (al.resamples > 0) s += " [" + num(al.b_interval.lo) + ", " + num(al.b_interval.hi) + "]";
+  return s + "; " + std::to_string(al.id.points) + " points, " + id_text(al.id);
+}
+
+json allocation_json(const Allocation& al) {
+  return {{"a", jnum(al.a)},
+          {"b", jnum(al.b)},
+          {"a_ci", al.resamples > 0 ? interval_json(al.a_interval) : json(nullptr)},
+          {"b_ci", al.resamples > 0 ? interval_json(al.b_interval) : json(nullptr)},
+          {"bootstrap_resamples", al.resamples},
+          {"points", al.id.points},
+          {"parameters", al.id.parameters},
+          {"dof", al.id.dof},
+          {"identified", al.id.identified},
+          {"status", identified_word(al.id)},
+          {"reason", al.id.reason}};
+}
+
 }  // namespace
 
 Analysis analyze(const std::vector<TidyRow>& rows, const std::string& source, const AnalyzeOptions& o) {
   Analysis a;
   a.source = source;
   a.loss_metric = o.loss_metric.empty() ? "eval_loss" : o.loss_metric;
-  a.loss_points = loss_points(rows, a.loss_metric);
-  if (a.loss_points.empty() && o.loss_metric.empty()) {
+  LossCells cells = loss_cells(rows, a.loss_metric);
+  if (cells.cells.empty() && o.loss_metric.empty()) {
     a.loss_metric = "loss";
-    a.loss_points = loss_points(rows, a.loss_metric);
+    cells = loss_cells(rows, a.loss_metric);
   }
+  a.loss_cells = std::move(cells.cells);
+  for (const auto& c : a.loss_cells) a.loss_points.push_back({c.n_params, c.tokens, c.mean()});
+  for (auto& n : cells.notes) a.notes.push_back(std::move(n));
   for (const auto& r : rows) a.max_flops = std::max(a.max_flops, r.flops);
   if (a.loss_points.empty()) a.notes.push_back("no loss rows (metric " + a.loss_metric + "): no loss fits");
   else {
     fit_one_variable_laws(a);
     fit_chinchilla_law(a, o.bootstrap);
+    IsoflopOptions io;
+    io.resamples = o.bootstrap;
+    a.isoflop = isoflop_analysis(a.loss_cells, io);
+    for (const auto& n : a.isoflop.notes) a.notes.push_back(n);
   }
   judge_curves(a, rows, o);
   return a;
 }
 
+Analysis analyze(const std::vector<TidyRow>& rows, const std::vector<RunCurve>& curves, const std::string& source,
+                 const AnalyzeOptions& o) {
+  Analysis a = analyze(rows, source, o);
+  a.has_curves = true;
+  EnvelopeOptions eo;
+  eo.resamples = o.bootstrap;
+  a.envelope = envelope_analysis(curves, eo);
+  for (const auto& n : a.envelope.notes) a.notes.push_back(n);
+  return a;
+}
+
 std::string to_text(const Analysis& a) {
   std::ostringstream os;
+  std::size_t runs = 0;
+  for (const LossCell& c : a.loss_cells) runs += c.losses.size();
   os << "sweep analyze: " << a.source << "\n\n== Loss (" << a.loss_metric << ", " << a.loss_points.size()
-     << " runs) ==\n";
+     << " points";
+  if (runs > a.loss_points.size()) os << ", the seed means of " << runs << " runs";
+  os << ") ==\n";
   for (const auto& f : a.power_laws)
     os << "  L(" << f.variable << ") = " << num(f.E) << " + " << num(f.A) << " / " << f.variable << "^"
-       << num(f.alpha) << "   (" << f.points << " points)\n";
+       << num(f.alpha) << "   (" << f.points << " points, " << id_text(identify_by_dof(f.points, 3)) << ")\n";
   if (a.chinchilla) {
     const auto& c = *a.chinchilla;
     const auto& b = a.bootstrap;
@@ -159,7 +210,9 @@ std::string to_text(const Analysis& a) {
     line("alpha", c.alpha, b.alpha);
     line("beta ", c.beta, b.beta);
     line("a    ", a.optimal.a, b.a);
-    if (b.resamples > 0) os << "    (" << b.resamples << " bootstrap resamples)\n";
+    if (b.resamples > 0)
+      os << "    (" << b.resamples << " bootstrap resamples over (N, D) cells and the seeds within them)\n";
+    os << "    " << c.points << " points - 5 parameters: " << id_text(a.chinchilla_id) << "\n";
     os << "  Compute-optimal (C = 6ND): N_opt = " << num(a.optimal.G) << " (C/6)^" << num(a.optimal.a)
        << ", D_opt = (C/6)^" << num(a.optimal.b) << " / " << num(a.optimal.G) << "\n";
     if (a.max_flops > 0)
@@ -168,6 +221,31 @@ std::string to_text(const Analysis& a) {
          << "\n";
   }
   for (const auto& n : a.notes) os << "  note: " << n << "\n";
+
+  os << "\n== Compute-optimal allocation (N_opt ~ C^a, D_opt ~ C^b; 95% bootstrap intervals) ==\n";
+  if (a.has_curves)
+    os << "  approach 1 (training-curve envelope, of training loss): " << allocation_text(a.envelope.allocation)
+       << "\n    (" << a.envelope.runs << " runs, " << a.envelope.points.size() << " envelope points, "
+       << a.envelope.fitted_points << " fitted, " << a.envelope.distinct_winners << " distinct N)\n";
+  else
+    os << "  approach 1 (training-curve envelope): no training curves in the source\n";
+  if (!a.isoflop.budgets.empty()) {
+    os << "  approach 2 (isoFLOP profiles, by " << (a.isoflop.from_budgets ? "compute budget" : "C = 6ND")
+       << "): " << allocation_text(a.isoflop.allocation) << "\n";
+    for (const auto& b : a.isoflop.budgets) {
+      os << "    C = " << num(b.compute) << ": " << b.points << " points, " << b.distinct_n << " sizes";
+      if (b.identified)
+        os << ", N_opt = " << num(b.n_opt) << ", D_opt = " << num(b.d_opt) << ", loss " << num(b.loss_min) << "\n";
+      else
+        os << ", not identified: " << b.reason << "\n";
+    }
+  } else {
+    os << "  approach 2 (isoFLOP profiles): no loss points\n";
+  }
+  if (a.chinchilla)
+    os << "  approach 3 (L(N, D) fit, a = beta/(alpha+beta)): " << allocation_text(a.approach3) << "\n";
+  else
+    os << "  approach 3 (L(N, D) fit): not fitted\n";
 
   os << "\n== Abilities (" << a.verdicts.size() << " curves) ==\n";
   char buf[512];
@@ -223,19 +301,34 @@ std::string to_json(const Analysis& a) {
                          {"points", c.points},
                          {"starts", c.starts},
                          {"bootstrap_resamples", b.resamples},
+                         {"dof", a.chinchilla_id.dof},
+                         {"identified", a.chinchilla_id.identified},
+                         {"status", identified_word(a.chinchilla_id)},
+                         {"reason", a.chinchilla_id.reason},
                          {"ci", ci}};
   }
   out["source"] = a.source;
   out["loss_metric"] = a.loss_metric;
   json& points = out["loss_points"] = json::array();
-  for (const auto& p : a.loss_points) points.push_back({{"N", jnum(p.n_params)}, {"D", jnum(p.tokens)}, {"loss", jnum(p.loss)}});
+  for (const auto& c : a.loss_cells)
+    points.push_back({{"N", jnum(c.n_params)},
+                      {"D", jnum(c.tokens)},
+                      {"loss", jnum(c.mean())},
+                      {"stderr", jnum(c.std_err())},
+                      {"seeds", c.losses.size()},
+                      {"compute_budget", jnum(c.compute_budget)},
+                      {"model", c.model},
+                      {"setting", c.setting}});
   json& laws = out["power_laws"] = json::object();
   for (const auto& f : a.power_laws)
     laws["L_" + f.variable] = {{"A", jnum(f.A)},
                                {"alpha", jnum(f.alpha)},
                                {"E", jnum(f.E)},
                                {"objective", jnum(f.objective)},
-                               {"points", f.points}};
+                               {"points", f.points},
+                               {"dof", identify_by_dof(f.points, 3).dof},
+                               {"identified", identify_by_dof(f.points, 3).identified},
+                               {"status", identified_word(identify_by_dof(f.points, 3))}};
   out["compute_optimal"] = nullptr;
   if (a.chinchilla && a.max_flops > 0)
     out["compute_optimal"] = {{"a", jnum(a.optimal.a)},
@@ -245,6 +338,46 @@ std::string to_json(const Analysis& a) {
                               {"N_opt", jnum(a.optimal.n_opt(a.max_flops))},
                               {"D_opt", jnum(a.optimal.d_opt(a.max_flops))},
                               {"loss", jnum(optimal_loss(*a.chinchilla, a.max_flops))}};
+  out["approach1"] = nullptr;
+  if (a.has_curves) {
+    json env = allocation_json(a.envelope.allocation);
+    env["loss"] = "training";
+    env["runs"] = a.envelope.runs;
+    env["fitted_points"] = a.envelope.fitted_points;
+    env["distinct_N"] = a.envelope.distinct_winners;
+    json& pts = env["envelope"] = json::array();
+    for (const auto& p : a.envelope.points)
+      pts.push_back({{"C", jnum(p.compute)},
+                     {"N", jnum(p.n_params)},
+                     {"D", jnum(p.tokens)},
+                     {"loss", jnum(p.loss)},
+                     {"run_id", p.run_id},
+                     {"boundary", p.boundary}});
+    out["approach1"] = std::move(env);
+  }
+  out["approach2"] = nullptr;
+  if (!a.isoflop.budgets.empty()) {
+    json iso = allocation_json(a.isoflop.allocation);
+    iso["grouping"] = a.isoflop.from_budgets ? "compute_budget" : "6ND";
+    json& budgets = iso["budgets"] = json::array();
+    for (const auto& b : a.isoflop.budgets)
+      budgets.push_back({{"budget", jnum(b.compute)},
+                         {"N_opt", jnum(b.n_opt)},
+                         {"D_opt", jnum(b.d_opt)},
+                         {"loss_min", jnum(b.loss_min)},
+                         {"points", b.points},
+                         {"distinct_N", b.distinct_n},
+                         {"N_range", json::array({jnum(b.n_lo), jnum(b.n_hi)})},
+                         {"parabola", b.fitted ? json{{"center_lnN", jnum(b.parabola.center)},
+                                                      {"c0", jnum(b.parabola.c0)},
+                                                      {"c1", jnum(b.parabola.c1)},
+                                                      {"c2", jnum(b.parabola.c2)}}
+                                               : json(nullptr)},
+                         {"identified", b.identified},
+                         {"reason", b.reason}});
+    out["approach2"] = std::move(iso);
+  }
+  out["approach3_allocation"] = a.chinchilla ? allocation_json(a.approach3) : json(nullptr);
   json& verdicts = out["verdicts"] = json::array();
   for (const auto& cv : a.verdicts) {
     const auto& c = cv.curve;

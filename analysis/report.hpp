@@ -9,14 +9,17 @@
 #include "analysis/artefact.hpp"
 #include "analysis/crossover.hpp"
 #include "analysis/curve.hpp"
+#include "analysis/envelope.hpp"
+#include "analysis/isoflop.hpp"
 #include "analysis/loss_fit.hpp"
+#include "analysis/replicates.hpp"
 #include "analysis/verdict.hpp"
 
 namespace sweep::analysis {
 
 struct AnalyzeOptions {
   std::string loss_metric;  // "" : eval_loss, or loss when a table has no eval_loss rows
-  int bootstrap = 200;      // resamples for the Chinchilla confidence intervals; 0: none
+  int bootstrap = 200;      // resamples for every bootstrap interval (approaches 1, 2, 3); 0: none
   BaselineOverrides baselines;
   VerdictOptions verdict;
 };
@@ -33,10 +36,16 @@ struct ArtefactFlag {
 struct Analysis {
   std::string source;
   std::string loss_metric;
-  std::vector<LossPoint> loss_points;
+  std::vector<LossCell> loss_cells;     // seed replicates per (model, N, D, budget), best setting
+  std::vector<LossPoint> loss_points;   // their mean losses: what the fits see
   std::optional<ChinchillaFit> chinchilla;
-  ChinchillaBootstrap bootstrap;
+  ChinchillaBootstrap bootstrap;        // resamples cells and the seeds within them
   ComputeOptimal optimal;
+  Identification chinchilla_id;
+  Allocation approach3;                 // a = beta/(alpha+beta) of the Chinchilla fit
+  IsoflopAnalysis isoflop;              // approach 2
+  bool has_curves = false;              // the source had training curves (a store's /curves)
+  EnvelopeAnalysis envelope;            // approach 1
   double max_flops = 0;  // largest training compute in the table
   std::vector<PowerLawFit> power_laws;  // L(N), L(D), L(C) where they could be fitted
   std::vector<std::string> notes;       // why a fit was skipped, and the like
@@ -46,11 +55,15 @@ struct Analysis {
 };
 
 Analysis analyze(const std::vector<TidyRow>& rows, const std::string& source, const AnalyzeOptions& options);
+// With a store's training curves, approach 1 (the envelope) as well.
+Analysis analyze(const std::vector<TidyRow>& rows, const std::vector<RunCurve>& curves, const std::string& source,
+                 const AnalyzeOptions& options);
 
 std::string to_text(const Analysis& a);
-// {"chinchilla": {"A", "B", "E", "alpha", "beta", "a", "b", "G", "objective", "ci": {...}} | null,
-//  "source", "loss_metric", "loss_points", "power_laws", "compute_optimal", "verdicts",
-//  "crossovers", "artefacts", "notes"}; non-finite numbers are null.
+// {"chinchilla": {"A", "B", "E", "alpha", "beta", "a", "b", "G", "objective", "dof", "identified", "ci": {...}} | null,
+//  "source", "loss_metric", "loss_points", "power_laws", "compute_optimal",
+//  "approach1", "approach2", "approach3_allocation", "verdicts", "crossovers",
+//  "artefacts", "notes"}; non-finite numbers are null.
 std::string to_json(const Analysis& a);
 
 }  // namespace sweep::analysis

@@ -106,6 +106,16 @@ std::vector<TidyRow> read_tidy_csv(const std::string& path) {
                                f[col.at("n_examples")] + "'");
     r.n_examples = std::isnan(n) ? 0 : static_cast<std::int64_t>(n);
     r.random_baseline = num("random_baseline");
+    const double seed = num("seed");
+    if (!std::isnan(seed) && (seed != std::floor(seed) || std::abs(seed) > 9007199254740992.0))
+      throw std::runtime_error(where + ": seed: expected an integer, got '" + f[col.at("seed")] + "'");
+    r.seed = std::isnan(seed) ? 0 : static_cast<std::int64_t>(seed);
+    const double budget = num("compute_budget");
+    if (!std::isnan(budget) && budget < 0)
+      throw std::runtime_error(where + ": compute_budget: expected a non-negative number, got '" +
+                               f[col.at("compute_budget")] + "'");
+    r.compute_budget = std::isnan(budget) ? 0.0 : budget;
+    if (col.count("axes")) r.axes = text("axes");
     rows.push_back(std::move(r));
   }
   return rows;

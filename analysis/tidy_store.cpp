@@ -1,6 +1,7 @@
 // Tidy rows from a sweep store's /metrics (see tidy.hpp). Reads the columns it
 // knows by name through a memory type built from the file's own type, so one
-// reader serves schema_version 2 and 3 (random_baseline) alike.
+// reader serves schema_version 2, 3 (random_baseline) and 5 (seed,
+// compute_budget, axes) alike.
 #include <hdf5.h>
 
 #include <cmath>
@@ -30,6 +31,7 @@ constexpr Wanted kWanted[] = {
     {"train_flops", Kind::Number, false}, {"task", Kind::Text, true},     {"prompt", Kind::Text, true},
     {"metric", Kind::Text, true},       {"value", Kind::Number, true},    {"stderr", Kind::Number, false},
     {"n_examples", Kind::Number, false}, {"random_baseline", Kind::Number, false},
+    {"seed", Kind::Number, false},       {"compute_budget", Kind::Number, false}, {"axes", Kind::Text, false},
 };
 constexpr std::size_t kNumWanted = sizeof kWanted / sizeof kWanted[0];
 
@@ -109,6 +111,10 @@ std::vector<TidyRow> read_store_metrics(const std::string& path) {
     t.std_err = num(8);
     t.n_examples = present[9] ? static_cast<std::int64_t>(num(9)) : 0;
     t.random_baseline = num(10);
+    // Seeds are small integers, exact in a double.
+    t.seed = present[11] ? static_cast<std::int64_t>(num(11)) : 0;
+    t.compute_budget = present[12] ? num(12) : 0.0;
+    if (present[13]) t.axes = text(13);
   }
   return rows;
 }

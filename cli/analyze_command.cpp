@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "analysis/analysis_file.hpp"
+#include "analysis/envelope.hpp"
 #include "analysis/report.hpp"
 #include "analysis/tidy.hpp"
+#include "hdf5_schema/store.hpp"
 
 namespace po = sweep::cli::po;
 
@@ -24,13 +26,14 @@ cli::OptionTable analyze_options() {
       ("help,h", "print this help and exit")
       ("csv", po::value<std::string>(),
        "read a tidy CSV instead of a store: columns model, n_params, data_tokens, flops, task, prompt, metric, "
-       "value (optional stderr, n_examples, random_baseline)")
+       "value (optional stderr, n_examples, random_baseline, seed, compute_budget, axes)")
       ("json", "print the findings as JSON (the Chinchilla fit at top level) instead of the report")
       ("out,o", po::value<std::string>(),
        "findings file to create (HDF5; refused if it exists). Default: SOURCE.analysis.h5 beside the source, "
        "or a dated name if that exists")
       ("bootstrap", po::value<int>()->default_value(200),
-       "bootstrap resamples for the Chinchilla fit's 95% intervals (0: none)")
+       "bootstrap resamples for the 95% intervals of the Chinchilla fit and of the compute-optimal "
+       "exponents of approaches 1 and 2 (0: none)")
       ("baseline", po::value<std::vector<std::string>>()->composing(),
        "TASK=P: random baseline P of TASK's accuracy-like metrics, when the source has none (repeatable)")
       ("loss-metric", po::value<std::string>(),
@@ -43,7 +46,8 @@ cli::OptionTable analyze_options() {
 constexpr const char* kSynopsis =
     "usage: sweep analyze STORE.h5 [options]\n"
     "       sweep analyze --csv TIDY.csv [options]\n"
-    "Fits L(N), L(D), L(C) and the Chinchilla L(N, D) (compute-optimal N and D), judges every\n"
+    "Fits L(N), L(D), L(C) and the Chinchilla L(N, D); estimates the compute-optimal allocation\n"
+    "N_opt ~ C^a three ways (training-curve envelope, isoFLOP profiles, L(N, D) fit); judges every\n"
     "(task, prompt, metric) curve over model size and compute (flat, smooth_positive, emergent,\n"
     "inverse, u_shaped, inverted_u), finds prompt-style crossovers and likely metric artefacts.\n"
     "The store is opened read-only (also while a sweep writes it). Definitions: analysis/README.md.\n\n";
@@ -103,7 +107,25 @@ int analyze_command(int argc, char** argv, const char* version) {
   }
   try {
     const auto rows = from_csv ? analysis::read_tidy_csv(source) : analysis::read_store_metrics(source);
-    const analysis::Analysis a = analysis::analyze(rows, source, ao);
+    analysis::Analysis a;
+    if (from_csv) {
+      a = analysis::analyze(rows, source, ao);
+    } else {
+      // A store without /curves or /runs (an eval-only sweep) still gets approaches 2 and 3.
+      std::vector<analysis::RunCurve> curves;
+      std::string missing;
+      try {
+        curves = analysis::run_curves(store::Store::read_curves(source), store::Store::read_runs(source));
+      } catch (const std::exception& e) {
+        missing = e.what();
+      }
+      if (missing.empty()) {
+        a = analysis::analyze(rows, curves, source, ao);
+      } else {
+        a = analysis::analyze(rows, source, ao);
+        a.notes.push_back("approach 1 skipped: training curves unreadable: " + missing);
+      }
+    }
     analysis::write_analysis_file(out, a, version, utc_now());
     if (vm.count("json")) {
       std::cout << analysis::to_json(a);

@@ -26,7 +26,7 @@ namespace sweep {
 namespace {
 
 cli::OptionTable run_options() {
-  cli::OptionTable table("Options", {"grid"});
+  cli::OptionTable table("Options", {"grid"}, "override");
   table.add()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -57,7 +57,9 @@ cli::OptionTable run_options() {
 }
 
 constexpr const char* kSynopsis =
-    "usage: mpirun -np N sweep GRID.toml [options]   (N >= 2: rank 0 schedules, ranks 1.. train)\n"
+    "usage: mpirun -np N sweep GRID.toml [options] [KEY=VALUE ...]   (N >= 2: rank 0 schedules, ranks 1.. train)\n"
+    "       KEY=VALUE overrides a grid key before the grid is checked (a TOML value, strings quoted:\n"
+    "       train.lr=1e-3 grid.model='[\"s\",\"m\"]'); the store keeps them with the grid text\n"
     "       sweep validate STORE.h5                  check a store against the schema\n"
     "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
     "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n"
@@ -162,7 +164,10 @@ int run_command(int argc, char** argv, const char* version) {
   }
   SweepSpec spec;
   try {
-    spec = load_spec_text(text, grid_path);
+    // Every rank parses the same argv, so each applies the same overrides to the broadcast text.
+    spec = load_spec_text(text, grid_path,
+                          vm.count("override") ? vm["override"].as<std::vector<std::string>>()
+                                               : std::vector<std::string>{});
   } catch (const ConfigError& e) {
     if (leader) std::cerr << e.what() << "\n";
     return 2;

@@ -1,4 +1,4 @@
-// The store's tables, columns and root attributes (schema_version 4); see
+// The store's tables, columns and root attributes (schema_version 5); see
 // schema.hpp. Column docs are the "meaning" cells of SCHEMA.md's tables
 // (StoreSchema.DocumentMatchesTheDescription checks that they agree).
 #include "hdf5_schema/schema.hpp"
@@ -49,6 +49,12 @@ const Table<MetricRow>& metrics_table() {
                  "Training compute C = 6 * n_params * data_tokens (FLOP)."),
           column("random_baseline", &MetricRow::random_baseline,
                  "The metric's value for a model that guesses (per metric, below), in the same unit as `value`."),
+          added_in(5, column("seed", &MetricRow::seed,
+                 "The run's seed (`[sweep] seed`, or its value on a `seed` axis); 0 in a version 3 or 4 store.")),
+          added_in(5, column("compute_budget", &MetricRow::compute_budget,
+                 "A budget grid's compute C (FLOP) that the run's D was derived from (D = C / (6 N), whole batches); 0 when the grid lists `data_tokens`, and in a version 3 or 4 store.")),
+          added_in(5, column("axes", &MetricRow::axes, 256,
+                 "Swept settings of the run beyond model, data_tokens, prompt and task: canonical `key=value` pairs joined by `;`, sorted by key (`seed=1;train.lr=0.003`; a budget grid adds `compute=1e+15`); empty when the grid sweeps none, and in a version 3 or 4 store.")),
       }};
   return t;
 }
@@ -123,6 +129,8 @@ const Table<PointRow>& points_table() {
                  "Host of the last attempt; empty if never run."),
           column("config", &PointRow::config, 1024,
                  "The job's resolved config, canonical `key=value` lines."),
+          added_in(5, column("axes", &PointRow::axes, 256,
+                 "The run's swept settings, as `/metrics.axes` (with model, data_tokens, prompt and task they name the job).")),
       }};
   return t;
 }
@@ -173,6 +181,12 @@ const Table<RunRow>& runs_table() {
                  "A pretrained model's folder as loaded (its suite checkpoint); empty for a model trained here.")),
           added_in(4, column("weights_sha256", &RunRow::weights_sha256, 72,
                  "`sha256:<hex>` over a pretrained model's safetensors files (each file's name, then its bytes, in name order), computed by the worker that loaded it; empty for a model trained here.")),
+          added_in(5, column("seed", &RunRow::seed,
+                 "The run's seed, as `/metrics.seed`.")),
+          added_in(5, column("compute_budget", &RunRow::compute_budget,
+                 "The run's compute budget, as `/metrics.compute_budget`.")),
+          added_in(5, column("axes", &RunRow::axes, 256,
+                 "The run's swept settings, as `/metrics.axes`.")),
       }};
   return t;
 }

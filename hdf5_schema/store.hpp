@@ -16,11 +16,11 @@
 
 namespace sweep::store {
 
-constexpr int kSchemaVersion = 4;
-// The oldest layout still read, validated and resumed: a version 3 store lacks
-// the columns version 4 added (schema.hpp: Column::since); they read as 0 or
-// empty, and rows appended on resume keep its layout (HDF5 converts compound
-// rows by member name).
+constexpr int kSchemaVersion = 5;
+// The oldest layout still read, validated and resumed: a version 3 or 4 store
+// lacks the columns later versions added (schema.hpp: Column::since); they read
+// as 0 or empty, and rows appended on resume keep its layout (HDF5 converts
+// compound rows by member name).
 constexpr int kOldestSchemaVersion = 3;
 
 // One row of /metrics: one (grid point, metric) pair: the grid point's axis
@@ -36,6 +36,12 @@ struct MetricRow : MetricValue {
   std::string prompt;
   std::string task;
   double train_flops = 0.0;
+  // The run's seed, its compute budget (a `compute` grid: the C its D was
+  // derived from; 0 otherwise) and its swept settings beyond the core axes
+  // (canonical "key=value;..." sorted by key; empty when the grid sweeps none).
+  std::int64_t seed = 0;
+  double compute_budget = 0.0;
+  std::string axes;
 };
 
 // One row of /examples: the first eval example of an eval point, as the model
@@ -96,6 +102,7 @@ struct PointRow {
   std::int32_t rank = -1;      // rank of the last attempt
   std::string host;            // host of the last attempt
   std::string config;          // the point's resolved config (canonical key=value text)
+  std::string axes;            // its run's swept settings (as MetricRow::axes)
 };
 
 // One row of /runs: one finished train run.
@@ -117,6 +124,9 @@ struct RunRow {
   // Provenance of a pretrained (hf) model; empty for models trained here.
   std::string source;          // the model folder it was loaded from
   std::string weights_sha256;  // "sha256:<hex>" of its safetensors files (hf::Weights::checksum)
+  std::int64_t seed = 0;       // as MetricRow's
+  double compute_budget = 0.0;
+  std::string axes;
 };
 
 // One row of /curves: one logged training step of a run (streamed during training).

@@ -5,6 +5,14 @@
 
 namespace sweep {
 
+const SweepSpec& run_settings(const Plan& plan, const SweepSpec& spec, const TrainRun& run) {
+  return plan.variants.empty() ? spec : plan.spec_of(run);
+}
+
+const SweepSpec& point_settings(const Plan& plan, const SweepSpec& spec, const EvalPoint& point) {
+  return plan.variants.empty() ? spec : plan.spec_of(point);
+}
+
 double train_cost(const TrainRun& run, const SweepSpec& spec) {
   const bool pretrained = run.model >= 0 && static_cast<std::size_t>(run.model) < spec.models.size() &&
                           spec.models[run.model].pretrained();
@@ -20,11 +28,10 @@ CostModel::CostModel(const Plan& plan, const SweepSpec& spec, double default_flo
     : plan_(plan), seen_(spec.models.size()), default_(default_flops_per_s) {
   if (!(default_flops_per_s > 0)) throw std::invalid_argument("CostModel: default throughput must be > 0");
   train_flops_.reserve(plan.runs.size());
-  eval_flops_.reserve(plan.runs.size());
-  for (const TrainRun& r : plan.runs) {
-    train_flops_.push_back(train_cost(r, spec));
-    eval_flops_.push_back(eval_cost(r, spec));
-  }
+  eval_flops_.reserve(plan.points.size());
+  for (const TrainRun& r : plan.runs) train_flops_.push_back(train_cost(r, run_settings(plan, spec, r)));
+  for (const EvalPoint& p : plan.points)
+    eval_flops_.push_back(eval_cost(plan.runs[static_cast<std::size_t>(p.run)], point_settings(plan, spec, p)));
 }
 
 int CostModel::model(JobRef job) const {
@@ -32,7 +39,7 @@ int CostModel::model(JobRef job) const {
 }
 
 double CostModel::flops(JobRef job) const {
-  return job.kind == JobKind::Train ? train_flops_[job.index] : eval_flops_[plan_.points[job.index].run];
+  return job.kind == JobKind::Train ? train_flops_[job.index] : eval_flops_[job.index];
 }
 
 void CostModel::observe(int model, double flops, double seconds) {

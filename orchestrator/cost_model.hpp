@@ -1,7 +1,8 @@
 // Cost model, pure: predicted seconds of a job = FLOPs / throughput.
 //
 // FLOPs: training 6 * N * D (TrainRun::train_flops); an eval point ~ 2 * N per
-// evaluated token, over eval.examples x train.seq_len tokens; the "train" job
+// evaluated token, over eval.examples x train.seq_len tokens, read from the
+// point's own settings (a grid may sweep them); the "train" job
 // of a pretrained (hf) model ~ 2 * N per held-out token it scores
 // (train.eval_loss_tokens): its D is the pretraining's, not work done here. Throughput is
 // FLOP/s per rank: a default given at construction, re-estimated per model from
@@ -21,7 +22,13 @@ namespace sweep {
 // rank trains at here (bench/RESULTS.md); GPU sweeps pass their own.
 constexpr double kDefaultThroughput = 5e10;
 
-// Estimated FLOPs of a train run and of one eval point of that run.
+// The settings a job runs with: its variant's (Plan::spec_of), or `spec` for a
+// plan made by hand without variants.
+const SweepSpec& run_settings(const Plan& plan, const SweepSpec& spec, const TrainRun& run);
+const SweepSpec& point_settings(const Plan& plan, const SweepSpec& spec, const EvalPoint& point);
+
+// Estimated FLOPs of a train run and of one eval point of that run; `spec`:
+// the settings the job runs with (run_settings, point_settings).
 double train_cost(const TrainRun& run, const SweepSpec& spec);
 double eval_cost(const TrainRun& run, const SweepSpec& spec);
 
@@ -50,7 +57,7 @@ class CostModel {
   };
   const Plan& plan_;
   std::vector<double> train_flops_;  // per run
-  std::vector<double> eval_flops_;   // per run
+  std::vector<double> eval_flops_;   // per point: its settings may differ from its run's siblings'
   std::vector<Seen> seen_;          // per model
   Seen pooled_;
   double default_;

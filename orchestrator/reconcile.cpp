@@ -16,8 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // What identifies a job to a person: the axis values.
-using Labels = std::tuple<std::string, std::string, std::int64_t, std::string, std::string>;
-Labels labels_of(const store::PointRow& p) { return {p.job, p.model, p.data_tokens, p.prompt, p.task}; }
+// What names a job apart from its config: the core axes and its swept settings.
+using Labels = std::tuple<std::string, std::string, std::int64_t, std::string, std::string, std::string>;
+Labels labels_of(const store::PointRow& p) { return {p.job, p.model, p.data_tokens, p.prompt, p.task, p.axes}; }
 
 // First "key=value" that differs between two config texts, for messages.
 std::string first_difference(const std::string& a, const std::string& b) {
@@ -81,6 +82,7 @@ void refuse_conflicts(const std::string& out, const std::vector<store::PointRow>
     throw std::runtime_error(out + ": the store's " + want.job + " job (" + want.model + ", " +
                              std::to_string(want.data_tokens) + " tokens" +
                              (want.prompt.empty() ? "" : ", " + want.prompt + ", " + want.task) +
+                             (want.axes.empty() ? "" : ", " + want.axes) +
                              ") was run with another config (" + first_difference(it->second->config, want.config) +
                              "); refusing to resume it with this grid (use a new --out)");
   }

@@ -32,8 +32,11 @@ Scheduler::Scheduler(const Plan& plan, const SweepSpec& spec, const Prior& prior
   std::map<std::pair<int, double>, int> group_ids;
   group_of_run_.reserve(n_runs);
   for (const TrainRun& run : plan.runs) {
-    train_flops_.push_back(train_cost(run, spec));
-    const double e = eval_cost(run, spec);
+    // The run's own settings (a train.seq_len or model.NAME.* axis changes its
+    // cost); an eval.* axis's points share the run's group at its eval cost.
+    const SweepSpec& settings = run_settings(plan, spec, run);
+    train_flops_.push_back(train_cost(run, settings));
+    const double e = eval_cost(run, settings);
     auto [it, added] = group_ids.emplace(std::make_pair(run.model, e), static_cast<int>(groups_.size()));
     if (added) {
       Group g;

@@ -34,7 +34,6 @@ struct RunPoints {
     std::vector<int> fill(first.begin(), first.end() - 1);
     for (std::size_t p = 0; p < plan.points.size(); ++p) points[fill[plan.points[p].run]++] = static_cast<int>(p);
   }
-  int count(int run) const { return first[run + 1] - first[run]; }
 };
 
 // Plan-wide figures that do not depend on the order: totals, critical path, bound.
@@ -43,15 +42,24 @@ SimResult totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost,
   s.train_jobs = static_cast<int>(plan.runs.size());
   s.eval_jobs = static_cast<int>(plan.points.size());
   s.jobs = s.train_jobs + s.eval_jobs;
-  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
-    const TrainRun& run = plan.runs[r];
-    const double rate = cost.flops_per_s(run.model);
-    const int k = model_ranks(spec, run.model);
-    const int n = rp.count(static_cast<int>(r));
-    const double tf = train_cost(run, spec), ef = eval_cost(run, spec);
-    s.total_flops += tf + n * ef;
-    s.total_seconds += k * (tf + n * ef) / rate;
-    s.critical_path_s = std::max(s.critical_path_s, (tf + (n > 0 ? ef : 0.0)) / rate);
+  for (int r = 0; r < s.train_jobs; ++r) {
+    const double rate = cost.flops_per_s(plan.runs[r].model);
+    const int k = model_ranks(spec, plan.runs[r].model);
+    double flops = cost.flops({JobKind::Train, r}), longest = 0.0;
+    int longest_point = -1;
+    for (int i = rp.first[r]; i < rp.first[r + 1]; ++i) {
+      const double ef = cost.flops({JobKind::Eval, rp.points[i]});
+      flops += ef;
+      if (ef > longest || longest_point < 0) longest = ef, longest_point = rp.points[i];
+    }
+    s.total_flops += flops;
+    s.total_seconds += k * flops / rate;
+    const double path = (cost.flops({JobKind::Train, r}) + longest) / rate;
+    if (path > s.critical_path_s || s.critical_run < 0) {
+      s.critical_path_s = path;
+      s.critical_run = r;
+      s.critical_point = longest_point;
+    }
   }
   s.lower_bound_s = std::max(s.total_seconds / workers, s.critical_path_s);
   return s;
@@ -77,6 +85,10 @@ void finish_stats(SimResult& s, double ran_seconds, int workers) {
 }
 
 }  // namespace
+
+SimResult plan_totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks) {
+  return totals(plan, spec, cost, RunPoints(plan), workers_of(ranks));
+}
 
 SimResult simulate(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks, double deadline_s,
                    const SimTrace& trace) {
@@ -131,11 +143,10 @@ SimResult simulate_round_robin(const Plan& plan, const SweepSpec& spec, const Co
   SimResult s = totals(plan, spec, cost, rp, workers);
   std::vector<double> busy(workers, 0.0);
   double ran = 0.0;
-  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
-    const TrainRun& run = plan.runs[r];
-    const double rate = cost.flops_per_s(run.model);
+  for (int r = 0; r < s.train_jobs; ++r) {
     // Its train run, and later its evals: the sum is what the worker spends on it.
-    const double sec = (train_cost(run, spec) + rp.count(static_cast<int>(r)) * eval_cost(run, spec)) / rate;
+    double sec = cost.seconds({JobKind::Train, r});
+    for (int i = rp.first[r]; i < rp.first[r + 1]; ++i) sec += cost.seconds({JobKind::Eval, rp.points[i]});
     busy[r % workers] += sec;
     ran += sec;
   }

@@ -33,9 +33,15 @@ struct SimResult {
   double total_flops = 0.0;        // of every job in the plan
   double total_seconds = 0.0;      // rank-seconds of every job in the plan (seconds x ranks)
   double critical_path_s = 0.0;    // longest train + eval chain
+  int critical_run = -1;           // the train run that chain starts with (Plan::runs index); -1: no runs
+  int critical_point = -1;         // its longest eval (Plan::points index); -1: the run has none
   double lower_bound_s = 0.0;      // max(total_seconds / (P-1), critical path)
   double utilisation = 0.0;        // rank-seconds run / ((P-1) * makespan)
 };
+
+// The figures of a SimResult that do not depend on the order jobs run in:
+// job counts, totals, the critical path and the lower bound on `ranks`.
+SimResult plan_totals(const Plan& plan, const SweepSpec& spec, const CostModel& cost, int ranks);
 
 // The policy, optionally with a deadline in seconds from the start (<= 0:
 // none), which acts as the master's --time-limit: a job that would end after

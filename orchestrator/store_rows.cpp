@@ -27,6 +27,7 @@ store::PointRow point_row(const Plan& plan, const SweepSpec& spec, JobRef job) {
     row.task = spec.tasks[point->task].name;
   }
   row.config = train ? run.config : point->config;
+  row.axes = train ? run.axes : point->axes;
   return row;
 }
 
@@ -63,6 +64,9 @@ store::MetricRow metric_base(const Plan& plan, const SweepSpec& spec, JobRef job
   row.prompt = p.prompt;
   row.task = p.task;
   row.train_flops = run.train_flops;
+  row.seed = static_cast<std::int64_t>(plan.spec_of(run).seed);
+  row.compute_budget = run.compute_budget;
+  row.axes = p.axes;
   return row;
 }
 
@@ -92,7 +96,7 @@ store::ErrorRow error_row(const Plan& plan, const SweepSpec& spec, JobRef job, i
 
 store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& r, const std::string& checkpoint) {
   const TrainRun& run = plan.runs[r.job.index];
-  const ModelSpec& m = spec.models[run.model];
+  const ModelSpec& m = plan.spec_of(run).models[run.model];  // its shape on a model.NAME.* axis
   store::RunRow row;
   row.run_id = run.run_id;
   row.model = m.name;
@@ -118,12 +122,26 @@ store::RunRow run_row(const Plan& plan, const SweepSpec& spec, const ResultMsg& 
     row.source = checkpoint;
     row.weights_sha256 = r.weights_sha256;
   }
+  row.seed = static_cast<std::int64_t>(plan.spec_of(run).seed);
+  row.compute_budget = run.compute_budget;
+  row.axes = run.axes;
   return row;
 }
 
 store::Provenance provenance(const Plan& plan, const SweepSpec& spec, const MasterOptions& options, int ranks) {
   store::Provenance p;
   p.grid_text = spec.text;
+  // The overrides the grid ran with, as a comment block: the stored text
+  // still parses as the file, and says what the command line changed.
+  if (!spec.overrides.empty()) {
+    p.grid_text += std::string(p.grid_text.empty() || p.grid_text.back() == '\n' ? "" : "\n") +
+                   "# command-line overrides:\n";
+    for (const std::string& o : spec.overrides) {
+      p.grid_text += "# ";
+      for (char c : o) p.grid_text += c == '\n' ? std::string("\n# ") : std::string(1, c);  // a multi-line TOML string
+      p.grid_text += "\n";
+    }
+  }
   p.grid_path = spec.path;
   p.sweep_name = spec.name;
   p.sweep_version = options.version;

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "hf/model_dir.hpp"
+#include "spec/overrides.hpp"
+#include "spec/settings.hpp"
 #include "spec/toml_reader.hpp"
 #include "text/tokenizer.hpp"
 
@@ -31,7 +33,8 @@ using namespace grid_toml;
 const Keys kTopKeys = {"sweep", "grid", "data", "model", "task", "train", "eval"};
 const Keys kDataKeys = {"tokenizer", "train", "valid", "format", "text_field", "documents"};
 const Keys kSweepKeys = {"name", "seed", "out", "job_timeout", "max_retries"};
-const Keys kGridKeys = {"model", "data_tokens", "prompt", "task"};
+const Keys kGridKeys = {"model", "data_tokens", "compute", "prompt", "task", "zip", "exclude",
+                        "min_tokens_per_param", "max_tokens_per_param"};
 const Keys kModelKeys = {"n_layer",     "d_model",     "n_head",          "lr",    "ranks_per_job",
                          "torchscript", "n_params",    "tokenizer",       "hf",    "checkpoints",
                          "tokens_per_step", "dtype",   "data_tokens"};
@@ -80,11 +83,13 @@ Keys task_keys(TaskKind k) {
   }
   return {};
 }
-const Keys kTrainKeys = {"seq_len",      "batch_size",   "lr",           "min_lr_ratio",
-                         "warmup_steps", "weight_decay", "beta1",        "beta2",
-                         "grad_clip",    "cot_fraction", "filler_fraction", "instruction_fraction",
-                         "eval_loss_tokens", "checkpoint_every"};
-const Keys kEvalKeys = {"examples", "few_shot_k", "batch_size"};
+Keys field_keys(const std::vector<SettingField>& fields) {
+  Keys keys;
+  for (const SettingField& f : fields) keys.emplace_back(f.key);
+  return keys;
+}
+const Keys kTrainKeys = field_keys(train_fields());
+const Keys kEvalKeys = field_keys(eval_fields());
 
 constexpr const auto& kPrompts = kAllPrompts;
 constexpr const auto& kKinds = kAllTaskKinds;
@@ -92,6 +97,9 @@ constexpr const auto& kKinds = kAllTaskKinds;
 // Rank 0 holds every point's resolved config (~450 bytes) and /points row, so
 // a grid is bounded (~1 GB at this size); see "Limits" in README.md.
 constexpr std::int64_t kMaxGridPoints = 1'000'000;
+// Each combination of setting axes is a SweepSpec of its own in the plan
+// (Plan::variants); a study sweeps a handful of settings, not thousands.
+constexpr std::int64_t kMaxSettingCombinations = 10'000;
 constexpr std::size_t kMaxPathLength = 4095;           // PATH_MAX less the NUL
 constexpr std::size_t kMaxGridBytes = 4u << 20;        // a grid file is a few KB; 4 MiB is no typo
 constexpr std::int64_t kMaxRanksPerJob = 4096;  // ranks in one job's group
@@ -193,17 +201,18 @@ class Loader : TomlReader {
              "allowed only with hf or checkpoints (a pretrained model; expected one of: " + join(kGptModelKeys) +
                  ", tokenizer)");
     read_model_tokenizer(t, p, m);
-    const toml::node& n_layer = need(t, p, "n_layer");
-    const toml::node& d_model = need(t, p, "d_model");
-    const toml::node& n_head = need(t, p, "n_head");
-    m.n_layer = static_cast<int>(to_int(n_layer, key_path(p, "n_layer"), 1, 64));
-    m.d_model = static_cast<int>(to_int(d_model, key_path(p, "d_model"), 1, 8192));
-    m.n_head = static_cast<int>(to_int(n_head, key_path(p, "n_head"), 1, kIntMax));
+    for (const SettingField& f : gpt_model_fields()) {
+      const toml::node* n = f.model_int ? &need(t, p, f.key) : t.get(f.key);
+      if (!n) continue;
+      const SettingValue v = setting_value(*n, key_path(p, f.key), f.range);
+      if (f.model_int) m.*(f.model_int) = static_cast<int>(v.i);
+      else m.*(f.model_float) = v.f;
+    }
+    const toml::node& d_model = *t.get("d_model");
     if (m.d_model % m.n_head != 0)
       fail(d_model.source(), key_path(p, "d_model"),
            "expected a positive integer divisible by n_head (" + std::to_string(m.n_head) + "), got " +
                std::to_string(m.d_model));
-    get_float(t, p, "lr", kPositive, m.lr);
     return m;
   }
 
@@ -535,23 +544,34 @@ class Loader : TomlReader {
     return x;
   }
 
+  // One scalar key of a settings table, by its field (settings.hpp).
+  template <class Struct>
+  void get_field(const toml::table& t, const std::string& p, const SettingField& f, Struct& s) const {
+    const toml::node* n = t.get(f.key);
+    if (!n) return;
+    const SettingValue v = setting_value(*n, key_path(p, f.key), f.range);
+    if constexpr (std::is_same_v<Struct, TrainSpec>) {
+      if (f.train_int) s.*(f.train_int) = static_cast<int>(v.i);
+      else s.*(f.train_float) = v.f;
+    } else {
+      s.*(f.eval_int) = static_cast<int>(v.i);
+    }
+  }
+
+  // A value of a key whose range is `r`: an integer, or a finite float (an integer too).
+  SettingValue setting_value(const toml::node& n, const std::string& path, const SettingRange& r) const {
+    SettingValue v;
+    v.integer = r.integer;
+    if (r.integer) v.i = to_int(n, path, r.lo, r.hi);
+    else v.f = to_float(n, path, Interval{r.flo, r.fhi, r.lo_open, r.hi_open});
+    return v;
+  }
+
   void read_train(const toml::table& t, TrainSpec& s) const {
     const std::string p = "train";
     check_keys(t, p, kTrainKeys);
-    get_int(t, p, "seq_len", 8, 4096, s.seq_len);
-    get_int(t, p, "batch_size", 1, 4096, s.batch_size);
-    get_float(t, p, "lr", kPositive, s.lr);
-    get_float(t, p, "min_lr_ratio", kUnit, s.min_lr_ratio);
-    get_int(t, p, "warmup_steps", 0, kIntMax, s.warmup_steps);
-    get_int(t, p, "checkpoint_every", 0, kIntMax, s.checkpoint_every);
-    get_float(t, p, "weight_decay", kNonNegative, s.weight_decay);
-    get_float(t, p, "beta1", kUnitHalfOpen, s.beta1);
-    get_float(t, p, "beta2", kUnitHalfOpen, s.beta2);
-    get_float(t, p, "grad_clip", kNonNegative, s.grad_clip);
-    get_float(t, p, "cot_fraction", kUnit, s.cot_fraction);
-    get_float(t, p, "filler_fraction", kUnitHalfOpen, s.filler_fraction);
-    get_float(t, p, "instruction_fraction", kUnit, s.instruction_fraction);
-    const toml::node* eval_tokens = get_int(t, p, "eval_loss_tokens", 1, kIntMax, s.eval_loss_tokens);
+    for (const SettingField& f : train_fields()) get_field(t, p, f, s);
+    const toml::node* eval_tokens = t.get("eval_loss_tokens");
     if (eval_tokens && s.eval_loss_tokens < s.seq_len)
       fail(eval_tokens->source(), key_path(p, "eval_loss_tokens"),
            "expected an integer >= seq_len (" + std::to_string(s.seq_len) + "), got " +
@@ -561,9 +581,7 @@ class Loader : TomlReader {
   void read_eval(const toml::table& t, EvalSpec& s) const {
     const std::string p = "eval";
     check_keys(t, p, kEvalKeys);
-    get_int(t, p, "examples", 1, 100000, s.examples);
-    get_int(t, p, "few_shot_k", 0, 64, s.few_shot_k);
-    get_int(t, p, "batch_size", 1, 4096, s.batch_size);
+    for (const SettingField& f : eval_fields()) get_field(t, p, f, s);
   }
 
   const toml::array& axis(const toml::table& t, std::string_view key) const {
@@ -587,11 +605,52 @@ class Loader : TomlReader {
   }
 
   void read_grid(const toml::table& t, SweepSpec& spec) const {
-    check_keys(t, "grid", kGridKeys);
+    // Every key but the core ones is a setting axis; unquoted dotted keys
+    // (train.lr = [...]) arrive as nested tables and are flattened.
+    std::vector<std::pair<std::string, const toml::node*>> settings;
+    for (const auto& [key, node] : in_file_order(t)) {
+      const std::string k(key->str());
+      if (listed(kGridKeys, k)) continue;
+      if (node->is_table() && (k == "train" || k == "eval" || k == "model")) {
+        flatten(*node->as_table(), k, settings);
+        continue;
+      }
+      settings.emplace_back(k, node);
+    }
+    for (const auto& [k, node] : settings)
+      if (k != "seed" && !setting_field(k))
+        fail(node->source(), key_path("grid", k),
+             "unknown key (expected one of: " + join(kGridKeys) +
+                 ", seed, or a setting axis: train.KEY, eval.KEY or model.NAME.KEY for a scalar key of that table)");
+    if (const toml::node* m = t.get("model"); m && m->is_table())
+      fail(m->source(), "grid.model",
+           "expected an array of model names, got a table (quote a model setting axis: \"model.NAME.lr\" = [...])");
     const toml::array& models = axis(t, "model");
-    const toml::array& tokens = axis(t, "data_tokens");
-    const toml::array& prompts = axis(t, "prompt");
-    const toml::array& tasks = axis(t, "task");
+    const toml::node* compute = t.get("compute");
+    const toml::node* data_tokens = t.get("data_tokens");
+    if (compute && data_tokens)
+      fail(compute->source(), "grid.compute",
+           "not allowed with grid.data_tokens (a budget grid derives each run's D from C = 6 N D)");
+    if (!compute && !data_tokens)
+      fail(t.source(), "grid", "missing required key data_tokens (training tokens) or compute (budgets in FLOP)");
+    const toml::node* prompt_node = t.get("prompt");
+    const toml::node* task_node = t.get("task");
+    if (!prompt_node || !task_node) {
+      // A loss-only study (no eval points) needs a corpus that is not made of tasks.
+      if (prompt_node || task_node)
+        fail(t.source(), prompt_node ? "grid.task" : "grid.prompt",
+             std::string("missing required key (grid.") + (prompt_node ? "prompt" : "task") +
+                 " is given: points need both; leave both out for a loss-only study)");
+      if (!spec.data.files())
+        fail(t.source(), "grid",
+             "missing required key prompt and task (a loss-only study, without them, needs [data] train files: "
+             "the built-in corpus is made of the grid's tasks)");
+    }
+    // Every axis is checked non-empty before any of its values is resolved.
+    const toml::array no_values;
+    const toml::array* tokens = data_tokens ? &axis(t, "data_tokens") : nullptr;
+    const toml::array& prompts = prompt_node ? axis(t, "prompt") : no_values;
+    const toml::array& tasks = task_node ? axis(t, "task") : no_values;
     GridAxes& g = spec.grid;
 
     for (std::size_t i = 0; i < models.size(); ++i) {
@@ -608,10 +667,17 @@ class Loader : TomlReader {
       add_unique(g.model, static_cast<int>(it - spec.models.begin()), models, i, path, toml_quoted(name));
     }
 
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      const std::string path = element_path("grid.data_tokens", i);
-      const std::int64_t n = to_int(tokens[i], path, 1, kNoMax);
-      add_unique(g.data_tokens, n, tokens, i, path, std::to_string(n));
+    if (tokens) {
+      for (std::size_t i = 0; i < tokens->size(); ++i) {
+        const std::string path = element_path("grid.data_tokens", i);
+        const std::int64_t n = to_int((*tokens)[i], path, 1, kNoMax);
+        add_unique(g.data_tokens, n, *tokens, i, path, std::to_string(n));
+      }
+      for (const char* key : {"min_tokens_per_param", "max_tokens_per_param"})
+        if (const toml::node* n = t.get(key))
+          fail(n->source(), key_path("grid", key), "allowed only with grid.compute (a budget grid)");
+    } else {
+      read_budgets(t, spec);
     }
 
     for (std::size_t i = 0; i < prompts.size(); ++i) {
@@ -659,13 +725,12 @@ class Loader : TomlReader {
 
     // Few-shot exemplars of a task file are its other examples: k of them need
     // k + 1 (cot counts only for a file with worked steps: without, it has no cot points).
-    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
+    // An eval.few_shot_k axis replaces [eval] few_shot_k: its values are checked instead.
+    const bool k_swept = std::any_of(settings.begin(), settings.end(),
+                                     [](const auto& s) { return s.first == "eval.few_shot_k"; });
     for (int ti : g.task) {
       const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
-      if (!task.file) continue;
-      const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
-                                      [](const FileExample& e) { return !e.steps.empty(); });
-      if (!asks(PromptStyle::FewShot) && !(worked && asks(PromptStyle::Cot))) continue;
+      if (k_swept || !prompted_with_exemplars(g, task)) continue;
       try {
         check_few_shot(*task.file, spec.eval.few_shot_k);
       } catch (const std::runtime_error& e) {
@@ -673,14 +738,297 @@ class Loader : TomlReader {
       }
     }
 
-    const double points = static_cast<double>(g.model.size()) * static_cast<double>(g.data_tokens.size()) *
-                          static_cast<double>(g.prompt.size()) * static_cast<double>(g.task.size());
+    double combinations = 1;
+    for (const auto& [k, node] : settings) {
+      g.settings.push_back(read_setting_axis(k, *node, spec));
+      combinations *= static_cast<double>(g.settings.back().values.size());
+      if (combinations > static_cast<double>(kMaxSettingCombinations))
+        fail(node->source(), key_path("grid", k),
+             "expected at most " + std::to_string(kMaxSettingCombinations) +
+                 " combinations of setting axes (the product of their lengths), got more with this axis");
+    }
+    check_setting_combinations(spec, settings);
+    if (const toml::node* z = t.get("zip")) read_zip(*z, spec);
+    if (const toml::node* x = t.get("exclude")) read_exclusions(*x, spec);
+
+    // An upper bound (zip groups and exclusions only remove combinations).
+    double points = static_cast<double>(g.model.size()) *
+                    static_cast<double>(g.budgets() ? g.compute.size() : g.data_tokens.size()) *
+                    static_cast<double>(std::max<std::size_t>(1, g.prompt.size())) *
+                    static_cast<double>(std::max<std::size_t>(1, g.task.size()));
+    std::string product = std::to_string(g.model.size()) + " x " +
+                          std::to_string(g.budgets() ? g.compute.size() : g.data_tokens.size()) + " x " +
+                          std::to_string(g.prompt.size()) + " x " + std::to_string(g.task.size());
+    for (const SettingAxis& a : g.settings) {
+      points *= static_cast<double>(a.values.size());
+      product += " x " + std::to_string(a.values.size());
+    }
     if (points > static_cast<double>(kMaxGridPoints))
       fail(t.source(), "grid",
            "expected at most " + std::to_string(kMaxGridPoints) + " eval points (model x data_tokens x prompt x "
-           "task), got " + std::to_string(g.model.size()) + " x " + std::to_string(g.data_tokens.size()) + " x " +
-               std::to_string(g.prompt.size()) + " x " + std::to_string(g.task.size()) +
-               "; split the study into several grid files");
+           "task x setting axes), got " + product + "; split the study into several grid files");
+  }
+
+  // Unquoted dotted keys of a [grid] or [[grid.exclude]] table, as "a.b.c".
+  void flatten(const toml::table& t, const std::string& prefix,
+               std::vector<std::pair<std::string, const toml::node*>>& out) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      const std::string k = prefix + "." + std::string(key->str());
+      if (node->is_table() && !node->as_table()->is_inline()) flatten(*node->as_table(), k, out);
+      else out.emplace_back(k, node);
+    }
+  }
+
+  // grid.compute (budgets, FLOP) and the tokens-per-parameter bounds; only
+  // models trained here take a budget.
+  void read_budgets(const toml::table& t, SweepSpec& spec) const {
+    GridAxes& g = spec.grid;
+    const toml::array& budgets = axis(t, "compute");
+    for (int m : g.model) {
+      const ModelSpec& model = spec.models[static_cast<std::size_t>(m)];
+      if (model.external())
+        fail(t.get("compute")->source(), "grid.compute",
+             "model " + toml_quoted(model.name) + " is " + (model.pretrained() ? "pretrained" : "a TorchScript file") +
+                 ": compute budgets set the D of models trained here (give pretrained models grid.data_tokens "
+                 "in a grid of their own)");
+    }
+    std::vector<std::string> shown;
+    for (std::size_t i = 0; i < budgets.size(); ++i) {
+      const std::string path = element_path("grid.compute", i);
+      const double c = to_float(budgets[i], path, Interval{0, kInf, true, true});
+      add_unique(shown, setting_text(SettingValue{false, 0, c}), budgets, i, path,
+                 setting_text(SettingValue{false, 0, c}));
+      g.compute.push_back(c);
+    }
+    const toml::node* lo = get_float(t, "grid", "min_tokens_per_param", kPositive, g.min_tokens_per_param);
+    const toml::node* hi = get_float(t, "grid", "max_tokens_per_param", kPositive, g.max_tokens_per_param);
+    if (lo && hi && g.max_tokens_per_param < g.min_tokens_per_param)
+      fail(hi->source(), "grid.max_tokens_per_param",
+           "expected a number >= min_tokens_per_param (" + number(g.min_tokens_per_param) + "), got " +
+               number(g.max_tokens_per_param));
+  }
+
+  // The range of a setting axis's values: its key's, or a seed's.
+  static SettingRange axis_range(const std::string& key) {
+    if (key == "seed") return SettingRange{true, 0, kNoMax};
+    return setting_field(key)->range;
+  }
+
+  SettingAxis read_setting_axis(const std::string& key, const toml::node& node, const SweepSpec& spec) const {
+    const std::string path = key_path("grid", key);
+    if (key == "train.checkpoint_every")
+      fail(node.source(), path, "not an axis: restart points do not change a run's result (set [train] checkpoint_every)");
+    std::string model;
+    if (setting_field(key, &model) && key.rfind("model.", 0) == 0) {
+      const auto it = std::find_if(spec.models.begin(), spec.models.end(),
+                                   [&](const ModelSpec& m) { return m.name == model; });
+      if (it == spec.models.end())
+        fail(node.source(), path, "no model " + toml_quoted(model) + " is defined (defined models: " +
+                                      join(spec.models, [](const ModelSpec& m) { return m.name; }) + ")");
+      if (it->external())
+        fail(node.source(), path, "model " + toml_quoted(model) + " is not trained here: only a trained GPT's " +
+                                      "n_layer, d_model, n_head and lr can be swept");
+      const int index = static_cast<int>(it - spec.models.begin());
+      if (std::find(spec.grid.model.begin(), spec.grid.model.end(), index) == spec.grid.model.end())
+        fail(node.source(), path, "model " + toml_quoted(model) + " is not in grid.model, so this axis changes no run");
+    }
+    const toml::array& a = array(node, path);
+    if (a.empty()) fail(node.source(), path, "expected a non-empty array");
+    SettingAxis axis;
+    axis.key = key;
+    const SettingRange range = axis_range(key);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string ep = element_path(path, i);
+      const SettingValue v = setting_value(a[i], ep, range);
+      add_unique(axis.shown, setting_text(v), a, i, ep, setting_text(v));
+      axis.values.push_back(v);
+    }
+    return axis;
+  }
+
+  // Pairs of settings that constrain each other, over every value either may
+  // take (the file's or an axis's): seq_len <= eval_loss_tokens, n_head
+  // divides d_model, and a task file's few-shot exemplars for each few_shot_k.
+  void check_setting_combinations(const SweepSpec& spec,
+                                  const std::vector<std::pair<std::string, const toml::node*>>& nodes) const {
+    const GridAxes& g = spec.grid;
+    const auto values_of = [&](const std::string& key, std::int64_t base) {
+      for (const SettingAxis& a : g.settings)
+        if (a.key == key) {
+          std::vector<std::int64_t> out;
+          for (const SettingValue& v : a.values) out.push_back(v.i);
+          return out;
+        }
+      return std::vector<std::int64_t>{base};
+    };
+    const auto value_at = [&](std::size_t axis, std::size_t i) -> const toml::node& {
+      return (*nodes[axis].second->as_array())[i];
+    };
+    for (std::size_t ai = 0; ai < g.settings.size(); ++ai) {
+      const SettingAxis& a = g.settings[ai];
+      const std::string path = key_path("grid", a.key);
+      for (std::size_t i = 0; i < a.values.size(); ++i) {
+        const std::int64_t v = a.values[i].i;
+        const std::string ep = element_path(path, i);
+        if (a.key == "train.seq_len")
+          for (std::int64_t e : values_of("train.eval_loss_tokens", spec.train.eval_loss_tokens))
+            if (v > e)
+              fail(value_at(ai, i).source(), ep,
+                   "seq_len " + std::to_string(v) + " is more than train.eval_loss_tokens " + std::to_string(e));
+        if (a.key == "train.eval_loss_tokens")
+          for (std::int64_t q : values_of("train.seq_len", spec.train.seq_len))
+            if (v < q)
+              fail(value_at(ai, i).source(), ep,
+                   "expected an integer >= seq_len (" + std::to_string(q) + "), got " + std::to_string(v));
+        std::string model;
+        if (a.key.rfind("model.", 0) == 0 && setting_field(a.key, &model)) {
+          const ModelSpec& m = *std::find_if(spec.models.begin(), spec.models.end(),
+                                              [&](const ModelSpec& x) { return x.name == model; });
+          const std::string field = a.key.substr(a.key.rfind('.') + 1);
+          if (field == "d_model")
+            for (std::int64_t h : values_of("model." + model + ".n_head", m.n_head))
+              if (v % h != 0)
+                fail(value_at(ai, i).source(), ep,
+                     "expected a d_model divisible by n_head (" + std::to_string(h) + "), got " + std::to_string(v));
+          if (field == "n_head")
+            for (std::int64_t d : values_of("model." + model + ".d_model", m.d_model))
+              if (d % v != 0)
+                fail(value_at(ai, i).source(), ep,
+                     "expected an n_head that divides d_model (" + std::to_string(d) + "), got " + std::to_string(v));
+        }
+        if (a.key == "eval.few_shot_k")
+          for (int ti : g.task) {
+            const TaskSpec& task = spec.tasks[static_cast<std::size_t>(ti)];
+            if (!prompted_with_exemplars(g, task)) continue;
+            try {
+              check_few_shot(*task.file, static_cast<int>(v));
+            } catch (const std::runtime_error& e) {
+              fail(value_at(ai, i).source(), ep, "task " + task.name + ": " + e.what());
+            }
+          }
+      }
+    }
+  }
+
+  // Whether a task file's points show few-shot exemplars: few_shot, or cot on
+  // a file with worked steps (without, it has no cot points).
+  static bool prompted_with_exemplars(const GridAxes& g, const TaskSpec& task) {
+    if (!task.file) return false;
+    const auto asks = [&](PromptStyle p) { return std::find(g.prompt.begin(), g.prompt.end(), p) != g.prompt.end(); };
+    const bool worked = std::any_of(task.file->examples.begin(), task.file->examples.end(),
+                                    [](const FileExample& e) { return !e.steps.empty(); });
+    return asks(PromptStyle::FewShot) || (worked && asks(PromptStyle::Cot));
+  }
+
+  // The names that may appear in zip and exclude: the grid's axes.
+  std::vector<std::string> axis_names(const GridAxes& g) const {
+    std::vector<std::string> names = {"model", g.budgets() ? "compute" : "data_tokens"};
+    if (!g.prompt.empty()) names.insert(names.end(), {"prompt", "task"});
+    for (const SettingAxis& a : g.settings) names.push_back(a.key);
+    return names;
+  }
+
+  // The canonical spelling of every value of a named axis (as expansion matches them).
+  std::vector<std::string> axis_values(const SweepSpec& spec, const std::string& name) const {
+    const GridAxes& g = spec.grid;
+    std::vector<std::string> out;
+    if (name == "model")
+      for (int m : g.model) out.push_back(spec.models[static_cast<std::size_t>(m)].name);
+    else if (name == "data_tokens")
+      for (std::int64_t d : g.data_tokens) out.push_back(std::to_string(d));
+    else if (name == "compute")
+      for (double c : g.compute) out.push_back(setting_text(SettingValue{false, 0, c}));
+    else if (name == "prompt")
+      for (PromptStyle p : g.prompt) out.push_back(to_string(p));
+    else if (name == "task")
+      for (int ti : g.task) out.push_back(spec.tasks[static_cast<std::size_t>(ti)].name);
+    else
+      for (const SettingAxis& a : g.settings)
+        if (a.key == name) out = a.shown;
+    return out;
+  }
+
+  void read_zip(const toml::node& node, SweepSpec& spec) const {
+    GridAxes& g = spec.grid;
+    const std::vector<std::string> names = axis_names(g);
+    const toml::array& groups = array(node, "grid.zip");
+    std::map<std::string, std::string> used;  // axis -> where it was zipped
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+      const std::string gp = element_path("grid.zip", gi);
+      const toml::array& group = array(groups[gi], gp);
+      if (group.size() < 2)
+        fail(groups[gi].source(), gp, "expected an array of at least two axis names (axes that advance together)");
+      std::vector<std::string> zipped;
+      std::size_t length = 0;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        const std::string ep = element_path(gp, i);
+        const std::string& name = to_str(group[i], ep);
+        if (name == "prompt" || name == "task")
+          fail(group[i].source(), ep, "prompt and task cannot be zipped: every run is evaluated on each of them");
+        if (std::find(names.begin(), names.end(), name) == names.end())
+          fail(group[i].source(), ep, "not an axis of this grid: " + toml_quoted(name) + " (axes: " +
+                                          join(names, [](const std::string& n) { return n; }) + ")");
+        if (const auto it = used.find(name); it != used.end())
+          fail(group[i].source(), ep, toml_quoted(name) + " is already zipped at " + it->second);
+        used[name] = ep;
+        const std::size_t n = axis_values(spec, name).size();
+        if (i == 0) length = n;
+        else if (n != length)
+          fail(group[i].source(), ep,
+               "axis " + name + " has " + std::to_string(n) + " values and " + zipped.front() + " has " +
+                   std::to_string(length) + ": zipped axes advance together and need as many values");
+        zipped.push_back(name);
+      }
+      g.zip.push_back(std::move(zipped));
+    }
+  }
+
+  void read_exclusions(const toml::node& node, SweepSpec& spec) const {
+    GridAxes& g = spec.grid;
+    const std::vector<std::string> names = axis_names(g);
+    const toml::array& tables = array(node, "grid.exclude");
+    for (std::size_t ti = 0; ti < tables.size(); ++ti) {
+      const std::string tp = element_path("grid.exclude", ti);
+      const toml::table& t = table(tables[ti], tp);
+      if (t.empty()) fail(tables[ti].source(), tp, "expected a table of axis = value(s); an empty one excludes everything");
+      std::vector<std::pair<std::string, const toml::node*>> entries;
+      for (const auto& [key, value] : in_file_order(t)) {
+        const std::string k(key->str());
+        if (value->is_table() && !value->as_table()->is_inline()) flatten(*value->as_table(), k, entries);
+        else entries.emplace_back(k, value);
+      }
+      Exclusion x;
+      for (const auto& entry : entries) {
+        // Named, not structured bindings: the lambda below captures them (C++17).
+        const std::string& name = entry.first;
+        const toml::node* value = entry.second;
+        const std::string kp = key_path(tp, name);
+        if (std::find(names.begin(), names.end(), name) == names.end())
+          fail(value->source(), kp, "not an axis of this grid (axes: " +
+                                        join(names, [](const std::string& n) { return n; }) + ")");
+        const std::vector<std::string> allowed = axis_values(spec, name);
+        std::vector<std::string> listed_values;
+        const auto one = [&](const toml::node& v, const std::string& vp) {
+          std::string shown;
+          if (name == "model" || name == "prompt" || name == "task") shown = to_str(v, vp);
+          else if (name == "data_tokens") shown = std::to_string(to_int(v, vp, 1, kNoMax));
+          else if (name == "compute") shown = setting_text(SettingValue{false, 0, to_float(v, vp, kPositive)});
+          else shown = setting_text(setting_value(v, vp, axis_range(name)));
+          if (std::find(allowed.begin(), allowed.end(), shown) == allowed.end())
+            fail(v.source(), vp, toml_quoted(shown) + " is not a value of grid." + name + " (values: " +
+                                     join(allowed, [](const std::string& s) { return s; }) + ")");
+          listed_values.push_back(shown);
+        };
+        if (const toml::array* a = value->as_array()) {
+          if (a->empty()) fail(value->source(), kp, "expected a value or a non-empty array of values");
+          for (std::size_t i = 0; i < a->size(); ++i) one((*a)[i], element_path(kp, i));
+        } else {
+          one(*value, kp);
+        }
+        x.match.emplace_back(name, std::move(listed_values));
+      }
+      g.exclude.push_back(std::move(x));
+    }
   }
 
 
@@ -690,7 +1038,7 @@ class Loader : TomlReader {
 
 }  // namespace
 
-SweepSpec load_spec_text(std::string_view text, const std::string& path) {
+SweepSpec load_spec_text(std::string_view text, const std::string& path, const std::vector<std::string>& overrides) {
   if (text.size() > kMaxGridBytes)
     throw ConfigError(one_line(path + ": grid file is " + std::to_string(text.size()) + " bytes, expected at most " +
                                std::to_string(kMaxGridBytes) + " (4 MiB)"));
@@ -701,14 +1049,16 @@ SweepSpec load_spec_text(std::string_view text, const std::string& path) {
     throw ConfigError(
         one_line(path + ":" + position(err.source().begin) + ": syntax error: " + std::string(err.description())));
   }
+  apply_overrides(root, overrides);
   SweepSpec spec;
   spec.path = path;
   spec.text = std::string(text);
+  spec.overrides = overrides;
   Loader(path).load(root, spec);
   return spec;
 }
 
-SweepSpec load_spec_file(const std::string& path) {
+SweepSpec load_spec_file(const std::string& path, const std::vector<std::string>& overrides) {
   const auto cannot_read = [&](int err) {
     return ConfigError(one_line(path + ": cannot read grid file: " + std::strerror(err)));
   };
@@ -722,7 +1072,7 @@ SweepSpec load_spec_file(const std::string& path) {
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
   if (std::ferror(f.get())) throw cannot_read(errno);
-  return load_spec_text(text, path);
+  return load_spec_text(text, path, overrides);
 }
 
 }  // namespace sweep

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "spec/spec.hpp"
 
@@ -16,10 +17,13 @@ struct ConfigError : std::runtime_error {
 };
 
 // Parses `text` as the grid file at `path` (path is used in messages and kept
-// in the spec). Throws ConfigError.
-SweepSpec load_spec_text(std::string_view text, const std::string& path);
+// in the spec), applies `overrides` ("KEY=VALUE", spec/overrides.hpp) and only
+// then checks it. Throws ConfigError; a problem in an override's value names
+// the override rather than the file.
+SweepSpec load_spec_text(std::string_view text, const std::string& path,
+                         const std::vector<std::string>& overrides = {});
 
 // Reads and parses a grid file. Throws ConfigError (also when unreadable).
-SweepSpec load_spec_file(const std::string& path);
+SweepSpec load_spec_file(const std::string& path, const std::vector<std::string>& overrides = {});
 
 }  // namespace sweep

@@ -1,5 +1,6 @@
 // [data] pre-flight; see data_check.hpp.
 #include "spec/data_check.hpp"
+#include "spec/grid.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -29,8 +30,14 @@ std::vector<std::string> check_data(const SweepSpec& spec) {
   std::vector<std::string> summary;
   if (!spec.data.files()) return summary;
   std::set<std::string> seen;
-  const std::int64_t T = spec.train.seq_len;
-  const std::int64_t most = *std::max_element(spec.grid.data_tokens.begin(), spec.grid.data_tokens.end());
+  // The most tokens any run trains on, at the longest context any run uses
+  // (a budget grid's D, and seq_len, vary by run).
+  const Plan plan = expand(spec, ExpandOptions{false});
+  std::int64_t T = spec.train.seq_len, most = 0;
+  for (const TrainRun& run : plan.runs) {
+    T = std::max<std::int64_t>(T, plan.spec_of(run).train.seq_len);
+    most = std::max(most, run.data_tokens);
+  }
   for (int m : spec.grid.model) {
     const ModelSpec& model = spec.models[static_cast<std::size_t>(m)];
     if (!seen.insert(model.tokenizer).second) continue;

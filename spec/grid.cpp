@@ -5,8 +5,15 @@
 #include "spec/rng.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
 #include <sstream>
 #include <utility>
+
+#include "spec/settings.hpp"
 
 namespace sweep {
 namespace {
@@ -173,46 +180,225 @@ std::vector<std::pair<PromptStyle, int>> skipped_prompt_tasks(const SweepSpec& s
   return out;
 }
 
+std::int64_t budget_tokens(double compute, std::int64_t n_params, std::int64_t batch_tokens) {
+  const double batches = std::round(compute / (6.0 * static_cast<double>(n_params)) / static_cast<double>(batch_tokens));
+  // At most 2^62 tokens: int64's largest quotient rounds up as a double, and
+  // its product with batch_tokens would overflow.
+  const double most = std::floor(std::ldexp(1.0, 62) / static_cast<double>(batch_tokens));
+  return static_cast<std::int64_t>(std::clamp(batches, 1.0, most)) * batch_tokens;
+}
+
+namespace {
+
+// The combinations of the run axes (model, data_tokens or compute, the
+// setting axes), each zip group advancing as one counter; the first group
+// changes slowest.
+class Combinations {
+ public:
+  explicit Combinations(const GridAxes& g) {
+    names_ = {"model", g.budgets() ? "compute" : "data_tokens"};
+    std::vector<std::size_t> sizes = {g.model.size(), g.budgets() ? g.compute.size() : g.data_tokens.size()};
+    for (const SettingAxis& a : g.settings) names_.push_back(a.key), sizes.push_back(a.values.size());
+    group_of_.assign(names_.size(), -1);
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      if (group_of_[i] >= 0) continue;
+      const int group = static_cast<int>(group_size_.size());
+      group_size_.push_back(sizes[i]);
+      group_of_[i] = group;
+      for (const auto& zipped : g.zip)
+        if (std::find(zipped.begin(), zipped.end(), names_[i]) != zipped.end())
+          for (const std::string& other : zipped)
+            group_of_[static_cast<std::size_t>(std::find(names_.begin(), names_.end(), other) - names_.begin())] = group;
+    }
+    counter_.assign(group_size_.size(), 0);
+    done_ = std::find(group_size_.begin(), group_size_.end(), 0) != group_size_.end();
+  }
+  bool done() const { return done_; }
+  // Value index of axis i (0 model, 1 data_tokens/compute, 2.. settings).
+  std::size_t at(std::size_t axis) const { return counter_[static_cast<std::size_t>(group_of_[axis])]; }
+  void next() {
+    for (std::size_t k = counter_.size(); k-- > 0;) {
+      if (++counter_[k] < group_size_[k]) return;
+      counter_[k] = 0;
+    }
+    done_ = true;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<int> group_of_;
+  std::vector<std::size_t> group_size_, counter_;
+  bool done_ = false;
+};
+
+// Whether an exclusion matches: every axis it names has one of its values.
+bool matches(const Exclusion& x, const std::map<std::string, std::string>& shown) {
+  for (const auto& [name, values] : x.match) {
+    const auto it = shown.find(name);
+    if (it == shown.end() || std::find(values.begin(), values.end(), it->second) == values.end()) return false;
+  }
+  return true;
+}
+
+// Whether an exclusion names only run axes (so it removes whole runs).
+bool run_exclusion(const Exclusion& x) {
+  return std::all_of(x.match.begin(), x.match.end(), [](const auto& m) {
+    return m.first != "prompt" && m.first != "task" && run_level_setting(m.first);
+  });
+}
+
+// Whether `key` is "model.NAME.KEY" for a NAME other than `model`.
+bool other_models_setting(const std::string& key, const std::string& model) {
+  std::string name;
+  return key.rfind("model.", 0) == 0 && setting_field(key, &name) && name != model;
+}
+
+// "key=value;..." of the swept settings among `shown`, sorted by key.
+std::string axes_text(const std::map<std::string, std::string>& shown) {
+  std::string out;
+  for (const auto& [key, value] : shown) {
+    if (key == "model" || key == "data_tokens" || key == "prompt" || key == "task") continue;
+    out += (out.empty() ? "" : ";") + key + "=" + value;
+  }
+  return out;
+}
+
+}  // namespace
+
 Plan expand(const SweepSpec& spec, const ExpandOptions& options) {
   Plan plan;
-  const std::size_t runs = spec.grid.model.size() * spec.grid.data_tokens.size();
-  plan.runs.reserve(runs);
-  plan.points.reserve(runs * spec.grid.prompt.size() * spec.grid.task.size());
-  for (int m : spec.grid.model) {
-    const ModelSpec& model = spec.models[m];
-    for (std::int64_t d : run_data_tokens(spec, m)) {
+  const GridAxes& g = spec.grid;
+  std::map<std::string, int> variant_of;  // setting value indices -> Plan::variants
+  const auto variant = [&](const Combinations& c, bool with_eval) {
+    std::string key;
+    for (std::size_t a = 0; a < g.settings.size(); ++a)
+      if (with_eval || run_level_setting(g.settings[a].key)) key += std::to_string(c.at(a + 2)) + ",";
+      else key += "-,";
+    const auto [it, added] = variant_of.emplace(key, static_cast<int>(plan.variants.size()));
+    if (added) {
+      SweepSpec v = spec;
+      v.text.clear();  // the grid file's text is the base spec's (provenance); a variant needs only settings
+      for (std::size_t a = 0; a < g.settings.size(); ++a)
+        if (with_eval || run_level_setting(g.settings[a].key))
+          apply_setting(v, g.settings[a].key, g.settings[a].values[c.at(a + 2)]);
+      plan.variants.push_back(std::move(v));
+    }
+    return it->second;
+  };
+  if (g.settings.empty()) plan.variants.push_back(spec);
+
+  std::map<std::string, int> run_of;                // run config -> run index
+  std::vector<std::vector<EvalPoint>> points_of;    // per run
+  std::set<std::string> point_keys, skipped_keys, excluded_runs;
+  for (Combinations c(g); !c.done(); c.next()) {
+    const int m = g.model[c.at(0)];
+    std::map<std::string, std::string> shown;       // axis -> canonical value
+    shown["model"] = spec.models[static_cast<std::size_t>(m)].name;
+    if (g.budgets()) shown["compute"] = setting_text(SettingValue{false, 0, g.compute[c.at(1)]});
+    else shown["data_tokens"] = std::to_string(g.data_tokens[c.at(1)]);
+    std::map<std::string, std::string> run_shown = shown, eval_shown;
+    for (std::size_t a = 0; a < g.settings.size(); ++a) {
+      // Another model's setting is not one of this run's: leaving it out keeps
+      // the run's axes, its points and the exclusions that name it to that model.
+      if (other_models_setting(g.settings[a].key, shown["model"])) continue;
+      (run_level_setting(g.settings[a].key) ? run_shown : eval_shown)[g.settings[a].key] =
+          g.settings[a].shown[c.at(a + 2)];
+    }
+    if (std::any_of(g.exclude.begin(), g.exclude.end(),
+                    [&](const Exclusion& x) { return run_exclusion(x) && matches(x, run_shown); })) {
+      std::string key;
+      for (const auto& [name, value] : run_shown) key += name + "=" + value + ";";
+      excluded_runs.insert(key);
+      continue;
+    }
+    const int rv = g.settings.empty() ? 0 : variant(c, false);
+    const SweepSpec& vs = plan.variants[static_cast<std::size_t>(rv)];
+    const ModelSpec& model = vs.models[static_cast<std::size_t>(m)];
+    std::int64_t n_params = model.n_params, n_params_non_embedding = model.n_params_non_embedding;
+    if (!model.external()) {
+      n_params = gpt_param_count(model.n_layer, model.d_model, padded_vocab(model.vocab_size), vs.train.seq_len);
+      n_params_non_embedding = gpt_non_embedding_param_count(model.n_layer, model.d_model);
+    }
+    std::int64_t d = 0;
+    double budget = 0.0;
+    if (g.budgets()) {
+      budget = g.compute[c.at(1)];
+      d = budget_tokens(budget, n_params, static_cast<std::int64_t>(vs.train.batch_size) * vs.train.seq_len);
+      const double ratio = static_cast<double>(d) / static_cast<double>(n_params);
+      std::string why;
+      char buf[160];
+      if (g.min_tokens_per_param > 0 && ratio < g.min_tokens_per_param)
+        std::snprintf(buf, sizeof buf, "D/N %.3g < min_tokens_per_param %.3g", ratio, g.min_tokens_per_param), why = buf;
+      if (g.max_tokens_per_param > 0 && ratio > g.max_tokens_per_param)
+        std::snprintf(buf, sizeof buf, "D/N %.3g > max_tokens_per_param %.3g", ratio, g.max_tokens_per_param), why = buf;
+      if (!why.empty()) {
+        const std::string axes = axes_text(run_shown);
+        if (skipped_keys.insert(shown["model"] + "|" + axes).second)
+          plan.skipped.push_back({m, budget, d, n_params, axes, why});
+        continue;
+      }
+    } else {
+      d = g.data_tokens[c.at(1)];
+      if (model.suite && !model.checkpoints.count(d)) continue;  // sweep plan lists it (skipped_data_tokens)
+      if (model.pretrained() && !model.suite) d = model.data_tokens;
+      else if (model.external() && !model.pretrained()) d = 0;
+    }
+    std::string config = run_config(vs, m, d);
+    if (g.budgets()) config += ";compute_budget=" + shown["compute"];
+    auto [found, added] = run_of.emplace(config, static_cast<int>(plan.runs.size()));
+    const int r = found->second;
+    if (added) {
       TrainRun run;
       if (options.configs) {
-        run.config = run_config(spec, m, d);
-        run.run_id = config_id(run.config);
+        run.config = config;
+        run.run_id = config_id(config);
       }
       run.model = m;
       run.data_tokens = d;
-      if (model.external()) {
-        run.n_params = model.n_params;
-        run.n_params_non_embedding = model.n_params_non_embedding;
-      } else {
-        run.n_params = gpt_param_count(model.n_layer, model.d_model, padded_vocab(model.vocab_size), spec.train.seq_len);
-        run.n_params_non_embedding = gpt_non_embedding_param_count(model.n_layer, model.d_model);
-      }
-      run.train_flops = 6.0 * static_cast<double>(run.n_params) * static_cast<double>(d);
-      const int r = static_cast<int>(plan.runs.size());
-      plan.runs.push_back(run);
-      for (PromptStyle p : spec.grid.prompt)
-        for (int t : spec.grid.task) {
-          if (!has_point(spec, p, t)) continue;
-          EvalPoint point;
-          if (options.configs) {
-            point.config = point_config(spec, run.config, p, t);
-            point.point_id = config_id(point.config);
-          }
-          point.run = r;
-          point.prompt = p;
-          point.task = t;
-          plan.points.push_back(point);
-        }
+      run.n_params = n_params;
+      run.n_params_non_embedding = n_params_non_embedding;
+      run.train_flops = 6.0 * static_cast<double>(n_params) * static_cast<double>(d);
+      run.compute_budget = budget;
+      run.variant = rv;
+      run.axes = axes_text(run_shown);
+      plan.runs.push_back(std::move(run));
+      points_of.emplace_back();
     }
+    const int pv = eval_shown.empty() ? rv : variant(c, true);
+    std::map<std::string, std::string> point_shown = run_shown;
+    point_shown.insert(eval_shown.begin(), eval_shown.end());
+    const std::string point_axes = axes_text(point_shown);
+    for (PromptStyle p : g.prompt)
+      for (int t : g.task) {
+        if (!has_point(spec, p, t)) continue;
+        point_shown["prompt"] = to_string(p);
+        point_shown["task"] = spec.tasks[static_cast<std::size_t>(t)].name;
+        // Seen already: a combination that differs only in another model's setting.
+        if (!point_keys.insert(std::to_string(r) + "|" + point_axes + "|" + point_shown["prompt"] + "|" +
+                               point_shown["task"])
+                 .second)
+          continue;
+        if (std::any_of(g.exclude.begin(), g.exclude.end(),
+                        [&](const Exclusion& x) { return !run_exclusion(x) && matches(x, point_shown); })) {
+          ++plan.excluded_points;
+          continue;
+        }
+        EvalPoint point;
+        if (options.configs) {
+          point.config = point_config(plan.variants[static_cast<std::size_t>(pv)], config, p, t);
+          point.point_id = config_id(point.config);
+        }
+        point.run = r;
+        point.prompt = p;
+        point.task = t;
+        point.variant = pv;
+        point.axes = point_axes;
+        points_of[static_cast<std::size_t>(r)].push_back(std::move(point));
+      }
   }
+  plan.excluded_runs = static_cast<std::int64_t>(excluded_runs.size());
+  for (auto& points : points_of)
+    for (EvalPoint& p : points) plan.points.push_back(std::move(p));
   return plan;
 }
 

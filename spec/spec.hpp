@@ -140,12 +140,48 @@ struct EvalSpec {
   int batch_size = 32; // examples per generation batch
 };
 
-// The grid's four axes, resolved: names become indices into SweepSpec tables.
+// A value of a swept setting, typed at load: an integer key's or a float key's.
+struct SettingValue {
+  bool integer = false;
+  std::int64_t i = 0;
+  double f = 0.0;
+  double number() const { return integer ? static_cast<double>(i) : f; }
+};
+
+// An axis over one scalar setting beyond the core axes: "seed", "train.KEY",
+// "eval.KEY" or "model.NAME.KEY" (spec/settings.hpp lists the keys). Each
+// value was range-checked at load like the key itself.
+struct SettingAxis {
+  std::string key;
+  std::vector<SettingValue> values;
+  std::vector<std::string> shown;  // canonical spelling of each value (axes text, exclusions, messages)
+};
+
+// One [[grid.exclude]] table: a combination whose value on every named axis
+// is among the listed ones is not in the plan. Axis names as in the grid
+// ("model", "data_tokens", "compute", "prompt", "task", "seed", "train.lr", ...);
+// values in their canonical spelling (names, integers, grid_toml::number).
+struct Exclusion {
+  std::vector<std::pair<std::string, std::vector<std::string>>> match;
+};
+
+// The grid's axes, resolved: names become indices into SweepSpec tables.
+// Runs are the product of model, data_tokens (or compute) and the setting
+// axes, axes in a zip group moving together; points add prompt and task.
 struct GridAxes {
   std::vector<int> model;            // indices into SweepSpec::models
-  std::vector<std::int64_t> data_tokens;
+  std::vector<std::int64_t> data_tokens;  // empty when `compute` is given
   std::vector<PromptStyle> prompt;
   std::vector<int> task;             // indices into SweepSpec::tasks
+  // Compute budgets C (FLOP): each trained model's D = C / (6 N), whole
+  // batches; a D outside [min, max] tokens per parameter drops the run (0: no bound).
+  std::vector<double> compute;
+  double min_tokens_per_param = 0.0;
+  double max_tokens_per_param = 0.0;
+  std::vector<SettingAxis> settings;  // in file order
+  std::vector<std::vector<std::string>> zip;  // groups of axis names that advance together
+  std::vector<Exclusion> exclude;
+  bool budgets() const { return !compute.empty(); }
 };
 
 struct SweepSpec {
@@ -162,6 +198,9 @@ struct SweepSpec {
   TrainSpec train;
   EvalSpec eval;
   GridAxes grid;
+  // Command-line overrides ("train.lr=1e-3"), applied to the file before it
+  // was validated, in order (spec/overrides.hpp); kept for the store's provenance.
+  std::vector<std::string> overrides;
 };
 
 // `path` as written in the grid file at `file`: a relative path is taken from

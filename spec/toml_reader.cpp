@@ -122,7 +122,9 @@ std::vector<Entry> in_file_order(const toml::table& t) {
 }
 
 void TomlReader::fail(const toml::source_region& at, const std::string& path, const std::string& what) const {
-  throw ConfigError(one_line(file_ + ":" + position(at.begin) + ": " + shortened(path) + ": " + what));
+  // A node from a command-line override carries its own source name (spec/overrides.hpp).
+  const std::string& source = at.path && !at.path->empty() && *at.path != file_ ? *at.path : file_;
+  throw ConfigError(one_line(source + ":" + position(at.begin) + ": " + shortened(path) + ": " + what));
 }
 
 const toml::table& TomlReader::table(const toml::node& n, const std::string& path) const {

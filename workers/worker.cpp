@@ -140,14 +140,15 @@ MetricValue bpb_metric(const LossStat& loss, double uniform) {
           bits_per_byte(uniform, loss)};
 }
 
-ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, const JobMsg& job, JobRanks& ranks) {
-  JobWatch watch(tx, spec.job_timeout);
+ResultMsg run_job(const Transport& tx, const SweepSpec& grid, const Plan& plan, const JobMsg& job, JobRanks& ranks) {
+  JobWatch watch(tx, grid.job_timeout);
   Collectives* group = ranks.group.get();
   ResultMsg r;
   r.job = job.job;
   if (job.job.kind == JobKind::Train) {
     const TrainRun& run = plan.runs.at(static_cast<std::size_t>(job.job.index));
     if (run.run_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
+    const SweepSpec& spec = plan.spec_of(run);  // the run's settings (seed, train, model) on the grid's axes
     const ModelSpec& model = spec.models[run.model];
     const auto text = TextCorpus::open(spec.data, model.tokenizer);
     const double uniform = uniform_loss(model.vocab_size);
@@ -189,6 +190,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& spec, const Plan& plan, 
     const EvalPoint& point = plan.points.at(static_cast<std::size_t>(job.job.index));
     if (point.point_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
     const TrainRun& run = plan.runs[point.run];
+    const SweepSpec& spec = plan.spec_of(point);  // its run's settings plus its eval settings
     const ModelSpec& spec_model = spec.models[run.model];
     LanguageModel model;
     on_every_rank(group, [&] {

@@ -9,19 +9,25 @@
 Byte-string columns come back decoded as str; the /points status enum as its name.
 Tables: metrics (every metric with stderr, n_examples and random_baseline),
 points, runs, curves, errors, and examples (the rendered prompt of each eval
-point's first example). A schema_version 3 store reads with the columns version
-4 added filled in (0 or ""); a store of another schema_version is refused.
+point's first example). A schema_version 3 or 4 store reads with the columns
+later versions added filled in (0 or ""); a store of another schema_version is
+refused. The `axes` text of metrics, runs and points ("seed=1;train.lr=0.003")
+is also split into one column per swept key (`seed` and `compute_budget` keep
+their own typed columns), so a reader can group by `train.lr` directly.
 """
 import contextlib
 
 import h5py
 import pandas as pd
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 OLDEST_SCHEMA_VERSION = 3
 # The columns each version added after the oldest, with what an older store reads as.
 ADDED = {4: {"metrics": {"n_params_non_embedding": 0},
-             "runs": {"n_params_non_embedding": 0, "source": "", "weights_sha256": ""}}}
+             "runs": {"n_params_non_embedding": 0, "source": "", "weights_sha256": ""}},
+         5: {"metrics": {"seed": 0, "compute_budget": 0.0, "axes": ""},
+             "runs": {"seed": 0, "compute_budget": 0.0, "axes": ""},
+             "points": {"axes": ""}}}
 STATUS = {0: "pending", 1: "running", 2: "done", 3: "failed", 4: "skipped", 5: "diverged", 6: "timeout"}
 
 
@@ -42,9 +48,27 @@ def frame(f, name):
         if version < added:
             for column, value in tables.get(name, {}).items():
                 df[column] = value
+    if "axes" in df.columns:
+        add_axis_columns(df)
     if name == "points" and "status" in df.columns:
         df["status"] = df["status"].map(STATUS)
     return df
+
+
+def add_axis_columns(df):
+    """One column per key of `axes` (numbers as float where they parse);
+    seed and compute stay in their typed columns."""
+    keys = {}
+    for i, text in enumerate(df["axes"]):
+        for pair in filter(None, text.split(";")):
+            key, _, value = pair.partition("=")
+            if key in ("seed", "compute"):
+                continue
+            keys.setdefault(key, [None] * len(df))[i] = value
+    for key, values in keys.items():
+        column = pd.Series(values, index=df.index)
+        numeric = pd.to_numeric(column, errors="coerce")
+        df[key] = numeric if numeric.notna().sum() == column.notna().sum() else column
 
 
 def table(path, name):

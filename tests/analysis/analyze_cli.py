@@ -52,6 +52,12 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(key in found, f"JSON has {key}")
     expect(found["loss_metric"] == "loss", "falls back to metric 'loss' without eval_loss rows")
     expect(set(found["power_laws"]) == {"L_N", "L_D", "L_C"}, f"three power laws: {list(found['power_laws'])}")
+    expect(ch["dof"] == 245 - 5 and ch["status"] in ("identified", "unidentified"), f"chinchilla dof: {ch['dof']}")
+    expect(found["approach1"] is None, "no training curves in a CSV: approach 1 is null")
+    a2 = found["approach2"]
+    expect(a2["grouping"] == "6ND" and len(a2["budgets"]) > 0, "approach 2 groups the CSV's points by 6ND")
+    a3 = found["approach3_allocation"]
+    expect(abs(a3["a"] - ch["a"]) < 1e-12 and a3["dof"] == 240, f"approach 3 allocation: {a3}")
     with h5py.File(out, "r") as f:
         expect(f["chinchilla"].shape == (1,), "findings file holds the fit")
         expect(abs(f["chinchilla"]["alpha"][0] - ch["alpha"]) < 1e-9, "findings file agrees with the JSON")
@@ -69,6 +75,31 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("--csv", tidy, "--bootstrap", "0")
     dated = [p for p in os.listdir(tmp) if p.startswith("chinchilla.analysis.") and p != "chinchilla.analysis.h5"]
     expect(r.returncode == 0 and len(dated) == 1, f"a second run writes a dated file: {os.listdir(tmp)}")
+
+    # Seeds and a swept learning rate: replicates per cell, the best lr per point, and a note saying so.
+    swept = os.path.join(tmp, "swept.csv")
+    with open(swept, "w", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["model", "n_params", "data_tokens", "task", "prompt", "metric", "value", "seed",
+                    "compute_budget", "axes"])
+        for c in [1e18, 1e19, 1e20]:
+            for k, n in enumerate([3e7, 1e8, 3e8, 1e9]):
+                for lr, bump in [("0.001", 0.0), ("0.003", 0.05)]:
+                    for seed in [0, 1]:
+                        d = c / (6 * n)
+                        loss = 1.69 + 406.4 / n ** 0.34 + 410.7 / d ** 0.28 + bump + 0.01 * seed
+                        w.writerow([f"m{k}", n, d, "", "", "eval_loss", loss, seed, c,
+                                    f"compute={c:g};seed={seed};train.lr={lr}"])
+    r = run("--csv", swept, "--json", "--out", os.path.join(tmp, "swept.h5"), "--bootstrap", "20")
+    expect(r.returncode == 0, f"analyze on seeds and lr exits 0 ({r.stderr})")
+    found = json.loads(r.stdout)
+    expect(len(found["loss_points"]) == 12 and all(p["seeds"] == 2 for p in found["loss_points"]),
+           "one point per (N, D, budget), two seeds each")
+    expect(all(p["setting"].endswith("train.lr=0.001") for p in found["loss_points"]), "the best lr kept")
+    expect(any("train.lr" in n and "lowest mean loss" in n for n in found["notes"]), f"says so: {found['notes']}")
+    expect(found["approach2"]["grouping"] == "compute_budget" and len(found["approach2"]["budgets"]) == 3,
+           "approach 2 profiles by the budget column")
+    expect(found["approach2"]["dof"] == 1, f"3 budgets: dof 1 ({found['approach2']['dof']})")
 
     expect(run("--csv", tidy, "--baseline", "add2").returncode == 2, "--baseline without =P exits 2")
     expect(run().returncode == 2, "no source exits 2")

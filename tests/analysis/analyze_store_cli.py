@@ -36,6 +36,13 @@ for key in ["chinchilla", "power_laws", "verdicts", "crossovers", "artefacts", "
 # The smoke grid trains 2 sizes x 2 data sizes: too few runs for L(N, D), and the JSON says why.
 assert found["chinchilla"] is None and any("Chinchilla" in n for n in found["notes"]), found["notes"]
 assert found["loss_metric"] == "eval_loss" and len(found["loss_points"]) == 4, found["loss_points"]
+# Approach 1 reads the store's /curves: 4 runs, 2 sizes, so its exponent is unidentified;
+# approach 2 has no budget with 3 sizes; approach 3 is not fitted.
+env = found["approach1"]
+assert env is not None and env["loss"] == "training" and env["runs"] == 4, env
+assert env["status"] == "unidentified" and env["distinct_N"] == 2, env
+assert found["approach2"]["status"] == "unidentified" and found["approach2"]["grouping"] in ("6ND", "compute_budget")
+assert found["approach3_allocation"] is None
 curves = {(v["task"], v["prompt"], v["metric"], v["axis"]) for v in found["verdicts"]}
 # One curve per (task, prompt, metric) the store holds, on both axes.
 with h5py.File(store, "r") as f:

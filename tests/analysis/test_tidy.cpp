@@ -63,6 +63,27 @@ TEST(TidyCsv, ReadsRequiredAndOptionalColumnsWithQuoting) {
   EXPECT_TRUE(std::isnan(rows[1].random_baseline));
 }
 
+TEST(TidyCsv, ReadsSeedAndComputeBudgetWhenPresent) {
+  const fs::path p = temp_dir() / "seeds.csv";
+  std::ofstream(p) << "model,n_params,data_tokens,task,prompt,metric,value,seed,compute_budget\n"
+                      "m,1000,2000,,,eval_loss,3.1,2,1.2e7\n"
+                      "m,1000,2000,,,eval_loss,3.2,,\n";
+  const auto rows = read_tidy_csv(p.string());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].seed, 2);
+  EXPECT_DOUBLE_EQ(rows[0].compute_budget, 1.2e7);
+  EXPECT_EQ(rows[1].seed, 0);  // empty: unknown
+  EXPECT_EQ(rows[1].compute_budget, 0.0);
+  std::ofstream(p) << "model,n_params,data_tokens,task,prompt,metric,value,seed\n"
+                      "m,1000,2000,,,eval_loss,3.1,1.5\n";
+  try {
+    read_tidy_csv(p.string());
+    FAIL() << "a fractional seed was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("seeds.csv:2: seed: expected an integer"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TidyCsv, NamesTheMissingColumnAndTheBadLine) {
   const fs::path p = temp_dir() / "bad.csv";
   std::ofstream(p) << "model,n_params,task,prompt,metric,value\nm,1,a,b,c,0.5\n";
@@ -114,6 +135,9 @@ TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
   auto store = sweep::store::Store::create(p.string(), prov, {}, false);
   auto em = metric("xs", 1000, 5000, "cot", "add2", "exact_match", 0.25);
   em.random_baseline = 0.01;
+  em.seed = 3;
+  em.compute_budget = 3e10;
+  em.axes = "compute=3e+10;seed=3;train.lr=0.001";
   store.append({metric("xs", 1000, 5000, "", "", "eval_loss", 3.2), em});
   store.flush();
   const auto rows = read_store_metrics(p.string());  // the writer is still open (SWMR)
@@ -126,6 +150,11 @@ TEST(TidyStore, ReadsMetricsWhileTheSweepStillWritesTheStore) {
   EXPECT_EQ(rows[1].n_examples, 100);
   EXPECT_DOUBLE_EQ(rows[1].std_err, 0.01);
   EXPECT_DOUBLE_EQ(rows[1].random_baseline, 0.01);  // the schema_version 3 column
+  EXPECT_EQ(rows[1].seed, 3);                        // the schema_version 5 columns
+  EXPECT_DOUBLE_EQ(rows[1].compute_budget, 3e10);
+  EXPECT_EQ(rows[1].axes, "compute=3e+10;seed=3;train.lr=0.001");
+  EXPECT_EQ(rows[0].seed, 0);
+  EXPECT_EQ(rows[0].axes, "");
 }
 
 TEST(TidyStore, ReadsARandomBaselineColumnWhenTheStoreHasOne) {
@@ -172,6 +201,9 @@ TEST(TidyStore, ReadsARandomBaselineColumnWhenTheStoreHasOne) {
   EXPECT_EQ(rows[0].metric, "acc");
   EXPECT_TRUE(std::isnan(rows[0].std_err));  // no stderr column
   EXPECT_DOUBLE_EQ(rows[0].flops, 6.0 * 10 * 20);
+  EXPECT_EQ(rows[0].seed, 0);  // no schema_version 5 columns: unknown seed, no budget, no axes
+  EXPECT_EQ(rows[0].compute_budget, 0.0);
+  EXPECT_EQ(rows[0].axes, "");
   const auto curves = build_curves(rows, {});
   ASSERT_FALSE(curves.empty());
   EXPECT_DOUBLE_EQ(curves[0].baseline, 0.25);

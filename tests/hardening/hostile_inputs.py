@@ -125,7 +125,7 @@ cases = [
     ("`analyze --out` naming an existing file", [sweep, "analyze", "good.h5", "--out", "good.h5"], "already exists; refusing to overwrite it", "good.h5", {2}),
 ]
 mountable = os.geteuid() == 0 and not table_only
-ro = mount_tmpfs("ro", "1m", readonly_copy=path("good.h5")) if mountable else None
+ro = mount_tmpfs("ro", "8m", readonly_copy=path("good.h5")) if mountable else None
 full64 = mount_tmpfs("full64", "64k") if mountable else None
 full200 = mount_tmpfs("full200", "200k") if mountable else None
 mount_cases = [

@@ -1,4 +1,4 @@
-// Tests of the HDF5 results store (hdf5_schema/store.hpp, schema_version 3).
+// Tests of the HDF5 results store (hdf5_schema/store.hpp, schema_version 5).
 #include "hdf5_schema/store.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -727,7 +727,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   std::int32_t version = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
                                &version));
-  EXPECT_EQ(version, 4);
+  EXPECT_EQ(version, 5);
   std::int32_t sessions = 0;
   EXPECT_TRUE(read_scalar_attr(file.id, "sessions", H5T_STD_I32LE, H5T_NATIVE_INT32, &sessions));
   EXPECT_EQ(sessions, 1);
@@ -765,7 +765,7 @@ TEST(Store, RootAttributesHoldProvenance) {
   }
 }
 
-TEST(Store, DatasetsHaveSchemaVersion4Layout) {
+TEST(Store, DatasetsHaveSchemaVersion5Layout) {
   TempDir dir;
   const std::string path = dir.file("layout.h5");
   { Store s = Store::create(path, sample_provenance(), point_rows(3)); }
@@ -792,7 +792,10 @@ TEST(Store, DatasetsHaveSchemaVersion4Layout) {
                        {"stderr", H5T_FLOAT, 8},
                        {"n_examples", H5T_INTEGER, 8},
                        {"train_flops", H5T_FLOAT, 8},
-                       {"random_baseline", H5T_FLOAT, 8}},
+                       {"random_baseline", H5T_FLOAT, 8},
+                       {"seed", H5T_INTEGER, 8},
+                       {"compute_budget", H5T_FLOAT, 8},
+                       {"axes", H5T_STRING, 256}},
                       1024);
   expect_table_layout(file.id, "errors",
                       {{"point_id", H5T_INTEGER, 8},
@@ -819,7 +822,8 @@ TEST(Store, DatasetsHaveSchemaVersion4Layout) {
                        {"wall_seconds", H5T_FLOAT, 8},
                        {"rank", H5T_INTEGER, 4},
                        {"host", H5T_STRING, 64},
-                       {"config", H5T_STRING, 1024}},
+                       {"config", H5T_STRING, 1024},
+                       {"axes", H5T_STRING, 256}},
                       64);
   expect_table_layout(file.id, "runs",
                       {{"run_id", H5T_INTEGER, 8},
@@ -839,7 +843,10 @@ TEST(Store, DatasetsHaveSchemaVersion4Layout) {
                        {"wall_seconds", H5T_FLOAT, 8},
                        {"checkpoint", H5T_STRING, 256},
                        {"source", H5T_STRING, 256},
-                       {"weights_sha256", H5T_STRING, 72}},
+                       {"weights_sha256", H5T_STRING, 72},
+                       {"seed", H5T_INTEGER, 8},
+                       {"compute_budget", H5T_FLOAT, 8},
+                       {"axes", H5T_STRING, 256}},
                       128);
   expect_table_layout(file.id, "curves",
                       {{"run_id", H5T_INTEGER, 8},
@@ -1052,7 +1059,7 @@ TEST(Store, ResumeRefusesAnotherSchemaVersion) {
     FAIL() << "resume() accepted schema_version 1";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()),
-              path + ": schema_version 1, this sweep writes 4 and resumes 3 to 4; refusing to resume it (use a new "
+              path + ": schema_version 1, this sweep writes 5 and resumes 3 to 5; refusing to resume it (use a new "
                      "--out)");
   }
 }
@@ -1218,7 +1225,7 @@ TEST(Store, ValidateAcceptsAStoreAndReportsANonHdf5File) {
   const std::string bare = dir.file("bare.h5");
   make_hdf5_file(bare, 1);
   problems = Store::validate(bare);
-  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 3 to 4")) << joined(problems);
+  EXPECT_TRUE(contains_line_with(problems, "schema_version is 1, expected 3 to 5")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "dataset /metrics is missing")) << joined(problems);
   EXPECT_TRUE(contains_line_with(problems, "root attribute 'grid_text' is missing"))
       << joined(problems);
@@ -1250,7 +1257,7 @@ with h5py.File(sys.argv[1], "r+") as f:
         b[n] = a[n]
     del f["metrics"]
     f.create_dataset("metrics", data=b, maxshape=(None,), chunks=(1024,))
-    f.attrs["schema_version"] = np.int32(5)
+    f.attrs["schema_version"] = np.int32(6)
     del f.attrs["hostnames"]
     f.attrs["colour"] = b"blue"
     f.create_dataset("extra", data=np.arange(3))
@@ -1272,11 +1279,11 @@ with h5py.File(sys.argv[1], "r+") as f:
   for (const std::string& want : {
            prefix + "/metrics: column 'stderr' is missing",
            prefix + "/metrics: column 'value' is float32, expected float64",
-           prefix + "/metrics: column 'note' is not in schema_version 4",
-           prefix + "schema_version is 5, expected 3 to 4",
+           prefix + "/metrics: column 'note' is not in schema_version 5",
+           prefix + "schema_version is 6, expected 3 to 5",
            prefix + "root attribute 'hostnames' is missing",
-           prefix + "root attribute 'colour' is not in schema_version 4",
-           prefix + "/extra is not in schema_version 4",
+           prefix + "root attribute 'colour' is not in schema_version 5",
+           prefix + "/extra is not in schema_version 5",
            prefix + "dataset /runs is missing",
            prefix + "/points: 1 rows have a status value outside 0..6 (first: row 2, value 7)",
        }) {
@@ -1298,6 +1305,9 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
   a.std_err = 0.1;
   a.train_flops = 1.5e15;
   a.random_baseline = 0.125;
+  a.seed = 3;
+  a.compute_budget = 1e15;
+  a.axes = "compute=1e+15;seed=3;train.lr=0.001";
   MetricRow b = metric_row(2);
   b.value = std::numeric_limits<double>::quiet_NaN();
   b.std_err = 0;
@@ -1311,19 +1321,21 @@ TEST(Store, ExportsMetricsAsCsvAndJsonLines) {
   Store::export_metrics(path, "csv", csv);
   EXPECT_EQ(csv.str(),
             "point_id,model,n_params,n_params_non_embedding,data_tokens,prompt,task,metric,value,stderr,n_examples,"
-            "train_flops,random_baseline\n"
+            "train_flops,random_baseline,seed,compute_budget,axes\n"
             "999996,\"m,1\",1001,901,1048576,few_shot,\"say \"\"hi\"\"\",exact_match,0.25,0.1,101,"
-            "1.5e+15,0.125\n"
-            "1999999,m2,1002,902,1048576,,,train_loss,nan,0,102,6e+09,5.5\n");
+            "1.5e+15,0.125,3,1e+15,compute=1e+15;seed=3;train.lr=0.001\n"
+            "1999999,m2,1002,902,1048576,,,train_loss,nan,0,102,6e+09,5.5,0,0,\n");
   std::ostringstream jsonl;
   Store::export_metrics(path, "jsonl", jsonl);
   EXPECT_EQ(jsonl.str(),
             "{\"point_id\":999996,\"model\":\"m,1\",\"n_params\":1001,\"n_params_non_embedding\":901,\"data_tokens\":1048576,"
             "\"prompt\":\"few_shot\",\"task\":\"say \\\"hi\\\"\",\"metric\":\"exact_match\","
-            "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15,\"random_baseline\":0.125}\n"
+            "\"value\":0.25,\"stderr\":0.1,\"n_examples\":101,\"train_flops\":1.5e+15,\"random_baseline\":0.125,"
+            "\"seed\":3,\"compute_budget\":1e+15,\"axes\":\"compute=1e+15;seed=3;train.lr=0.001\"}\n"
             "{\"point_id\":1999999,\"model\":\"m2\",\"n_params\":1002,\"n_params_non_embedding\":902,\"data_tokens\":1048576,"
             "\"prompt\":\"\",\"task\":\"\",\"metric\":\"train_loss\",\"value\":null,\"stderr\":0.0,"
-            "\"n_examples\":102,\"train_flops\":6000000000.0,\"random_baseline\":5.5}\n");
+            "\"n_examples\":102,\"train_flops\":6000000000.0,\"random_baseline\":5.5,\"seed\":0,"
+            "\"compute_budget\":0.0,\"axes\":\"\"}\n");
   std::ostringstream none;
   EXPECT_THROW(Store::export_metrics(path, "parquet", none), std::invalid_argument);
   EXPECT_TRUE(none.str().empty());

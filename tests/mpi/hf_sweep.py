@@ -140,7 +140,7 @@ with tempfile.TemporaryDirectory(prefix="hf_sweep_") as tmp:
     if p.returncode != 0:
         fail("the sweep failed", p)
     p = run([sweep, "validate", store])
-    if p.returncode != 0 or "valid (schema_version 4)" not in p.stdout:
+    if p.returncode != 0 or "valid (schema_version 5)" not in p.stdout:
         fail("sweep validate", p)
 
     with h5py.File(store, "r") as f:

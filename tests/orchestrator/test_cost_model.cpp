@@ -37,6 +37,42 @@ examples = 10
   EXPECT_EQ(cost.model({JobKind::Eval, 0}), 0);
 }
 
+// A grid sweeping train.seq_len and eval.examples: each job costs what its own
+// settings make it, not what the file's [train] and [eval] say.
+TEST(CostModel, EachJobCostsItsOwnSettings) {
+  const SweepSpec spec = load_spec_text(R"(
+[grid]
+model       = ["a"]
+data_tokens = [1000]
+prompt      = ["zero_shot"]
+task        = ["addition"]
+"train.seq_len" = [16, 32]
+"eval.examples" = [10, 30]
+[model.a]
+n_layer = 1
+d_model = 8
+n_head = 2
+[train]
+seq_len = 64
+[eval]
+examples = 100
+)",
+                                        "cost.toml");
+  const Plan plan = expand(spec, ExpandOptions{false});
+  ASSERT_EQ(plan.runs.size(), 2u);
+  ASSERT_EQ(plan.points.size(), 4u);
+  const CostModel cost(plan, spec, 100.0);
+  for (int p = 0; p < 4; ++p) {
+    const EvalPoint& point = plan.points[static_cast<std::size_t>(p)];
+    const TrainRun& run = plan.runs[static_cast<std::size_t>(point.run)];
+    const int seq_len = run.axes.find("train.seq_len=16") != std::string::npos ? 16 : 32;
+    const int examples = point.axes.find("eval.examples=10") != std::string::npos ? 10 : 30;
+    EXPECT_DOUBLE_EQ(cost.flops({JobKind::Eval, p}), 2.0 * static_cast<double>(run.n_params) * examples * seq_len)
+        << point.axes;
+  }
+  EXPECT_DOUBLE_EQ(cost.flops({JobKind::Train, 1}), 6.0 * static_cast<double>(plan.runs[1].n_params) * 1000);
+}
+
 // A pretrained checkpoint's D is its pretraining: its "train" job only scores
 // the held-out tokens, 2 N per token, however many tokens it was trained on.
 TEST(CostModel, APretrainedModelsRunCostsItsHeldOutScoringNotItsPretraining) {

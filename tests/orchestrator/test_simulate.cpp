@@ -8,6 +8,7 @@
 #include "job_table.hpp"
 #include "spec/config.hpp"
 #include "cli/plan_command.hpp"
+#include "orchestrator/plan_advice.hpp"
 #include "orchestrator/simulate.hpp"
 
 namespace sweep {
@@ -46,6 +47,65 @@ TEST(Simulate, HandComputedMakespan) {
   EXPECT_DOUBLE_EQ(simulate(t.plan, t.spec, cost, 2).makespan_s, 23.0);
   EXPECT_DOUBLE_EQ(simulate_random(t.plan, t.spec, cost, 2, 7).makespan_s, 23.0);
   EXPECT_THROW(simulate(t.plan, t.spec, cost, 1), std::invalid_argument);
+}
+
+TEST(Simulate, CriticalPathNamesItsRunAndThatRunsLongestEval) {
+  Table t;
+  t.run(0, 5, 1, 1);   // 5 + 2
+  t.run(0, 6, 3, 2);   // 6 + 6: the critical path
+  t.run(0, 11, 0, 0);  // 11, no evals
+  const CostModel cost(t.plan, t.spec, 1.0);
+  const SimResult s = simulate(t.plan, t.spec, cost, 3);
+  EXPECT_DOUBLE_EQ(s.critical_path_s, 12.0);
+  EXPECT_EQ(s.critical_run, 1);
+  EXPECT_EQ(s.critical_point, 1);  // r1's first eval (both cost 6)
+  // A run without evals can be the whole critical path.
+  Table lone;
+  lone.run(0, 4, 1, 1);
+  lone.run(0, 9, 1, 0);
+  const CostModel lone_cost(lone.plan, lone.spec, 1.0);
+  const SimResult l = simulate(lone.plan, lone.spec, lone_cost, 2);
+  EXPECT_EQ(l.critical_run, 1);
+  EXPECT_EQ(l.critical_point, -1);
+  EXPECT_DOUBLE_EQ(l.critical_path_s, 9.0);
+}
+
+// Every model trains on the same D, so the largest model's run is the longest
+// chain, with its eval on the most examples.
+TEST(Simulate, TheLargestModelsRunIsTheCriticalJob) {
+  const SweepSpec spec = load_spec_text(R"(
+[grid]
+model       = ["s", "l", "m"]
+data_tokens = [100000]
+prompt      = ["zero_shot", "few_shot"]
+task        = ["addition"]
+seed        = [0, 1]
+"eval.examples" = [10, 40]
+[model.s]
+n_layer = 1
+d_model = 16
+n_head = 2
+[model.l]
+n_layer = 4
+d_model = 64
+n_head = 4
+[model.m]
+n_layer = 2
+d_model = 32
+n_head = 2
+)",
+                                        "critical.toml");
+  const Plan plan = expand(spec, ExpandOptions{false});
+  const CostModel cost(plan, spec, 1e9);
+  const SimResult s = simulate(plan, spec, cost, 4);
+  ASSERT_GE(s.critical_run, 0);
+  EXPECT_EQ(spec.models[static_cast<std::size_t>(plan.runs[static_cast<std::size_t>(s.critical_run)].model)].name,
+            "l");
+  ASSERT_GE(s.critical_point, 0);
+  EXPECT_EQ(plan.points[static_cast<std::size_t>(s.critical_point)].run, s.critical_run);
+  EXPECT_NE(plan.points[static_cast<std::size_t>(s.critical_point)].axes.find("eval.examples=40"), std::string::npos);
+  EXPECT_DOUBLE_EQ(s.critical_path_s,
+                   cost.seconds({JobKind::Train, s.critical_run}) + cost.seconds({JobKind::Eval, s.critical_point}));
 }
 
 TEST(Simulate, DeadlineLeavesLongJobsUnstarted) {
@@ -160,6 +220,11 @@ TEST(Simulate, MillionPointGridPlansInSeconds) {
   EXPECT_LT(secs, 30.0);  // about 1-2 s in Release on the 2-core VM
   std::printf("1M-point grid: expand + 3 simulations on 4096 ranks in %.2f s; makespan/bound %.3f\n", secs,
               s.makespan_s / s.lower_bound_s);
+  const auto search = std::chrono::steady_clock::now();
+  const Saturation sat = saturating_ranks(plan, spec, cost);
+  std::printf("1M-point grid: saturated from %d ranks (%d simulations, %.2f s)\n", sat.ranks, sat.simulations,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - search).count());
+  EXPECT_LE(sat.makespan_s, kSaturatedWithin * s.critical_path_s);
 }
 
 int run_plan(std::vector<std::string> args) {

@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 tests/python/read_store.py STORE.h5 [--expect-points N]
 
-For a finished, clean sweep (schema_version 4). Exits 0 and prints one line,
+For a finished, clean sweep (schema_version 5). Exits 0 and prints one line,
 e.g. "read_store: 126 metrics rows, 42 points, 6 runs, 3072 curve rows, OK";
 exits 1 with every problem found (on stderr) otherwise. It checks /metrics
 (types, units, unique (point_id, metric) pairs, complete points), /points
@@ -39,7 +39,7 @@ CHOICE_METRICS = {"mc_accuracy", "mc_accuracy_norm", "brier"}
 STRING_COLUMNS = [c for c, t in EXPECTED_DTYPES.items() if t is None]
 ROOT_ATTRIBUTES = ["grid_text", "seed", "sweep_version", "created", "sessions", "hdf5_version",
                    "resolved_config", "hostnames"]
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 RUN_DTYPES = {"run_id": "int64", "n_layer": "int32", "d_model": "int32", "n_head": "int32",
               "n_params": "int64", "n_params_non_embedding": "int64", "data_tokens": "int64", "train_flops": "float64",
               "steps": "int64", "train_loss": "float64", "eval_loss": "float64",
