@@ -83,7 +83,10 @@ TEST(CostModel, APretrainedModelsRunCostsItsHeldOutScoringNotItsPretraining) {
   m.n_params = 1'000'000;
   m.data_tokens = 300'000'000'000;
   spec.models.push_back(m);
-  spec.grid = {{0}, {1000}, {PromptStyle::ZeroShot}, {0}};
+  spec.grid.model = {0};
+  spec.grid.data_tokens = {1000};
+  spec.grid.prompt = {PromptStyle::ZeroShot};
+  spec.grid.task = {0};
   spec.tasks.push_back(TaskSpec{});
   spec.train.eval_loss_tokens = 4096;
   spec.train.seq_len = 16;

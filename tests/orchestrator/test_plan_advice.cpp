@@ -173,7 +173,9 @@ TEST(SaturatingRanks, IsSaturatedWithOneRankFewerNot) {
     const Saturation s = saturating_ranks(t.plan, t.spec, cost);
     ASSERT_LE(s.ranks, kRankTolerance);  // where the search is exact
     EXPECT_TRUE(saturated(t, cost, s.ranks)) << "seed " << seed;
-    if (s.ranks > 2) EXPECT_FALSE(saturated(t, cost, s.ranks - 1)) << "seed " << seed << " ranks " << s.ranks;
+    if (s.ranks > 2) {
+      EXPECT_FALSE(saturated(t, cost, s.ranks - 1)) << "seed " << seed << " ranks " << s.ranks;
+    }
   }
 }
 

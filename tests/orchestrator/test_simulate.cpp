@@ -185,7 +185,7 @@ TEST(Simulate, OvernightGridOn64RanksIsWithinFivePercentOfItsBound) {
 }
 
 // 10 models x 100 data sizes x 2 prompts x 500 tasks: 1,000 train runs, 1,000,000 eval points.
-TEST(Simulate, MillionPointGridPlansInSeconds) {
+TEST(Simulate, MillionPointGridIsPlannedAndSaturated) {
   SweepSpec spec;
   for (int m = 0; m < 10; ++m) {
     ModelSpec ms;
@@ -217,7 +217,7 @@ TEST(Simulate, MillionPointGridPlansInSeconds) {
   EXPECT_GE(s.makespan_s, s.lower_bound_s * (1 - 1e-12));
   EXPECT_GE(rr.makespan_s, s.lower_bound_s * (1 - 1e-12));
   EXPECT_GE(rnd.makespan_s, s.lower_bound_s * (1 - 1e-12));
-  EXPECT_LT(secs, 30.0);  // about 1-2 s in Release on the 2-core VM
+  // Its time is printed, not asserted: speed is measured in bench/, not in a test.
   std::printf("1M-point grid: expand + 3 simulations on 4096 ranks in %.2f s; makespan/bound %.3f\n", secs,
               s.makespan_s / s.lower_bound_s);
   const auto search = std::chrono::steady_clock::now();

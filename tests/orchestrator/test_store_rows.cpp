@@ -26,7 +26,10 @@ SweepSpec trained_and_pretrained() {
   suite.n_params_non_embedding = 3000;
   spec.models = {gpt, suite};
   spec.tasks.push_back(TaskSpec{});
-  spec.grid = {{0, 1}, {1000, 2000}, {PromptStyle::ZeroShot}, {0}};
+  spec.grid.model = {0, 1};
+  spec.grid.data_tokens = {1000, 2000};
+  spec.grid.prompt = {PromptStyle::ZeroShot};
+  spec.grid.task = {0};
   return spec;
 }
 
