@@ -76,19 +76,27 @@ void write_table(hid_t file, const char* name, std::size_t rows, const std::vect
 
 }  // namespace
 
-std::string default_analysis_path(const std::string& source, std::time_t now,
-                                  const std::function<bool(const std::string&)>& exists) {
+std::string default_analysis_path(const std::string& source) {
   std::string stem = source;
   for (const char* ext : {".h5", ".csv"}) {
     const std::size_t n = std::strlen(ext);
     if (stem.size() > n && stem.compare(stem.size() - n, n, ext) == 0) stem.resize(stem.size() - n);
   }
-  const std::string plain = stem + ".analysis.h5";
-  if (!exists(plain)) return plain;
-  const std::string dated = stem + ".analysis." + utc_stamp(now);
-  if (!exists(dated + ".h5")) return dated + ".h5";
-  for (int i = 2;; ++i)
-    if (!exists(dated + "-" + std::to_string(i) + ".h5")) return dated + "-" + std::to_string(i) + ".h5";
+  return stem + ".analysis.h5";
+}
+
+bool is_analysis_file(const std::string& path) {
+  store::quiet_hdf5(path);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+  }
+  const bool yes = H5Aexists(f, "report_json") > 0 && H5Aexists(f, "sweep_version") > 0 &&
+                   H5Lexists(f, "verdicts", H5P_DEFAULT) > 0;
+  H5Eclear2(H5E_DEFAULT);
+  H5Fclose(f);
+  return yes;
 }
 
 void write_analysis_file(const std::string& path, const Analysis& a, const std::string& sweep_version,
@@ -134,11 +142,14 @@ void write_analysis_file(const std::string& path, const Analysis& a, const std::
                 {{"variable", var}, {"A", A}, {"alpha", al}, {"E", E}, {"points", n}}, path);
   }
   {
-    std::vector<std::string> task, prompt, metric, axis, verdict, bsrc;
-    std::vector<double> base, thr, brk, emerge, below, from, extreme, npts;
+    std::vector<std::string> family, task, prompt, metric, axis, verdict, bsrc, reason;
+    std::vector<double> base, thr, brk, emerge, elo, ehi, daic, width, below, from, extreme, npts;
     for (const auto& cv : a.verdicts) {
       const auto& c = cv.curve;
       const auto& v = cv.verdict;
+      family.push_back(c.family), reason.push_back(v.reason);
+      elo.push_back(v.emergence_lo), ehi.push_back(v.emergence_hi);
+      daic.push_back(v.sharp.fitted ? v.sharp.delta_aic : kNaN), width.push_back(v.sharp.fitted ? v.sharp.width : kNaN);
       task.push_back(c.task), prompt.push_back(c.prompt), metric.push_back(c.metric), axis.push_back(c.axis);
       verdict.push_back(to_string(v.shape)), bsrc.push_back(c.baseline_source), base.push_back(c.baseline);
       thr.push_back(v.threshold), brk.push_back(v.breakthroughness), emerge.push_back(v.emergence_scale);
@@ -146,10 +157,12 @@ void write_analysis_file(const std::string& path, const Analysis& a, const std::
       npts.push_back(static_cast<double>(c.points.size()));
     }
     write_table(file.get(), "verdicts", task.size(),
-                {{"task", task}, {"prompt", prompt}, {"metric", metric}, {"axis", axis}, {"verdict", verdict},
-                 {"baseline", base}, {"baseline_source", bsrc}, {"threshold", thr}, {"breakthroughness", brk},
-                 {"emergence_scale", emerge}, {"at_chance_below", below}, {"above_chance_from", from},
-                 {"extreme_scale", extreme}, {"points", npts}},
+                {{"family", family}, {"task", task}, {"prompt", prompt}, {"metric", metric}, {"axis", axis},
+                 {"verdict", verdict}, {"reason", reason}, {"baseline", base}, {"baseline_source", bsrc},
+                 {"threshold", thr}, {"breakthroughness", brk}, {"delta_aic", daic}, {"rise_decades", width},
+                 {"emergence_scale", emerge}, {"emergence_lo", elo}, {"emergence_hi", ehi},
+                 {"at_chance_below", below}, {"above_chance_from", from}, {"extreme_scale", extreme},
+                 {"points", npts}},
                 path);
   }
   {

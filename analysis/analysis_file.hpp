@@ -3,20 +3,21 @@
 // writing it as SWMR, where creating objects would break its readers).
 #pragma once
 
-#include <ctime>
-#include <functional>
 #include <string>
 
 #include "analysis/report.hpp"
 
 namespace sweep::analysis {
 
-// Where findings go when no --out is given: `SOURCE.analysis.h5` (SOURCE
-// without its .h5 or .csv extension), or, when that exists, a dated
-// `SOURCE.analysis.<YYYYmmddTHHMMSSZ>.h5` (then -2, -3, ... ): never an
-// existing file.
-std::string default_analysis_path(const std::string& source, std::time_t now,
-                                  const std::function<bool(const std::string&)>& exists);
+// Where findings go when no --out is given: `SOURCE.analysis.h5` beside the
+// source (SOURCE without its .h5 or .csv extension). One per source: each
+// analysis replaces the last (analyze_command writes a temporary file and
+// renames it over), so repeated runs never pile up files.
+std::string default_analysis_path(const std::string& source);
+
+// Whether `path` is a findings file (root attributes report_json and
+// sweep_version, a /verdicts table): only those are ever replaced.
+bool is_analysis_file(const std::string& path);
 
 // Writes a new file at `path` (refusing an existing one): root attributes
 // source, created, sweep_version, report_text, report_json; 1-D compound

@@ -1,23 +1,10 @@
 // Metric kinds and the above-chance (Wilson) test; see chance.hpp.
 #include "analysis/chance.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sweep::analysis {
-
-bool accuracy_like(const std::string& metric) {
-  return metric == "exact_match" || metric == "acc" || metric == "acc_norm" || metric == "accuracy" ||
-         metric == "multiple_choice_grade" || metric == "exact_str_match";
-}
-
-double metric_scale(const std::string& metric) {
-  return metric == "bleu" || metric == "rouge1" || metric == "rouge2" || metric == "rougeLsum" ? 100.0 : 1.0;
-}
-
-bool lower_is_better(const std::string& metric) {
-  return metric.find("loss") != std::string::npos || metric == "edit_distance" || metric == "brier" ||
-         metric == "perplexity";
-}
 
 WilsonInterval wilson_interval(double k, double n, double z) {
   if (n <= 0) return {};

@@ -1,23 +1,10 @@
-// Is a score above chance? Metric kinds and the binomial (Wilson) test.
+// Is a score above chance? The binomial (Wilson) test. Metric kinds: metric_registry.hpp.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 namespace sweep::analysis {
-
-// Accuracy-like metrics are fractions of examples answered right (binomial
-// counts): exact_match, acc, acc_norm, accuracy, and BIG-bench's
-// exact_str_match and multiple_choice_grade (a mean of option scores in
-// [0, 1], 0/1 for most tasks).
-bool accuracy_like(const std::string& metric);
-// The full range of a metric, so that an absolute effect size (VerdictOptions::
-// min_effect, given on a 0-1 scale) means the same share of it: 100 for
-// BIG-bench's bleu, rouge1, rouge2 and rougeLsum (reported 0-100), else 1.
-double metric_scale(const std::string& metric);
-// Metrics where smaller is better (losses, edit distance, Brier score,
-// perplexity); verdicts orient them so that "positive" means improving.
-bool lower_is_better(const std::string& metric);
 
 struct WilsonInterval {
   double lo = 0, hi = 1;

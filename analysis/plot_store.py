@@ -26,7 +26,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 import matplotlib
 
@@ -50,8 +49,8 @@ def findings(args, out_dir):
     path = args.analysis
     if path is None:
         path = os.path.join(out_dir, "analysis.h5")
-        if os.path.exists(path):  # sweep analyze never overwrites: start from a fresh name
-            path = tempfile.mktemp(prefix="analysis.", suffix=".h5", dir=out_dir)
+        if os.path.exists(path):  # the plots' own findings, from the last run: replaced, not multiplied
+            os.remove(path)
         cmd = [args.sweep, "analyze", args.store, "--json", "--out", path, "--bootstrap", str(args.bootstrap)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with h5py.File(path, "r") as f:

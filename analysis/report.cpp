@@ -8,10 +8,11 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/chance.hpp"
 
 namespace sweep::analysis {
 namespace {
@@ -81,24 +82,75 @@ void fit_chinchilla_law(Analysis& a, int resamples) {
 }
 
 void judge_curves(Analysis& a, const std::vector<TidyRow>& rows, const AnalyzeOptions& o) {
-  for (auto& c : build_curves(rows, o.baselines)) {
+  // The source's own declarations (CSV columns) on top of the command line's.
+  MetricRegistry metrics = o.metrics;
+  for (const auto& r : rows)
+    if (r.higher_is_better >= 0 || r.scale > 0) metrics.declare(r.metric, {r.higher_is_better, r.scale, r.where_metric});
+  std::set<std::string> tasks;
+  for (const auto& r : rows) tasks.insert(r.task);
+  for (const auto& [task, p] : o.baselines)
+    if (!tasks.count(task))
+      throw std::runtime_error("--baseline " + task + "=...: no task '" + task + "' in " + a.source);
+  std::set<std::string> notes;
+  for (auto& c : build_curves(rows, o.baselines, metrics)) {
     Verdict v = classify(c, o.verdict);
+    for (const auto& n : c.notes) notes.insert((c.family.empty() ? "" : c.family + " ") + c.task + ": " + n);
     a.verdicts.push_back({std::move(c), std::move(v)});
   }
-  std::vector<Curve> curves;
-  std::vector<double> thresholds;
-  for (const auto& cv : a.verdicts) curves.push_back(cv.curve), thresholds.push_back(cv.verdict.threshold);
-  a.crossovers = find_crossovers(curves, thresholds);
-  for (const auto& d : a.verdicts) {
-    if (d.verdict.shape != Shape::Emergent || !accuracy_like(d.curve.metric)) continue;
-    for (const auto& c : a.verdicts) {
-      if (accuracy_like(c.curve.metric) || c.curve.task != d.curve.task || c.curve.prompt != d.curve.prompt ||
-          c.curve.axis != d.curve.axis)
-        continue;
-      const ArtefactCheck chk = check_metric_artefact(d.curve, d.verdict, c.curve, c.verdict, o.verdict);
-      if (chk.flagged)
-        a.artefacts.push_back({d.curve.task, d.curve.prompt, d.curve.axis, d.curve.metric, c.curve.metric, chk.reason});
+  for (const auto& n : notes) a.notes.push_back(n);
+  // Curves without a chance level: say so rather than assume one.
+  std::set<std::string> no_chance;
+  for (const auto& cv : a.verdicts)
+    if (cv.curve.info.kind == MetricKind::Accuracy && cv.curve.baseline_source == "none")
+      no_chance.insert(cv.curve.task + " " + cv.curve.metric);
+  if (!no_chance.empty()) {
+    std::string list;
+    for (const auto& t : no_chance) list += (list.empty() ? "" : ", ") + t;
+    a.notes.push_back("no chance level for " + list +
+                      " (multiple choice: 1/K): their sigmoids' floors are fitted; give --baseline TASK=P or a "
+                      "random_baseline column");
+  }
+  // Crossovers and artefacts compare curves of one family only.
+  std::map<std::string, std::vector<const CurveVerdict*>> by_family;
+  for (const auto& cv : a.verdicts) by_family[cv.curve.family].push_back(&cv);
+  for (const auto& [family, members] : by_family) {
+    std::vector<Curve> curves;
+    std::vector<double> thresholds;
+    for (const auto* cv : members) curves.push_back(cv->curve), thresholds.push_back(cv->verdict.threshold);
+    for (auto& x : find_crossovers(curves, thresholds)) a.crossovers.push_back(std::move(x));
+    for (const auto* d : members) {
+      if (d->verdict.shape != Shape::Emergent || d->curve.info.kind != MetricKind::Accuracy) continue;
+      for (const auto* c : members) {
+        if (c->curve.info.kind == MetricKind::Accuracy || c->curve.task != d->curve.task ||
+            c->curve.prompt != d->curve.prompt || c->curve.axis != d->curve.axis)
+          continue;
+        const ArtefactCheck chk = check_metric_artefact(d->curve, d->verdict, c->curve, c->verdict, o.verdict);
+        if (chk.flagged)
+          a.artefacts.push_back(
+              {d->curve.task, d->curve.prompt, d->curve.axis, d->curve.metric, c->curve.metric, chk.reason});
+      }
     }
+  }
+  // Across families: the flops curves of one (task, prompt, metric) side by side.
+  std::map<std::tuple<std::string, std::string, std::string>, FamilyView> views;
+  for (const auto& cv : a.verdicts) {
+    const Curve& c = cv.curve;
+    if (c.axis != "flops" || c.family.empty()) continue;
+    FamilyView& view = views[{c.task, c.prompt, c.metric}];
+    view.task = c.task, view.prompt = c.prompt, view.metric = c.metric;
+    FamilyView::Entry e;
+    e.family = c.family;
+    e.verdict = to_string(cv.verdict.shape);
+    e.flops_lo = c.points.front().scale, e.flops_hi = c.points.back().scale;
+    e.first = c.points.front().value, e.last = c.points.back().value;
+    e.emergence_flops = cv.verdict.emergence_scale;
+    view.families.push_back(e);
+  }
+  for (auto& [key, view] : views) {
+    if (view.families.size() < 2) continue;
+    std::sort(view.families.begin(), view.families.end(),
+              [](const FamilyView::Entry& u, const FamilyView::Entry& v) { return u.flops_lo < v.flops_lo; });
+    a.across_families.push_back(std::move(view));
   }
 }
 
@@ -155,11 +207,23 @@ Analysis analyze(const std::vector<TidyRow>& rows, const std::string& source, co
     a.loss_metric = "loss";
     cells = loss_cells(rows, a.loss_metric);
   }
+  // Scaling laws describe one model family: a table of several gets no loss fits.
+  std::set<std::string> families;
+  for (const auto& r : rows)
+    if (r.metric == a.loss_metric) families.insert(r.family);
+  if (families.size() > 1) {
+    std::string list;
+    for (const auto& f : families) list += (list.empty() ? "" : ", ") + (f.empty() ? std::string("(none)") : f);
+    a.notes.push_back("loss fits skipped: " + a.loss_metric + " rows of " + std::to_string(families.size()) +
+                      " families (" + list + "); fits never mix families: give --family F");
+    cells.cells.clear();
+  }
   a.loss_cells = std::move(cells.cells);
   for (const auto& c : a.loss_cells) a.loss_points.push_back({c.n_params, c.tokens, c.mean()});
   for (auto& n : cells.notes) a.notes.push_back(std::move(n));
   for (const auto& r : rows) a.max_flops = std::max(a.max_flops, r.flops);
-  if (a.loss_points.empty()) a.notes.push_back("no loss rows (metric " + a.loss_metric + "): no loss fits");
+  if (a.loss_points.empty() && families.size() <= 1)
+    a.notes.push_back("no loss rows (metric " + a.loss_metric + "): no loss fits");
   else {
     fit_one_variable_laws(a);
     fit_chinchilla_law(a, o.bootstrap);
@@ -187,7 +251,14 @@ std::string to_text(const Analysis& a) {
   std::ostringstream os;
   std::size_t runs = 0;
   for (const LossCell& c : a.loss_cells) runs += c.losses.size();
-  os << "sweep analyze: " << a.source << "\n\n== Loss (" << a.loss_metric << ", " << a.loss_points.size()
+  os << "sweep analyze: " << a.source << "\n";
+  if (a.progress.known && !a.progress.complete()) {
+    const auto& p = a.progress;
+    os << "store incomplete: " << p.done << " of " << p.total << " points done (" << p.pending << " pending, "
+       << p.running << " running" << (p.failed ? ", " + std::to_string(p.failed) + " failed" : std::string()) << ")"
+       << "; these fits and verdicts will change as the sweep goes on\n";
+  }
+  os << "\n== Loss (" << a.loss_metric << ", " << a.loss_points.size()
      << " points";
   if (runs > a.loss_points.size()) os << ", the seed means of " << runs << " runs";
   os << ") ==\n";
@@ -248,25 +319,47 @@ std::string to_text(const Analysis& a) {
     os << "  approach 3 (L(N, D) fit): not fitted\n";
 
   os << "\n== Abilities (" << a.verdicts.size() << " curves) ==\n";
-  char buf[512];
-  std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s\n", "task", "prompt", "metric", "axis",
-                "verdict", "baseline", "breakthr", "detail");
-  os << buf;
+  bool families = false;
+  for (const auto& cv : a.verdicts) families = families || !cv.curve.family.empty();
+  char buf[1024];
+  const auto row = [&](const std::string& family, const std::string& task, const std::string& prompt,
+                       const std::string& metric, const std::string& axis, const std::string& verdict,
+                       const std::string& baseline, const std::string& detail) {
+    std::string f = families ? family : "";
+    if (families) f.resize(std::max<std::size_t>(f.size(), 10), ' ');
+    std::snprintf(buf, sizeof buf, "  %s%s%-12s %-10s %-14s %-6s %-16s %8s  %s\n", f.c_str(), families ? " " : "",
+                  task.c_str(), prompt.c_str(), metric.c_str(), axis.c_str(), verdict.c_str(), baseline.c_str(),
+                  detail.c_str());
+    os << buf;
+  };
+  row("family", "task", "prompt", "metric", "axis", "verdict", "baseline", "detail");
   for (const auto& cv : a.verdicts) {
     const auto& c = cv.curve;
     const auto& v = cv.verdict;
-    std::string detail;
-    if (v.shape == Shape::Emergent)
-      detail = "emerges at " + num(v.emergence_scale) + " (at chance <= " + num(v.at_chance_below) +
-               ", above from " + num(v.above_chance_from) + ")";
-    else if (v.shape == Shape::UShaped || v.shape == Shape::InvertedU)
-      detail = "turns at " + num(v.extreme_scale);
-    std::string ends = num(c.points.front().value, "%.3g") + " -> " + num(c.points.back().value, "%.3g");
-    if (!detail.empty()) ends += "; " + detail;
-    std::snprintf(buf, sizeof buf, "  %-12s %-10s %-14s %-6s %-16s %8s %8s  %s\n", c.task.c_str(),
-                  c.prompt.c_str(), c.metric.c_str(), c.axis.c_str(), to_string(v.shape), num(c.baseline, "%.3g").c_str(),
-                  num(v.breakthroughness, "%.3g").c_str(), ends.c_str());
-    os << buf;
+    std::string detail = num(c.points.front().value, "%.3g") + " -> " + num(c.points.back().value, "%.3g") + " (" +
+                         std::to_string(c.points.size()) + " points)";
+    if (v.shape == Shape::Emergent) {
+      detail += "; emerges at " + num(v.emergence_scale);
+      if (std::isfinite(v.emergence_lo)) detail += " [" + num(v.emergence_lo) + ", " + num(v.emergence_hi) + "]";
+      detail += " (near chance <= " + num(v.at_chance_below) + ", above from " + num(v.above_chance_from) + ")";
+    } else if (v.shape == Shape::UShaped || v.shape == Shape::InvertedU) {
+      detail += "; turns at " + num(v.extreme_scale);
+    }
+    if (!v.reason.empty()) detail += "; " + v.reason;
+    row(c.family, c.task, c.prompt, c.metric, c.axis, to_string(v.shape), num(c.baseline, "%.3g"), detail);
+  }
+  if (!a.across_families.empty()) {
+    os << "\n== Across families (over training compute; curves are never merged) ==\n";
+    for (const auto& view : a.across_families) {
+      os << "  " << view.task << " " << view.prompt << " " << view.metric << ":\n";
+      for (const auto& e : view.families) {
+        std::snprintf(buf, sizeof buf, "    %-14s C %s..%s  %s -> %s  %-16s%s\n", e.family.c_str(),
+                      num(e.flops_lo, "%.2g").c_str(), num(e.flops_hi, "%.2g").c_str(), num(e.first, "%.3g").c_str(),
+                      num(e.last, "%.3g").c_str(), e.verdict.c_str(),
+                      std::isfinite(e.emergence_flops) ? (" emerges at C " + num(e.emergence_flops, "%.2g")).c_str() : "");
+        os << buf;
+      }
+    }
   }
   if (!a.crossovers.empty()) os << "\n== Crossovers ==\n";
   for (const auto& x : a.crossovers)
@@ -389,16 +482,35 @@ std::string to_json(const Analysis& a) {
       if (!v.above_chance.empty()) point["above_chance"] = static_cast<bool>(v.above_chance[j]);
       curve_points.push_back(std::move(point));
     }
-    verdicts.push_back({{"task", c.task},
+    json sharp = nullptr;
+    if (v.sharp.fitted)
+      sharp = {{"delta_aic", jnum(v.sharp.delta_aic)},
+               {"aic_linear", jnum(v.sharp.aic_linear)},
+               {"aic_sigmoid", jnum(v.sharp.aic_sigmoid)},
+               {"dispersion", jnum(v.sharp.dispersion)},
+               {"floor", jnum(v.sharp.floor)},
+               {"top", jnum(v.sharp.top)},
+               {"midpoint_log10", jnum(v.sharp.x0)},
+               {"rise_decades", jnum(v.sharp.width)},
+               {"sigmoid_parameters", v.sharp.sig_params}};
+    verdicts.push_back({{"family", c.family},
+                        {"task", c.task},
                         {"prompt", c.prompt},
                         {"metric", c.metric},
                         {"axis", c.axis},
                         {"verdict", to_string(v.shape)},
+                        {"reason", v.reason},
+                        {"metric_kind", to_string(c.info.kind)},
+                        {"higher_is_better", c.info.higher_is_better},
                         {"baseline", jnum(c.baseline)},
                         {"baseline_source", c.baseline_source},
                         {"threshold", jnum(v.threshold)},
                         {"breakthroughness", jnum(v.breakthroughness)},
                         {"emergence_scale", jnum(v.emergence_scale)},
+                        {"emergence_ci", std::isfinite(v.emergence_lo)
+                                             ? json::array({jnum(v.emergence_lo), jnum(v.emergence_hi)})
+                                             : json(nullptr)},
+                        {"sharpness", std::move(sharp)},
                         {"at_chance_below", jnum(v.at_chance_below)},
                         {"above_chance_from", jnum(v.above_chance_from)},
                         {"extreme_scale", jnum(v.extreme_scale)},
@@ -421,6 +533,25 @@ std::string to_json(const Analysis& a) {
                          {"metric", f.metric},
                          {"continuous_metric", f.continuous_metric},
                          {"reason", f.reason}});
+  json& across = out["across_families"] = json::array();
+  for (const auto& view : a.across_families) {
+    json fams = json::array();
+    for (const auto& e : view.families)
+      fams.push_back({{"family", e.family},
+                      {"verdict", e.verdict},
+                      {"flops_range", json::array({jnum(e.flops_lo), jnum(e.flops_hi)})},
+                      {"first", jnum(e.first)},
+                      {"last", jnum(e.last)},
+                      {"emergence_flops", jnum(e.emergence_flops)}});
+    across.push_back({{"task", view.task}, {"prompt", view.prompt}, {"metric", view.metric}, {"families", fams}});
+  }
+  out["store"] = a.progress.known ? json{{"complete", a.progress.complete()},
+                                         {"points", a.progress.total},
+                                         {"done", a.progress.done},
+                                         {"pending", a.progress.pending},
+                                         {"running", a.progress.running},
+                                         {"failed", a.progress.failed}}
+                                  : json(nullptr);
   out["notes"] = a.notes;
   // Bytes that are not UTF-8 (a source path, say) become U+FFFD instead of an exception.
   return out.dump(1, ' ', false, json::error_handler_t::replace) + "\n";

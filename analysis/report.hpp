@@ -12,6 +12,7 @@
 #include "analysis/envelope.hpp"
 #include "analysis/isoflop.hpp"
 #include "analysis/loss_fit.hpp"
+#include "analysis/metric_registry.hpp"
 #include "analysis/replicates.hpp"
 #include "analysis/verdict.hpp"
 
@@ -22,6 +23,30 @@ struct AnalyzeOptions {
   int bootstrap = 200;      // resamples for every bootstrap interval (approaches 1, 2, 3); 0: none
   BaselineOverrides baselines;
   VerdictOptions verdict;
+  // Known metrics plus the command line's declarations; the source's own
+  // declarations (CSV columns higher_is_better, scale) are added per analysis.
+  MetricRegistry metrics;
+};
+
+// How far a store's sweep has got (from /points): a live or stopped sweep's
+// analysis says it is incomplete.
+struct StoreProgress {
+  bool known = false;  // a store with /points
+  std::size_t total = 0, done = 0, pending = 0, running = 0, failed = 0;  // failed: failed, diverged, timed out, skipped
+  bool complete() const { return pending == 0 && running == 0; }
+};
+
+// One (task, prompt, metric) judged in several families, over training compute.
+struct FamilyView {
+  std::string task, prompt, metric;
+  struct Entry {
+    std::string family;
+    std::string verdict;
+    double flops_lo = 0, flops_hi = 0;          // the family's compute range
+    double first = 0, last = 0;                 // values at its smallest and largest compute
+    double emergence_flops = kNaN;              // emergent: the sigmoid midpoint in FLOPs
+  };
+  std::vector<Entry> families;  // sorted by their smallest compute
 };
 
 struct CurveVerdict {
@@ -49,7 +74,9 @@ struct Analysis {
   double max_flops = 0;  // largest training compute in the table
   std::vector<PowerLawFit> power_laws;  // L(N), L(D), L(C) where they could be fitted
   std::vector<std::string> notes;       // why a fit was skipped, and the like
+  StoreProgress progress;
   std::vector<CurveVerdict> verdicts;
+  std::vector<FamilyView> across_families;  // tasks judged in two or more families
   std::vector<Crossover> crossovers;
   std::vector<ArtefactFlag> artefacts;
 };

@@ -115,6 +115,7 @@ std::vector<TidyRow> read_store_metrics(const std::string& path) {
     t.seed = present[11] ? static_cast<std::int64_t>(num(11)) : 0;
     t.compute_budget = present[12] ? num(12) : 0.0;
     if (present[13]) t.axes = text(13);
+    t.where_metric = t.where_value = path + ":/metrics[" + std::to_string(r) + "]";
   }
   return rows;
 }

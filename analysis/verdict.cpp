@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "analysis/breakthrough.hpp"
 #include "analysis/chance.hpp"
@@ -22,19 +24,19 @@ const char* to_string(Shape s) {
 }
 
 std::vector<double> oriented_values(const Curve& c) {
-  const double sign = lower_is_better(c.metric) ? -1.0 : 1.0;
+  const double sign = c.info.higher_is_better ? 1.0 : -1.0;
   std::vector<double> y;
   for (const auto& p : c.points) y.push_back(sign * p.value);
   return y;
 }
 
-double oriented_baseline(const Curve& c) { return lower_is_better(c.metric) ? -c.baseline : c.baseline; }
+double oriented_baseline(const Curve& c) { return c.info.higher_is_better ? c.baseline : -c.baseline; }
 
 std::vector<double> point_errors(const Curve& c) {
   std::vector<double> se;
   for (const auto& p : c.points) {
     if (std::isfinite(p.std_err)) se.push_back(p.std_err);
-    else if (p.n > 0 && accuracy_like(c.metric))
+    else if (p.n > 0 && c.info.binomial)
       se.push_back(std::sqrt(std::clamp(p.value, 0.0, 1.0) * (1 - std::clamp(p.value, 0.0, 1.0)) / p.n));
     else se.push_back(0.0);
   }
@@ -50,21 +52,87 @@ double change_threshold(const Curve& c, const VerdictOptions& o) {
     std::sort(se.begin(), se.end());
     median = se[se.size() / 2];
   }
-  return std::max(o.min_effect * metric_scale(c.metric), o.noise_sigmas * median);
+  return std::max(o.min_effect * c.info.scale, o.noise_sigmas * median);
 }
 
 namespace {
 
-// Where y first reaches `level`, interpolated linearly in log scale.
-double crossing_scale(const Curve& c, const std::vector<double>& y, double level) {
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    if (y[i] < level) continue;
-    if (i == 0) return c.points[0].scale;
-    const double t = (level - y[i - 1]) / (y[i] - y[i - 1]);
-    const double l0 = std::log(c.points[i - 1].scale), l1 = std::log(c.points[i].scale);
-    return std::exp(l0 + t * (l1 - l0));
+std::string format(const char* fmt, double a, double b = 0, double c = 0) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+  return buf;
+}
+
+// The sharpness test of a rising curve (README "Sharpness"): Emergent, or the
+// rule that failed in v.reason.
+void judge_rise(const Curve& c, const std::vector<double>& y, const std::vector<double>& se, const VerdictOptions& o,
+                Verdict& v) {
+  const std::size_t n = y.size();
+  const double base = oriented_baseline(c);
+  bool binomial = c.info.binomial && c.info.higher_is_better;
+  SharpInput in;
+  for (std::size_t i = 0; i < n; ++i) {
+    in.points.push_back({std::log10(c.points[i].scale), y[i], se[i], static_cast<double>(c.points[i].n)});
+    if (c.points[i].n <= 0 || y[i] < 0 || y[i] > 1) binomial = false;
   }
-  return kNaN;
+  in.binomial = binomial;
+  // Accuracy rises from its chance level; other metrics from a fitted floor.
+  in.floor = c.info.kind == MetricKind::Accuracy && std::isfinite(base) ? base : kNaN;
+  in.bootstrap = 0;
+  in.min_noise = 0.005 * c.info.scale;  // half a point of accuracy, half a BLEU point
+  SharpFit f = fit_sharpness(in);
+  v.sharp = f;
+  if (!f.fitted) {
+    v.reason = std::to_string(n) + " points: too few to test sharpness (needs " + std::to_string(f.sig_params + 1) + ")";
+    return;
+  }
+  const double floor = f.floor, rise = f.top - floor;
+  const double x_first = in.points.front().x, x_last = in.points.back().x, span = x_last - x_first;
+  std::size_t k = 0;  // leading points near chance
+  for (; k < n; ++k) {
+    bool near = y[k] - floor <= o.near_chance_share * rise;
+    if (std::isfinite(base))
+      near = near || !above_chance(y[k], base, se[k] > 0 ? se[k] : kNaN, c.points[k].n, binomial,
+                                   o.min_effect * c.info.scale)
+                          .significant;
+    if (!near) break;
+  }
+  const double y_max = *std::max_element(y.begin(), y.end());
+  const double hi = c.info.higher_is_better ? c.info.hi : -c.info.lo;  // best possible, oriented
+  const double room = std::isfinite(hi) && std::isfinite(base) ? hi - base : kNaN;
+  if (f.delta_aic < o.min_delta_aic) {
+    v.reason = format("steady: a straight line in log scale fits about as well (AIC gain of the sigmoid %.1f < %.0f)",
+                      f.delta_aic, o.min_delta_aic);
+  } else if (!(rise > 0) || f.width > o.max_width_share * span) {
+    v.reason = format("gradual: the sigmoid rises 10-90%% over %.2f of the %.2f decades (> %.2f)", f.width, span,
+                      o.max_width_share * span);
+  } else if (!(f.x0 > x_first && f.x0 < x_last)) {
+    v.reason = "the sigmoid's midpoint lies outside the measured scales";
+  } else if (static_cast<int>(k) < o.min_points_at_chance) {
+    v.reason = k == 0 ? "above chance from the smallest scale"
+                      : format("%.0f point near chance before the rise (needs %.0f)", static_cast<double>(k),
+                               o.min_points_at_chance);
+  } else if (k >= n) {
+    v.reason = "every point is near chance";
+  } else if (std::isfinite(room) && y_max - (std::isfinite(base) ? base : floor) < o.min_headroom_share * room) {
+    v.reason = format("small: the rise to %.3g is under %.0f%% of the room above chance (%.3g)", y_max - base,
+                      100 * o.min_headroom_share, room);
+  } else {
+    if (o.bootstrap > 0) {
+      in.bootstrap = o.bootstrap;
+      v.sharp = f = fit_sharpness(in);
+    }
+    v.shape = Shape::Emergent;
+    v.first_above = static_cast<int>(k);
+    v.at_chance_below = c.points[k - 1].scale;
+    v.above_chance_from = c.points[k].scale;
+    v.emergence_scale = std::pow(10.0, f.x0);
+    v.emergence_lo = std::isfinite(f.x0_lo) ? std::pow(10.0, f.x0_lo) : kNaN;
+    v.emergence_hi = std::isfinite(f.x0_hi) ? std::pow(10.0, f.x0_hi) : kNaN;
+    v.reason = format("sharp: the sigmoid beats a straight line by AIC %.1f and rises 10-90%% over %.2f decades", f.delta_aic,
+                      f.width) +
+               format(" after %.0f points near chance", static_cast<double>(k));
+  }
 }
 
 }  // namespace
@@ -76,57 +144,53 @@ Verdict classify(const Curve& c, const VerdictOptions& o) {
   v.threshold = change_threshold(c, o);
   v.breakthroughness = breakthroughness(y);
   const double base = oriented_baseline(c);
+  const double min_effect = o.min_effect * c.info.scale;
+  const std::vector<double> se = point_errors(c);
   if (std::isfinite(base)) {
-    for (const auto& p : c.points) {
-      const double val = lower_is_better(c.metric) ? -p.value : p.value;
-      const double min_effect = o.min_effect * metric_scale(c.metric);
-      v.above_chance.push_back(above_chance(val, base, p.std_err, p.n, accuracy_like(c.metric), min_effect).clearly);
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      v.above_chance.push_back(
+          above_chance(y[i], base, c.points[i].std_err, c.points[i].n, c.info.binomial, min_effect).clearly);
     int k = static_cast<int>(n);
     while (k > 0 && v.above_chance[k - 1]) --k;
     v.first_above = k < static_cast<int>(n) ? k : -1;
   }
-  if (n < 2) return v;
+  v.reason = "no change larger than the noise";
+  if (n < 2) {
+    v.reason = "a single point";
+    return v;
+  }
   const auto imin = static_cast<std::size_t>(std::min_element(y.begin(), y.end()) - y.begin());
   const auto imax = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
   // Point i is really above point j: by at least min_effect and by more than
   // noise_sigmas standard errors of the difference.
-  const std::vector<double> se = point_errors(c);
   const auto above = [&](std::size_t i, std::size_t j) {
-    return y[i] - y[j] > std::max(o.min_effect * metric_scale(c.metric), o.noise_sigmas * std::hypot(se[i], se[j]));
+    return y[i] - y[j] > std::max(min_effect, o.noise_sigmas * std::hypot(se[i], se[j]));
   };
   const std::size_t last = n - 1;
   if (!above(imax, imin)) return v;  // flat
   if (imin > 0 && imin < last && above(0, imin) && above(last, imin)) {
     v.shape = Shape::UShaped;
     v.extreme_scale = c.points[imin].scale;
+    v.reason = "both ends really above an interior minimum";
     return v;
   }
   if (imax > 0 && imax < last && above(imax, 0) && above(imax, last)) {
     v.shape = Shape::InvertedU;
     v.extreme_scale = c.points[imax].scale;
+    v.reason = "an interior maximum really above both ends";
     return v;
   }
   if (above(0, last)) {
     v.shape = Shape::Inverse;
+    v.reason = "the smallest scale really above the largest";
     return v;
   }
-  if (!above(last, 0)) return v;  // no net trend: flat
-  v.shape = Shape::SmoothPositive;
-  const int k = v.first_above;
-  if (k >= 1) {
-    // At chance up to k-1 (by construction point k-1 is not clearly above),
-    // and nowhere clearly above before it.
-    const bool at_chance_before = std::none_of(v.above_chance.begin(), v.above_chance.begin() + k, [](bool b) { return b; });
-    const double rise = y[imax] - y[imin];
-    const bool sharp = k >= 2 || (y[1] - y[0]) > o.jump_share * rise;
-    if (at_chance_before && sharp) {
-      v.shape = Shape::Emergent;
-      v.at_chance_below = c.points[k - 1].scale;
-      v.above_chance_from = c.points[k].scale;
-      v.emergence_scale = crossing_scale(c, y, base + 0.5 * (y[imax] - base));
-    }
+  if (!above(last, 0)) {
+    v.reason = "no net trend from the smallest to the largest scale";
+    return v;
   }
+  v.shape = Shape::SmoothPositive;
+  judge_rise(c, y, se, o, v);
   return v;
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """`sweep analyze --csv` on the Chinchilla points as a tidy CSV: exit codes,
-JSON keys, the findings file and its naming (never overwritten).
+JSON keys, the findings file (one per source, replaced; a foreign file never), and
+published-style CSVs (BOM, families, percent, unknown metrics).
 
 usage: analyze_cli.py SWEEP CHINCHILLA_FIG4_CSV
 """
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,8 +75,56 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(r.returncode == 0 and "Chinchilla" in r.stdout, "the text report names the fit")
     expect(os.path.exists(os.path.join(tmp, "chinchilla.analysis.h5")), "default findings file beside the CSV")
     r = run("--csv", tidy, "--bootstrap", "0")
-    dated = [p for p in os.listdir(tmp) if p.startswith("chinchilla.analysis.") and p != "chinchilla.analysis.h5"]
-    expect(r.returncode == 0 and len(dated) == 1, f"a second run writes a dated file: {os.listdir(tmp)}")
+    findings = [p for p in os.listdir(tmp) if p.startswith("chinchilla.analysis")]
+    expect(r.returncode == 0 and findings == ["chinchilla.analysis.h5"],
+           f"a second run replaces the one findings file: {os.listdir(tmp)}")
+    expect("replacing the previous analysis" in r.stdout, "and says so")
+    before = set(os.listdir(tmp))
+    r = run("--csv", tidy, "--bootstrap", "0", "--json")
+    expect(r.returncode == 0 and set(os.listdir(tmp)) == before, "--json without --out writes no file")
+    # A file at the default path that is not a findings file is never replaced.
+    other = os.path.join(tmp, "notes.csv")
+    shutil.copy(tidy, other)
+    with open(os.path.join(tmp, "notes.analysis.h5"), "w") as f:
+        f.write("my own notes\n")
+    r = run("--csv", other, "--bootstrap", "0")
+    expect(r.returncode == 2 and "not a findings file" in r.stderr, f"refuses to replace a foreign file: {r.stderr!r}")
+    expect(open(os.path.join(tmp, "notes.analysis.h5")).read() == "my own notes\n", "and leaves it alone")
+
+    # Published-style CSVs: a BOM, a family column, no data_tokens, percent values, unknown metrics.
+    pub = os.path.join(tmp, "pub.csv")
+    with open(pub, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["model", "family", "n_params", "task", "prompt", "metric", "value", "n_examples"])
+        for fam, shift in [("alpha", 0.0), ("beta", 0.5)]:
+            for i, e in enumerate([7, 7.5, 8, 8.5, 9, 9.5, 10]):
+                acc = 25.0 if e < 9 + shift else 70.0
+                w.writerow([f"{fam}{i}", fam, 10 ** e, "qa", "2-shot", "acc", acc, 1000])
+    r = run("--csv", pub, "--json", "--baseline", "qa=0.25", "--bootstrap", "20")
+    expect(r.returncode == 0, f"a CSV with a BOM, families and no data_tokens is read ({r.stderr})")
+    if r.returncode == 0:
+        found = json.loads(r.stdout)
+        got = {(v["family"], v["axis"]): v for v in found["verdicts"]}
+        expect(set(got) == {("alpha", "params"), ("beta", "params")}, f"per family, no compute axis: {set(got)}")
+        expect(all(v["verdict"] == "emergent" for v in got.values()), f"both emergent: {got}")
+        expect(abs(got[("alpha", "params")]["points"][0]["value"] - 0.25) < 1e-12, "percent read as fractions")
+        expect(any("detected" in n for n in found["notes"]), f"the percent scale is noted: {found['notes']}")
+        e_a, e_b = (got[(f, "params")]["emergence_scale"] for f in ("alpha", "beta"))
+        expect(e_b > 2 * e_a, f"families keep their own emergence scales: {e_a:g} {e_b:g}")
+        expect(got[("alpha", "params")]["emergence_ci"] is not None, "with an interval")
+    r = run("--csv", pub, "--baseline", "nosuch=0.25", "--json")
+    expect(r.returncode == 1 and "no task 'nosuch'" in r.stderr, f"--baseline of an unknown task: {r.stderr!r}")
+    odd = os.path.join(tmp, "odd.csv")
+    with open(odd, "w") as f:
+        f.write("model,n_params,task,prompt,metric,value\nm,1e8,qa,p,accuracy_pct,12\n")
+    r = run("--csv", odd, "--json")
+    expect(r.returncode == 1 and "odd.csv:2:11: metric: unknown metric 'accuracy_pct'" in r.stderr
+           and "--higher-is-better accuracy_pct" in r.stderr, f"an unknown metric is refused: {r.stderr!r}")
+    r = run("--csv", odd, "--json", "--higher-is-better", "accuracy_pct")
+    expect(r.returncode == 0, f"and accepted once declared ({r.stderr})")
+    r = run("--list-metrics")
+    expect(r.returncode == 0 and "multiple_choice_grade" in r.stdout and "bits_per_byte" in r.stdout,
+           "--list-metrics prints the registry")
 
     # Seeds and a swept learning rate: replicates per cell, the best lr per point, and a note saying so.
     swept = os.path.join(tmp, "swept.csv")

@@ -57,5 +57,30 @@ for v in found["verdicts"]:
     if v["metric"] == "exact_match":
         assert v["baseline_source"] == "column", v  # the store's random_baseline column
         assert abs(v["baseline"] - em_baseline[(v["task"], v["prompt"])]) < 1e-9, v  # JSON keeps 10 digits
+# The text report flags what it cannot trust: the smoke store's fits are unidentified.
+with tempfile.TemporaryDirectory() as tmp:
+    r = subprocess.run([sweep, "analyze", store, "--out", os.path.join(tmp, "f.h5"), "--bootstrap", "10"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "unidentified" in r.stdout, r.stdout
+    assert "store incomplete" not in r.stdout, "a finished sweep is complete"
+    # A live store (a copy with jobs pending and running) says it is incomplete, before any fit.
+    live = os.path.join(tmp, "live.h5")
+    with open(store, "rb") as src, open(live, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(live, "r+") as f:
+        pts = f["points"][()]
+        total = len(pts)
+        pts["status"][0:2] = 0  # pending
+        pts["status"][2] = 1    # running
+        f["points"][...] = pts
+    r = subprocess.run([sweep, "analyze", live, "--json", "--bootstrap", "0"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)["store"]
+    assert st["complete"] is False and st["pending"] == 2 and st["running"] == 1 and st["points"] == total, st
+    r = subprocess.run([sweep, "analyze", live, "--out", os.path.join(tmp, "g.h5"), "--bootstrap", "0"],
+                       capture_output=True, text=True)
+    line = f"store incomplete: {total - 3} of {total} points done (2 pending, 1 running)"
+    assert line in r.stdout and r.stdout.index(line) < r.stdout.index("== Loss"), r.stdout[:400]
 assert digest(store) == before, "sweep analyze changed the store"
 print("analyze_store_cli: ok,", len(found["verdicts"]), "verdicts")

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <set>
@@ -80,18 +81,18 @@ TEST(TidyCsv, ReadsSeedAndComputeBudgetWhenPresent) {
     read_tidy_csv(p.string());
     FAIL() << "a fractional seed was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("seeds.csv:2: seed: expected an integer"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("seeds.csv:2:29: seed: expected an integer"), std::string::npos) << e.what();
   }
 }
 
 TEST(TidyCsv, NamesTheMissingColumnAndTheBadLine) {
   const fs::path p = temp_dir() / "bad.csv";
-  std::ofstream(p) << "model,n_params,task,prompt,metric,value\nm,1,a,b,c,0.5\n";
+  std::ofstream(p) << "model,n_params,task,prompt,metric\nm,1,a,b,c\n";
   try {
     read_tidy_csv(p.string());
     FAIL() << "expected a missing-column error";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("data_tokens"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.csv:1:1: missing column 'value'"), std::string::npos) << e.what();
   }
   std::ofstream(p) << "model,n_params,data_tokens,task,prompt,metric,value\nm,1,2,a,b,c,zero\n";
   try {
@@ -107,14 +108,14 @@ TEST(TidyCsv, RefusesValuesOutsideTheirDomainNamingLineAndColumn) {
   const fs::path p = temp_dir() / "domain.csv";
   const std::string head = "model,n_params,data_tokens,task,prompt,metric,value,n_examples\n";
   const std::pair<const char*, const char*> cases[] = {
-      {"m,1e6,2,a,b,c,0.5,6e30\n", ":2: n_examples: expected a non-negative integer"},
-      {"m,1e6,2,a,b,c,0.5,2.5\n", ":2: n_examples: expected a non-negative integer"},
-      {"m,1e6,2,a,b,c,0.5,-1\n", ":2: n_examples: expected a non-negative integer"},
-      {"m,0,2,a,b,c,0.5,1\n", ":2: n_params: expected a positive number"},
-      {"m,,2,a,b,c,0.5,1\n", ":2: n_params: expected a positive number"},
-      {"m,1e6,-2,a,b,c,0.5,1\n", ":2: data_tokens: expected a non-negative number"},
-      {"m,1e6,2,a,b,c,inf,1\n", ":2: value: expected a finite number"},
-      {"m,1e6,2,a,b,c,,1\n", ":2: value: expected a number"},
+      {"m,1e6,2,a,b,c,0.5,6e30\n", ":2:19: n_examples: expected a non-negative integer"},
+      {"m,1e6,2,a,b,c,0.5,2.5\n", ":2:19: n_examples: expected a non-negative integer"},
+      {"m,1e6,2,a,b,c,0.5,-1\n", ":2:19: n_examples: expected a non-negative integer"},
+      {"m,0,2,a,b,c,0.5,1\n", ":2:3: n_params: expected a positive number"},
+      {"m,,2,a,b,c,0.5,1\n", ":2:3: n_params: expected a positive number"},
+      {"m,1e6,-2,a,b,c,0.5,1\n", ":2:7: data_tokens: expected a non-negative number"},
+      {"m,1e6,2,a,b,c,inf,1\n", ":2:15: value: expected a finite number"},
+      {"m,1e6,2,a,b,c,,1\n", ":2:15: value: expected a number"},
   };
   for (const auto& [row, message] : cases) {
     std::ofstream(p) << head << row;
@@ -204,29 +205,32 @@ TEST(TidyStore, ReadsARandomBaselineColumnWhenTheStoreHasOne) {
   EXPECT_EQ(rows[0].seed, 0);  // no schema_version 5 columns: unknown seed, no budget, no axes
   EXPECT_EQ(rows[0].compute_budget, 0.0);
   EXPECT_EQ(rows[0].axes, "");
-  const auto curves = build_curves(rows, {});
+  const auto curves = build_curves(rows, {}, MetricRegistry());
   ASSERT_FALSE(curves.empty());
   EXPECT_DOUBLE_EQ(curves[0].baseline, 0.25);
   EXPECT_EQ(curves[0].baseline_source, "column");
 }
 
-TEST(Curves, BaselinesComeFromRowsThenCommandLineThenZero) {
+TEST(Curves, BaselinesComeFromRowsThenCommandLineThenTheRegistry) {
   std::vector<TidyRow> rows;
-  for (const char* task : {"mc", "cli", "free"}) {
+  for (const char* task : {"mc", "cli", "free", "unknown"}) {
     TidyRow r;
     r.model = "xs", r.n_params = 10, r.data_tokens = 20, r.flops = 1200, r.task = task, r.prompt = "cot";
-    r.metric = "acc", r.value = 0.5;
+    r.metric = std::string(task) == "free" ? "exact_match" : "acc", r.value = 0.5;
     rows.push_back(r);
   }
   TidyRow b = rows[0];
   b.metric = "random_baseline", b.value = 0.25, b.prompt = "";
   rows.push_back(b);
-  const auto curves = build_curves(rows, {{"cli", 0.1}});
+  const auto curves = build_curves(rows, {{"cli", 0.1}}, MetricRegistry());
   std::map<std::string, std::pair<double, std::string>> got;
   for (const auto& c : curves) got[c.task] = {c.baseline, c.baseline_source};
   EXPECT_EQ(got["mc"], std::make_pair(0.25, std::string("metric_rows")));
   EXPECT_EQ(got["cli"], std::make_pair(0.1, std::string("command_line")));
-  EXPECT_EQ(got["free"], std::make_pair(0.0, std::string("default_zero")));
+  EXPECT_EQ(got["free"], std::make_pair(0.0, std::string("registry")));  // exact match of free text
+  // Multiple-choice acc has no chance level of its own (1/K): none, not 0.
+  EXPECT_TRUE(std::isnan(got["unknown"].first));
+  EXPECT_EQ(got["unknown"].second, "none");
 }
 
 TEST(Curves, ParamsAxisTakesEachSizesBestTrainedPointAndFlopsAxisEveryPoint) {
@@ -241,7 +245,7 @@ TEST(Curves, ParamsAxisTakesEachSizesBestTrainedPointAndFlopsAxisEveryPoint) {
       loss.task = "", loss.prompt = "", loss.metric = "eval_loss", loss.value = 3;
       rows.push_back(loss);  // not an ability curve
     }
-  const auto curves = build_curves(rows, {});
+  const auto curves = build_curves(rows, {}, MetricRegistry());
   ASSERT_EQ(curves.size(), 2u);
   for (const auto& c : curves) {
     if (c.axis == "params") {
@@ -287,16 +291,10 @@ TEST(Analyze, JudgesCurvesUnderBigBenchMetricNames) {
   EXPECT_EQ(shapes.at("rougeLsum"), Shape::SmoothPositive);
 }
 
-TEST(AnalysisFile, DefaultNameIsBesideTheSourceThenDated) {
-  std::set<std::string> existing;
-  auto exists = [&](const std::string& p) { return existing.count(p) > 0; };
-  const std::time_t t = 1714566896;  // 2024-05-01T12:34:56Z
-  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.h5");
-  EXPECT_EQ(default_analysis_path("pub.csv", t, exists), "pub.analysis.h5");
-  existing.insert("results/grid.analysis.h5");
-  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.20240501T123456Z.h5");
-  existing.insert("results/grid.analysis.20240501T123456Z.h5");
-  EXPECT_EQ(default_analysis_path("results/grid.h5", t, exists), "results/grid.analysis.20240501T123456Z-2.h5");
+TEST(AnalysisFile, DefaultNameIsOnePerSourceBesideIt) {
+  EXPECT_EQ(default_analysis_path("results/grid.h5"), "results/grid.analysis.h5");
+  EXPECT_EQ(default_analysis_path("pub.csv"), "pub.analysis.h5");
+  EXPECT_EQ(default_analysis_path("notes"), "notes.analysis.h5");
 }
 
 TEST(AnalysisFile, IsWrittenOnceAndNeverOverwritten) {
@@ -310,4 +308,114 @@ TEST(AnalysisFile, IsWrittenOnceAndNeverOverwritten) {
   const auto size = fs::file_size(p);
   EXPECT_THROW(write_analysis_file(p.string(), a, "test", "2024-05-01T00:00:00Z"), std::runtime_error);
   EXPECT_EQ(fs::file_size(p), size);
+}
+
+// ---- CSV robustness and the metric registry (published results as people export them)
+
+namespace {
+
+// Writes `text` to a CSV in the test's temp dir; returns its path.
+std::string write_csv(const std::string& name, const std::string& text) {
+  const fs::path p = temp_dir() / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p.string();
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(TidyCsv, SkipsAUtf8ByteOrderMark) {
+  const auto p = write_csv("bom.csv", "\xEF\xBB\xBFmodel,n_params,task,prompt,metric,value\nm,1e6,t,p,acc,0.5\n");
+  const auto rows = read_tidy_csv(p);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].model, "m");
+}
+
+TEST(TidyCsv, DataTokensAreOptionalForAbilityCurvesWhichThenHaveNoComputeAxis) {
+  const auto p = write_csv("nod.csv",
+                           "model,family,n_params,task,prompt,metric,value\n"
+                           "a,pythia,1e8,t,p,acc,0.3\nb,pythia,1e9,t,p,acc,0.5\n");
+  const auto rows = read_tidy_csv(p);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(std::isnan(rows[0].data_tokens));
+  EXPECT_TRUE(std::isnan(rows[0].flops));
+  EXPECT_EQ(rows[0].family, "pythia");
+  const auto curves = build_curves(rows, {}, MetricRegistry());
+  ASSERT_EQ(curves.size(), 1u);
+  EXPECT_EQ(curves[0].axis, "params");
+  EXPECT_EQ(curves[0].points.size(), 2u);
+}
+
+TEST(Curves, FamiliesAreNeverMerged) {
+  const auto p = write_csv("fam.csv",
+                           "model,family,n_params,data_tokens,task,prompt,metric,value\n"
+                           "a,pythia,1e8,3e11,t,p,acc,0.3\nb,opt,1e8,1.8e11,t,p,acc,0.4\n"
+                           "c,pythia,1e9,3e11,t,p,acc,0.5\n");
+  const auto curves = build_curves(read_tidy_csv(p), {}, MetricRegistry());
+  std::map<std::pair<std::string, std::string>, std::size_t> points;
+  for (const auto& c : curves) points[{c.family, c.axis}] = c.points.size();
+  EXPECT_EQ(points[std::make_pair(std::string("pythia"), std::string("params"))], 2u);
+  EXPECT_EQ(points[std::make_pair(std::string("opt"), std::string("params"))], 1u);
+}
+
+TEST(Curves, PercentScalesAreDetectedOrDeclaredAndOutOfRangeValuesRefused) {
+  // acc on 0-100: detected, read as fractions, said in a note.
+  auto p = write_csv("pct.csv", "model,n_params,task,prompt,metric,value\na,1e8,t,p,acc,25.0\nb,1e9,t,p,acc,57.5\n");
+  auto curves = build_curves(read_tidy_csv(p), {}, MetricRegistry());
+  ASSERT_FALSE(curves.empty());
+  EXPECT_DOUBLE_EQ(curves[0].points[1].value, 0.575);
+  ASSERT_EQ(curves[0].notes.size(), 1u);
+  EXPECT_NE(curves[0].notes[0].find("detected"), std::string::npos) << curves[0].notes[0];
+  // Declared: 0.5% exact match cannot be detected, the scale column says it.
+  p = write_csv("pct2.csv",
+                "model,n_params,task,prompt,metric,value,scale\na,1e8,t,p,exact_match,0.5,100\n"
+                "b,1e9,t,p,exact_match,40,100\n");
+  const auto rows = read_tidy_csv(p);
+  MetricRegistry r;
+  for (const auto& row : rows) r.declare(row.metric, {row.higher_is_better, row.scale, row.where_metric});
+  curves = build_curves(rows, {}, r);
+  EXPECT_DOUBLE_EQ(curves[0].points[0].value, 0.005);
+  // Beyond 100 is no percentage: refused with the file, line, column and metric.
+  p = write_csv("pct3.csv", "model,n_params,task,prompt,metric,value\na,1e8,t,p,acc,250\n");
+  const std::string e = error_of([&] { build_curves(read_tidy_csv(p), {}, MetricRegistry()); });
+  EXPECT_NE(e.find("pct3.csv:2:15: value: 250 is outside the range of metric 'acc'"), std::string::npos) << e;
+}
+
+TEST(MetricRegistry, UnknownMetricsAreRefusedWithHowToDeclareThem) {
+  const auto p = write_csv("unk.csv", "model,n_params,task,prompt,metric,value\na,1e8,t,p,token_loss,3.1\n");
+  const std::string e = error_of([&] { build_curves(read_tidy_csv(p), {}, MetricRegistry()); });
+  EXPECT_NE(e.find("unk.csv:2:11: metric: unknown metric 'token_loss'"), std::string::npos) << e;
+  EXPECT_NE(e.find("--lower-is-better token_loss"), std::string::npos) << e;
+  EXPECT_NE(e.find("higher_is_better column"), std::string::npos) << e;
+  MetricRegistry r;
+  r.declare("token_loss", {0, 0, "--lower-is-better token_loss"});
+  const auto curves = build_curves(read_tidy_csv(p), {}, r);
+  ASSERT_FALSE(curves.empty());
+  EXPECT_FALSE(curves[0].info.higher_is_better);
+  // Declaring a direction twice, differently, names both places.
+  const std::string clash = error_of([&] { r.declare("token_loss", {1, 0, "x.csv:3:9"}); });
+  EXPECT_NE(clash.find("conflicts with --lower-is-better token_loss"), std::string::npos) << clash;
+}
+
+TEST(MetricRegistry, KnowsDirectionsOfHarnessAndBigBenchMetrics) {
+  const MetricRegistry r;
+  for (const char* lower : {"ppl", "word_perplexity", "bits_per_byte", "ece", "brier", "edit_distance",
+                            "expected_calibration_error", "eval_loss"})
+    EXPECT_FALSE(r.find(lower)->higher_is_better) << lower;
+  for (const char* higher : {"acc", "acc_norm", "mc1", "mc2", "f1", "exact_match", "exact_str_match",
+                             "multiple_choice_grade", "mc_accuracy", "mc_accuracy_norm", "logprob", "bleu"})
+    EXPECT_TRUE(r.find(higher)->higher_is_better) << higher;
+  EXPECT_EQ(r.find("mc_accuracy")->kind, MetricKind::Accuracy);
+  EXPECT_EQ(r.find("ece")->kind, MetricKind::Calibration);
+  EXPECT_TRUE(std::isnan(r.find("acc")->chance));  // multiple choice: the task's 1/K
+  EXPECT_EQ(r.find("exact_match")->chance, 0.0);
+  EXPECT_EQ(r.find("ppl")->kind, MetricKind::Loss);
 }

@@ -9,6 +9,7 @@
 #include "analysis/breakthrough.hpp"
 #include "analysis/chance.hpp"
 #include "analysis/crossover.hpp"
+#include "analysis/metric_registry.hpp"
 #include "analysis/verdict.hpp"
 
 using namespace sweep::analysis;
@@ -16,18 +17,20 @@ using namespace sweep::analysis;
 namespace {
 
 // A curve of `metric` over model sizes 10^lo .. 10^hi in steps of 10^step,
-// scored on n examples each (binomial standard errors for accuracy-like metrics).
+// scored on n examples each (binomial standard errors for accuracy metrics).
 Curve make_curve(const std::string& metric, const std::function<double(double log10_n)>& f, double lo = 6,
                  double hi = 12, double step = 0.5, std::int64_t n = 1000, double baseline = 0.0) {
   Curve c;
   c.task = "synthetic";
   c.prompt = "few_shot";
   c.metric = metric;
+  c.info = *MetricRegistry().find(metric);
   c.axis = "params";
-  c.baseline = accuracy_like(metric) ? baseline : kNaN;
+  const bool accuracy = c.info.kind == MetricKind::Accuracy;
+  c.baseline = accuracy ? baseline : kNaN;
   for (double e = lo; e <= hi + 1e-9; e += step) {
     const double y = f(e);
-    const double se = accuracy_like(metric) ? std::sqrt(y * (1 - y) / n) : 0.0;
+    const double se = accuracy ? std::sqrt(y * (1 - y) / n) : 0.0;
     c.points.push_back({std::pow(10.0, e), y, se, n});
   }
   return c;
@@ -123,13 +126,14 @@ TEST(AbilityVerdict, FewExamplesMakeASmallRiseNoise) {
 }
 
 TEST(AbilityVerdict, BigBenchMetricsAreJudgedOnTheirOwnScale) {
-  EXPECT_TRUE(accuracy_like("exact_str_match"));
-  EXPECT_TRUE(accuracy_like("multiple_choice_grade"));
+  const MetricRegistry r;
+  EXPECT_EQ(r.find("exact_str_match")->kind, MetricKind::Accuracy);
+  EXPECT_EQ(r.find("multiple_choice_grade")->kind, MetricKind::Accuracy);
   for (const char* m : {"bleu", "rouge1", "rouge2", "rougeLsum"}) {
-    EXPECT_FALSE(lower_is_better(m)) << m;
-    EXPECT_EQ(metric_scale(m), 100.0) << m;
+    EXPECT_TRUE(r.find(m)->higher_is_better) << m;
+    EXPECT_EQ(r.find(m)->scale, 100.0) << m;
   }
-  EXPECT_EQ(metric_scale("exact_str_match"), 1.0);
+  EXPECT_EQ(r.find("exact_str_match")->scale, 1.0);
   // BLEU is reported 0-100: a 1.5-point rise is below the 2-point minimum
   // effect (0.02 of the range), a 40-point rise is real.
   auto bleu = [](double span) {
@@ -200,10 +204,12 @@ TEST(Crossover, ParallelCurvesNeverCross) {
 }
 
 TEST(MetricArtefact, ExactMatchOfTenTokensIsSharpWhileLogprobIsSmooth) {
-  // Per-token loss falls as a power law; exact match of a 10-token answer is
-  // p^10 = exp(-10 loss) (Schaeffer et al. 2023): zero for small models, then
-  // a rise; the per-token log-probability -loss improves at every size.
-  auto token_loss = [](double e) { return 2.0 * std::pow(10.0, -0.5 * (e - 6)); };
+  // Per-token loss falls as a power law L = c N^-a; exact match of a 10-token
+  // answer is p^10 = exp(-10 L) (Schaeffer et al. 2023): zero for small
+  // models, then a rise from 10% to 90% over ln(21.9) / (a ln 10) decades
+  // (1.3 for a = 1: sharp on a 6-decade grid); the per-token log-probability
+  // -L improves at every size.
+  auto token_loss = [](double e) { return 4.0 * std::pow(10.0, -(e - 6)); };
   const Curve em = make_curve("exact_match", [&](double e) { return std::exp(-10 * token_loss(e)); }, 6, 12, 1.0);
   const Curve lp = make_curve("logprob", [&](double e) { return -token_loss(e); }, 6, 12, 1.0);
   const Verdict ve = classify(em), vl = classify(lp);
