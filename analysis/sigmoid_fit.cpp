@@ -152,7 +152,7 @@ std::vector<double> linear_start(const Data& d) {
 SharpFit fit_sharpness(const SharpInput& in) {
   SharpFit out;
   out.x0_lo = out.x0_hi = kNaN;
-  const bool free_floor = std::isnan(in.floor);
+  bool free_floor = std::isnan(in.floor);
   out.sig_params = free_floor ? 4 : 3;
   const std::size_t m = in.points.size();
   if (m < static_cast<std::size_t>(out.sig_params) + 1) return out;
@@ -165,9 +165,27 @@ SharpFit fit_sharpness(const SharpInput& in) {
   }
   d.noise = in.binomial ? Noise::Binomial : errors_known ? Noise::KnownErrors : Noise::UnknownErrors;
 
-  const Model lin{2, linear_mean}, sig{out.sig_params, sigmoid_mean};
+  const Model lin{2, linear_mean};
   const Best bl = minimise(d, lin, {linear_start(d)}, in.floor, free_floor);
-  const Best bs = minimise(d, sig, sigmoid_starts(d, free_floor), in.floor, free_floor);
+  Best bs = minimise(d, Model{out.sig_params, sigmoid_mean}, sigmoid_starts(d, free_floor), in.floor, free_floor);
+  // With a known chance level and 5 or more points, the floor may also be
+  // fitted: small models often sit a little above chance (a few lucky exact
+  // matches, 0.27 on 4-way choice), which a floor pinned at chance can only
+  // follow with a slow rise. The variant with the lower AIC is kept.
+  if (!free_floor && m >= 5) {
+    const Best bf = minimise(d, Model{4, sigmoid_mean}, sigmoid_starts(d, true), in.floor, true);
+    const auto score = [&](const Best& b, int p) {
+      const double mm = static_cast<double>(m);
+      return d.noise == Noise::UnknownErrors ? mm * std::log(std::max(b.deviance, 1e-300) / mm) + 2 * p
+                                             : b.deviance + 2 * p;
+    };
+    if (std::isfinite(bf.deviance) && score(bf, 4) < score(bs, 3)) {
+      bs = bf;
+      free_floor = true;
+      out.sig_params = 4;
+    }
+  }
+  const Model sig{out.sig_params, sigmoid_mean};
   if (!std::isfinite(bl.deviance) || !std::isfinite(bs.deviance)) return out;
   out.fitted = true;
   out.lin_a = bl.theta[0], out.lin_b = bl.theta[1], out.lin_deviance = bl.deviance;

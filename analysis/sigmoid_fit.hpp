@@ -21,7 +21,9 @@ struct SharpPoint {
 struct SharpInput {
   std::vector<SharpPoint> points;  // sorted by x, distinct x
   bool binomial = false;           // y in [0, 1] is successes / n
-  double floor = 0;                // the sigmoid's lower asymptote: the chance level; NaN: fitted
+  // The sigmoid's lower asymptote: the chance level (with 5 or more points a
+  // fitted floor is tried too, and kept when its AIC is lower); NaN: fitted.
+  double floor = 0;
   int bootstrap = 200;             // parametric resamples for the interval of x0 (0: none)
   // Points without standard errors: the smallest noise standard deviation
   // assumed (y units), so that a near-exact fit of few points decides nothing.

@@ -86,11 +86,14 @@ void judge_rise(const Curve& c, const std::vector<double>& y, const std::vector<
     v.reason = std::to_string(n) + " points: too few to test sharpness (needs " + std::to_string(f.sig_params + 1) + ")";
     return;
   }
+  // Near chance is judged against the rise the data show (the fitted top may
+  // lie far beyond the largest point).
   const double floor = f.floor, rise = f.top - floor;
+  const double data_rise = *std::max_element(y.begin(), y.end()) - floor;
   const double x_first = in.points.front().x, x_last = in.points.back().x, span = x_last - x_first;
   std::size_t k = 0;  // leading points near chance
   for (; k < n; ++k) {
-    bool near = y[k] - floor <= o.near_chance_share * rise;
+    bool near = y[k] - floor <= o.near_chance_share * data_rise;
     if (std::isfinite(base))
       near = near || !above_chance(y[k], base, se[k] > 0 ? se[k] : kNaN, c.points[k].n, binomial,
                                    o.min_effect * c.info.scale)
@@ -100,7 +103,15 @@ void judge_rise(const Curve& c, const std::vector<double>& y, const std::vector<
   const double y_max = *std::max_element(y.begin(), y.end());
   const double hi = c.info.higher_is_better ? c.info.hi : -c.info.lo;  // best possible, oriented
   const double room = std::isfinite(hi) && std::isfinite(base) ? hi - base : kNaN;
-  if (f.delta_aic < o.min_delta_aic) {
+  // Without a chance level the plateau is the fitted floor's.
+  const std::string level = std::isfinite(base) ? "chance" : "the fitted floor";
+  if (static_cast<int>(k) < o.min_points_at_chance) {
+    v.reason = k == 0 ? "above " + level + " from the smallest scale"
+                      : format("%.0f point near ", static_cast<double>(k)) + level +
+                            format(" before the rise (needs %.0f)", o.min_points_at_chance);
+  } else if (k >= n) {
+    v.reason = "every point is near " + level;
+  } else if (f.delta_aic < o.min_delta_aic) {
     v.reason = format("steady: a straight line in log scale fits about as well (AIC gain of the sigmoid %.1f < %.0f)",
                       f.delta_aic, o.min_delta_aic);
   } else if (!(rise > 0) || f.width > o.max_width_share * span) {
@@ -108,12 +119,6 @@ void judge_rise(const Curve& c, const std::vector<double>& y, const std::vector<
                       o.max_width_share * span);
   } else if (!(f.x0 > x_first && f.x0 < x_last)) {
     v.reason = "the sigmoid's midpoint lies outside the measured scales";
-  } else if (static_cast<int>(k) < o.min_points_at_chance) {
-    v.reason = k == 0 ? "above chance from the smallest scale"
-                      : format("%.0f point near chance before the rise (needs %.0f)", static_cast<double>(k),
-                               o.min_points_at_chance);
-  } else if (k >= n) {
-    v.reason = "every point is near chance";
   } else if (std::isfinite(room) && y_max - (std::isfinite(base) ? base : floor) < o.min_headroom_share * room) {
     v.reason = format("small: the rise to %.3g is under %.0f%% of the room above chance (%.3g)", y_max - base,
                       100 * o.min_headroom_share, room);
@@ -131,7 +136,7 @@ void judge_rise(const Curve& c, const std::vector<double>& y, const std::vector<
     v.emergence_hi = std::isfinite(f.x0_hi) ? std::pow(10.0, f.x0_hi) : kNaN;
     v.reason = format("sharp: the sigmoid beats a straight line by AIC %.1f and rises 10-90%% over %.2f decades", f.delta_aic,
                       f.width) +
-               format(" after %.0f points near chance", static_cast<double>(k));
+               format(" after %.0f points near ", static_cast<double>(k)) + level;
   }
 }
 
@@ -168,13 +173,22 @@ Verdict classify(const Curve& c, const VerdictOptions& o) {
   };
   const std::size_t last = n - 1;
   if (!above(imax, imin)) return v;  // flat
-  if (imin > 0 && imin < last && above(0, imin) && above(last, imin)) {
+  // An interior extreme is the most extreme of n - 2 points: its margin is
+  // Sidak-corrected (the tail probability of noise_sigmas shared among them),
+  // else a plateau's noise makes one in a hundred 9-point curves a U.
+  const double tail = 0.5 * std::erfc(o.noise_sigmas / std::sqrt(2.0)) / static_cast<double>(std::max<std::size_t>(1, n - 2));
+  double z = o.noise_sigmas;
+  while (0.5 * std::erfc(z / std::sqrt(2.0)) > tail) z += 0.001;
+  const auto extreme_above = [&](std::size_t i, std::size_t j) {
+    return y[i] - y[j] > std::max(min_effect, z * std::hypot(se[i], se[j]));
+  };
+  if (imin > 0 && imin < last && extreme_above(0, imin) && extreme_above(last, imin)) {
     v.shape = Shape::UShaped;
     v.extreme_scale = c.points[imin].scale;
     v.reason = "both ends really above an interior minimum";
     return v;
   }
-  if (imax > 0 && imax < last && above(imax, 0) && above(imax, last)) {
+  if (imax > 0 && imax < last && extreme_above(imax, 0) && extreme_above(imax, last)) {
     v.shape = Shape::InvertedU;
     v.extreme_scale = c.points[imax].scale;
     v.reason = "an interior maximum really above both ends";

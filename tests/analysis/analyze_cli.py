@@ -118,7 +118,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(odd, "w") as f:
         f.write("model,n_params,task,prompt,metric,value\nm,1e8,qa,p,accuracy_pct,12\n")
     r = run("--csv", odd, "--json")
-    expect(r.returncode == 1 and "odd.csv:2:11: metric: unknown metric 'accuracy_pct'" in r.stderr
+    expect(r.returncode == 1 and "odd.csv:2:12: metric: unknown metric 'accuracy_pct'" in r.stderr
            and "--higher-is-better accuracy_pct" in r.stderr, f"an unknown metric is refused: {r.stderr!r}")
     r = run("--csv", odd, "--json", "--higher-is-better", "accuracy_pct")
     expect(r.returncode == 0, f"and accepted once declared ({r.stderr})")

@@ -8,7 +8,8 @@ Checks that
 - every curve's verdict (axis params) is the one recorded in expected_verdicts.csv's
   `sweep_verdict` column (a change in the classifier shows up here, to be reviewed);
 - every curve whose stated verdict differs has its reason in the `disagreement` column;
-- the agreement tables printed below appear verbatim in README (analysis/README.md).
+- the agreement tables and the list of disagreements by reason printed below appear
+  verbatim in README (analysis/README.md).
 --update rewrites `sweep_verdict` and `sweep_reason` from the current classifier (keeping
 `disagreement`) and prints the tables, for a reviewed change.
 """
@@ -56,6 +57,36 @@ def tables(rows):
     return "\n".join(lines)
 
 
+CATEGORY_TITLES = {
+    "range": "The family's sizes lie below or past the scale where the source saw the change",
+    "few sizes": "Too few sizes to tell a jump from a climb",
+    "gradual at these sizes": "A gradual climb at this family's sizes",
+    "climbs from its second size": "Only the smallest size near chance",
+    "no net change": "No net change between the smallest and largest size",
+    "not monotone": "Not monotone",
+    "the data rise": "The data rise where the source (for other models) saw a fall",
+}
+
+
+def disagreements(rows):
+    """The README's list: every curve whose stated verdict sweep does not give, by reason."""
+    groups = collections.OrderedDict((k, []) for k in CATEGORY_TITLES)
+    for r in rows:
+        if r["expected"] and r["expected"] != r["sweep_verdict"]:
+            cat = r["disagreement"].split(":")[0]
+            groups.setdefault(cat, []).append(r)
+    lines = []
+    for cat, members in groups.items():
+        if not members:
+            continue
+        lines += ["", f"**{CATEGORY_TITLES.get(cat, cat)}** ({len(members)}):", ""]
+        for r in members:
+            why = r["disagreement"].split(": ", 1)[1] if ": " in r["disagreement"] else r["disagreement"]
+            lines.append(f"- {r['family']} {r['task']} ({r['prompt']}, {r['metric']}; {r['file']}): stated "
+                         f"{r['expected']}, sweep {r['sweep_verdict']}: {why}")
+    return "\n".join(lines)
+
+
 def main():
     args = [a for a in sys.argv[1:] if a != "--update"]
     update = "--update" in sys.argv
@@ -89,7 +120,7 @@ def main():
             errors.append(f"{key}: stated {r['expected']}, sweep says {verdict}: no reason in 'disagreement'")
     if len(got) != len(rows):
         errors.append(f"{len(got)} curves from sweep, {len(rows)} rows in expected_verdicts.csv")
-    text = tables(rows)
+    text = tables(rows) + "\n" + disagreements(rows)
     print(text)
     if update:
         with open(path, "w", newline="") as fh:
@@ -100,7 +131,7 @@ def main():
         print(f"\n{len(missing)} disagreements without a reason")
         return 0
     if text not in open(readme).read():
-        errors.append(f"{readme} does not hold the agreement tables above")
+        errors.append(f"{readme} does not hold the agreement tables and disagreements above")
     for e in errors:
         print("FAIL:", e)
     print(f"{len(rows)} curves, {len(errors)} problems")

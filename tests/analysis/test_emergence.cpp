@@ -30,7 +30,10 @@ Curve noisy_curve(const std::string& metric, double chance, const std::function<
   c.info = *MetricRegistry().find(metric);
   c.axis = "params";
   c.baseline = chance;
-  std::mt19937_64 rng(seed);
+  // seed_seq spreads small seeds over the whole state: seeded directly with 27,
+  // libstdc++'s mt19937_64 makes a first binomial draw 4.4 standard errors high.
+  std::seed_seq seq{seed, 0x5eedu};
+  std::mt19937_64 rng(seq);
   for (int i = 0; i <= 8; ++i) {
     const double e = 7.0 + 0.5 * i;
     const double p = std::clamp(f(e), 0.0, 1.0);
@@ -72,7 +75,7 @@ TEST(KnownShapes, EveryShapeIsJudgedRightUnderBinomialNoiseForEverySeed) {
   VerdictOptions o;
   o.bootstrap = 50;
   for (const Known& k : kShapes)
-    for (unsigned seed = 1; seed <= 6; ++seed) {
+    for (unsigned seed = 1; seed <= 20; ++seed) {
       const Curve c = noisy_curve(k.metric, k.chance, k.f, seed);
       const Verdict v = classify(c, o);
       EXPECT_EQ(to_string(v.shape), std::string(to_string(k.expected)))
