@@ -106,7 +106,7 @@ Best minimise(const Data& d, const Model& m, const std::vector<std::vector<doubl
     return v;
   };
   LbfgsOptions o;
-  o.max_evaluations = 2000;
+  o.max_evaluations = 500;
   Best best;
   for (const auto& s : starts) {
     const Minimum r = minimize_lbfgs(f, s, o);
@@ -126,9 +126,19 @@ std::vector<std::vector<double>> sigmoid_starts(const Data& d, bool free_floor) 
     centres.push_back(d.x[i]);
     if (i + 1 < d.x.size()) centres.push_back(0.5 * (d.x[i] + d.x[i + 1]));
   }
+  // A long curve (a flops axis of many runs) keeps 24 midpoints spread over it:
+  // starts cost points x starts, and neighbouring midpoints find the same optimum.
+  if (centres.size() > 24) {
+    std::vector<double> kept;
+    for (std::size_t j = 0; j < 24; ++j) kept.push_back(centres[j * (centres.size() - 1) / 23]);
+    centres = kept;
+  }
+  // Beyond 64 points two slopes per midpoint: the fit's cost grows with the points.
+  const std::vector<double> slopes =
+      d.x.size() > 64 ? std::vector<double>{1.0, 16.0} : std::vector<double>{0.5, 2.0, 8.0, 32.0};
   std::vector<std::vector<double>> starts;
   for (double c : centres)
-    for (double slope : {0.5, 2.0, 8.0, 32.0}) {
+    for (double slope : slopes) {
       std::vector<double> t{top, logit(slope / kMaxSlope), c};
       if (free_floor) t.push_back(floor);
       starts.push_back(t);
