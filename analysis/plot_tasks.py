@@ -78,7 +78,7 @@ def cell(rows, info):
         scale = hi_r if np.isfinite(hi_r) and hi_r > 1 else 1.0  # a 0-100 accuracy
         p = min(1.0, max(0.0, float((rows.value / scale * rows.n_examples).sum()) / n))
         lo, hi = wilson(p, n)
-        return value, lo * scale, hi * scale
+        return value, max(lo_r, min(value, lo * scale)), min(hi_r, max(value, hi * scale))
     se = float(np.sqrt(np.nansum(rows.stderr.to_numpy(float) ** 2))) / len(rows)
     return value, max(lo_r, value - Z95 * se), min(hi_r, value + Z95 * se)
 
@@ -97,11 +97,13 @@ def lines_of(sel, axis, info):
 
 
 def label_compute_axis(axis):
-    """Labels at 1 and 3 times each decade over up to 4 decades (a narrow panel has
-    room for about six), at decades beyond."""
+    """Labels at 1, 2, 3 and 5 times each decade over up to 1.3 decades, at 1 and 3
+    times over up to 4 (a narrow panel has room for about six), at decades beyond."""
     text = matplotlib.ticker.FuncFormatter(lambda v, _: flop_text(v))
     lo, hi = axis.get_view_interval()
-    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 3.0) if hi / lo < 1e4 else (1.0,)))
+    span = hi / lo
+    subs = (1.0, 2.0, 3.0, 5.0) if span < 20 else (1.0, 3.0) if span < 1e4 else (1.0,)
+    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs))
     axis.set_major_formatter(text)
     axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 

@@ -33,6 +33,7 @@ nav{font-size:0.92em;margin-bottom:1em} nav a{margin-right:1em}
 .wide{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:13px;margin:0.5em 0}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+td{white-space:nowrap} td.wrap{white-space:normal;min-width:24em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th{background:#f1f3f5;position:sticky;top:0}
 table.sortable th{cursor:pointer;user-select:none} table.sortable th:after{content:" \\2195";color:#999}
@@ -64,6 +65,7 @@ window.addEventListener('load',()=>{
  document.body.setAttribute('data-window-width',window.innerWidth);});
 """
 
+WRAPPED = {"reason", "message", "error", "axes", "source"}  # long text: wraps in its cell
 STATUS_ORDER = ["done", "running", "pending", "failed", "skipped", "diverged", "timeout"]
 
 
@@ -131,6 +133,8 @@ def table_html(df, columns, sortable=True, classes=None):
             cls = ["num"] if raw is not None else []
             if col in classes:
                 cls.append(classes[col](getattr(row, col)))
+            if col in WRAPPED:
+                cls.append("wrap")
             attr = f' data-v="{raw!r}"' if raw is not None else ""
             attr += f' class="{" ".join(cls)}"' if cls else ""
             cells.append(f"<td{attr}>{esc(shown)}</td>")
@@ -152,7 +156,9 @@ def figure(name, caption):
 
 def hosts_text(hostnames):
     hosts = [h for h in (hostnames or "").splitlines() if h]
-    counts = pd.Series(hosts).value_counts() if hosts else pd.Series(dtype=int)
+    counts = {}
+    for h in hosts:  # in rank order: rank 0's host first
+        counts[h] = counts.get(h, 0) + 1
     return ", ".join(f"{h} ({n} rank{'s' if n > 1 else ''})" for h, n in counts.items()) or "not recorded"
 
 
@@ -234,7 +240,7 @@ def runs_section(frame):
             ("peak_rss_mib", "peak RSS MiB"), ("attempts", "attempts"), ("host", "host"), ("seed", "seed"),
             ("axes", "axes"), ("source", "source")]
     keep = [(c, h) for c, h in cols if c in frame.columns
-            and not (c in ("axes", "source", "seed") and not frame[c].astype(bool).any())]
+            and not (c in ("axes", "source", "seed") and not frame[c].fillna(0).astype(bool).any())]
     return parts + [f"<p>{len(frame)} train jobs; click a column head to sort.</p>", table_html(frame, keep)]
 
 
