@@ -69,11 +69,19 @@ FIGSIZE = (9.6, 5.8)  # 960 px at DPI: the page shows it at its natural size
 DPI = 100
 
 
-def cell_means(rows):
-    """One row per (model, N, D): the mean over its seeds and settings, and how many rows."""
-    g = rows.groupby(["model", "n_params", "data_tokens"]).value.agg(["mean", "count"]).reset_index()
+def cell_means(rows, found):
+    """One row per (model, N, D): the findings' loss points (each cell's best setting, mean
+    over its seeds: what the fits saw), or from older findings the mean of the rows."""
+    pts = found.get("loss_points") or []
+    if pts:
+        g = pd.DataFrame({"model": [p["model"] for p in pts], "n_params": [p["N"] for p in pts],
+                          "data_tokens": [p["D"] for p in pts], "value": [p["loss"] for p in pts]})
+    else:
+        g = rows.groupby(["model", "n_params", "data_tokens"]).value.mean().reset_index()
+    counts = rows.groupby(["n_params", "data_tokens"]).size().rename("count").reset_index()
+    g = g.merge(counts, on=["n_params", "data_tokens"], how="left").fillna({"count": 1})
     g["flops"] = 6.0 * g.n_params * g.data_tokens
-    return g.rename(columns={"mean": "value"})
+    return g
 
 
 def frontier_of(ch, c_lo, c_hi):
@@ -98,7 +106,7 @@ def plot_loss(metrics, found, out_dir):
     rows = metrics[(metrics.metric == loss_metric) & (metrics.task == "")]
     if rows.empty:
         return None, {}
-    cells = cell_means(rows)
+    cells = cell_means(rows, found)
     colours = plot_tasks.colours_for(set(cells.n_params), "plasma")
     fig, ax = plt.subplots(figsize=FIGSIZE)
     for i, (n, g) in enumerate(cells.groupby("n_params")):
@@ -108,7 +116,7 @@ def plot_loss(metrics, found, out_dir):
                 label=f"{g.model.iloc[0]} (N = {plot_budget.flop_text(n)}): one point per D")
     if (cells["count"] > 1).any():
         raw = rows.assign(flops=6.0 * rows.n_params * rows.data_tokens)
-        ax.scatter(raw.flops, raw.value, s=10, color="grey", alpha=0.4, lw=0, label="single runs (seeds, settings)")
+        ax.scatter(raw.flops, raw.value, s=10, color="grey", alpha=0.4, lw=0, label="single runs (lines: each point's best setting, mean over seeds)")
     shown = {"runs": len(cells), "below": [], "frontier": None}
     c_lo, c_hi = cells.flops.min(), cells.flops.max()
     ch = found.get("chinchilla")
@@ -165,18 +173,25 @@ def plot_curves(runs, curves, out_dir):
     colours = plot_tasks.colours_for(set(runs.n_params), "plasma")
     d_rank = {d: i for i, d in enumerate(sorted(set(runs.data_tokens)))}
     fig, ax = plt.subplots(figsize=FIGSIZE)
+    per_run = len(traces) <= 12  # a legend entry per run; beyond, per model size (colour) only
     for run_id, n, tokens, loss in sorted(traces, key=lambda t: (t[1], info.data_tokens[t[0]])):
         d = info.data_tokens[run_id]
-        ax.plot(tokens, loss, ls=plot_tasks.DASHES[d_rank[d] % len(plot_tasks.DASHES)], lw=1.4, color=colours[n],
-                label=f"{info.model[run_id]} (N = {plot_budget.flop_text(n)}), D = {plot_budget.flop_text(d)}")
+        label = f"{info.model[run_id]} (N = {plot_budget.flop_text(n)})"
+        ax.plot(tokens, loss, ls=plot_tasks.DASHES[d_rank[d] % len(plot_tasks.DASHES)] if per_run else "-",
+                lw=1.4 if per_run else 0.8, alpha=1 if per_run else 0.6, color=colours[n],
+                label=f"{label}, D = {plot_budget.flop_text(d)}" if per_run else None)
+    if not per_run:
+        for n in sorted(colours):
+            ax.plot([], [], "-", color=colours[n], label=f"{info.model[info.n_params == n].iloc[0]} "
+                                                       f"(N = {plot_budget.flop_text(n)})")
     ax.set_xscale("log")
     plot_tasks.label_compute_axis(ax.xaxis)
     ax.set_xlabel("tokens trained")
     ax.set_ylabel("training loss of the logged batch (nats/token)")
-    ax.set_title(f"Training curves from /curves: {len(traces)} runs, colour: model size, dashes: data size",
-                 fontsize=11)
+    ax.set_title(f"Training curves from /curves: {len(traces)} runs, colour: model size"
+                 + (", dashes: data size" if per_run else ""), fontsize=11)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8.5, loc="upper right", ncol=1 if len(traces) <= 12 else 2)
+    ax.legend(fontsize=8.5, loc="upper right", ncol=1 if len(colours) <= 12 else 2)
     fig.tight_layout()
     name = "training_curves.png"
     fig.savefig(os.path.join(out_dir, name), dpi=DPI, metadata={"sweep": json.dumps({"runs": len(traces)})})

@@ -36,8 +36,8 @@ Z95 = 1.959964
 DODGE = 0.02  # decades between coinciding lines' markers
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 DASHES = ["-", "--", ":", "-."]
-VERDICT_COLOURS = {"emergent": "tab:red", "smooth": "tab:blue", "flat": "tab:grey", "inverse": "tab:purple",
-                   "u_shaped": "tab:orange"}
+VERDICT_COLOURS = {"emergent": "tab:red", "smooth_positive": "tab:blue", "flat": "tab:grey",
+                   "inverse": "tab:purple", "u_shaped": "tab:orange", "inverted_u": "tab:orange"}
 
 
 def metric_registry(sweep):

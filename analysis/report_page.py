@@ -43,7 +43,8 @@ table.meta th{position:static;width:12em}
 pre{background:#f6f6f6;padding:0.8em;overflow-x:auto;font-size:12.5px;max-height:40em}
 figure{margin:1em 0} figure img{max-width:100%;height:auto;border:1px solid #e3e3e3}
 figcaption{font-size:0.9em;color:#444;max-width:60em}
-.v-emergent{color:#c0392b;font-weight:600} .v-smooth{color:#1f6fb4} .v-flat{color:#777}
+.v-emergent{color:#c0392b;font-weight:600} .v-smooth_positive{color:#1f6fb4} .v-flat{color:#777}
+.v-inverse,.v-u_shaped,.v-inverted_u{color:#8e44ad}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:0.4em 0.8em;margin:0.6em 0}
 """
 
@@ -281,7 +282,7 @@ def loss_section(found, figure_html, shown):
 
 
 def verdict_class(v):
-    return f"v-{v}" if v in ("emergent", "smooth", "flat") else ""
+    return f"v-{v}" if isinstance(v, str) and v.isidentifier() else ""
 
 
 def abilities_section(found, task_figures):
