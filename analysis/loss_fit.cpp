@@ -215,7 +215,9 @@ std::vector<FrontierPoint> frontier_band(const ChinchillaFit& fit, const Chinchi
   for (int i = 0; i < points; ++i) {
     const double t = points == 1 ? 0.0 : static_cast<double>(i) / (points - 1);
     // The ends exactly: exp(log(c)) need not give c back.
-    const double c = i == 0 ? c_lo : i == points - 1 ? c_hi : std::exp(std::log(c_lo) + t * (std::log(c_hi) - std::log(c_lo)));
+    const double c = i == 0            ? c_lo
+                     : i == points - 1 ? c_hi
+                                       : std::exp(std::log(c_lo) + t * (std::log(c_hi) - std::log(c_lo)));
     std::vector<double> refits;
     refits.reserve(boot.fits.size());
     for (const auto& f : boot.fits)

@@ -116,7 +116,8 @@ def plot_loss(metrics, found, out_dir):
                 label=f"{g.model.iloc[0]} (N = {plot_budget.flop_text(n)}): one point per D")
     if (cells["count"] > 1).any():
         raw = rows.assign(flops=6.0 * rows.n_params * rows.data_tokens)
-        ax.scatter(raw.flops, raw.value, s=10, color="grey", alpha=0.4, lw=0, label="single runs (lines: each point's best setting, mean over seeds)")
+        ax.scatter(raw.flops, raw.value, s=10, color="grey", alpha=0.4, lw=0,
+                   label="single runs (lines: each point's best setting, mean over seeds)")
     shown = {"runs": len(cells), "below": [], "frontier": None}
     c_lo, c_hi = cells.flops.min(), cells.flops.max()
     ch = found.get("chinchilla")

@@ -136,7 +136,7 @@ def style(i):
     return MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
 
 
-def draw_panel(ax, sel, axis, info, prompt, metric, verdict, colours, model_of):
+def draw_panel(ax, sel, axis, info, prompt, metric, verdict, colours):
     drawn = {"prompt": prompt, "metric": metric, "axis": axis, "lines": []}
     lines = lines_of(sel, axis, info)
     all_y = []
@@ -203,14 +203,15 @@ def plot_task(metrics, found, task, registry, out_dir):
                 continue
             drawn["panels"].append(draw_panel(ax, sel, axis, registry.get(metric), prompt, metric,
                                               verdicts.get((prompt, metric, axis)),
-                                              d_colours if axis == "params" else n_colours, model_of))
+                                              d_colours if axis == "params" else n_colours))
             if j % cols == 0:
                 ax.set_ylabel(metric, fontsize=8.5)
     # Two shared legends on top: the colours mean D in the N panels and the model in the C panels.
     d_handles = [matplotlib.lines.Line2D([], [], color=d_colours[d], marker=style(i)[0], ls=style(i)[1],
                                          label=f"D = {flop_text(d)}") for i, d in enumerate(sorted(d_colours))]
     n_handles = [matplotlib.lines.Line2D([], [], color=n_colours[n], marker=style(i)[0], ls=style(i)[1],
-                                         label=f"{model_of[n]} ({flop_text(n)})") for i, n in enumerate(sorted(n_colours))]
+                                         label=f"{model_of[n]} ({flop_text(n)})")
+                 for i, n in enumerate(sorted(n_colours))]
     top = 1 - legend_in / fig.get_figheight()
     half = 0.5 * legend_in / fig.get_figheight()
     for y, handles, title in [(1.0, d_handles, "vs N panels: one line per training-token count D"),

@@ -95,7 +95,8 @@ def store_metadata(path):
     while f"resume_{k}_started" in attrs:
         grid = attrs.get(f"resume_{k}_grid_text", "")
         sessions.append({"session": k + 1, "started": attrs[f"resume_{k}_started"],
-                         "ranks": attrs.get(f"resume_{k}_ranks", ""), "version": attrs.get(f"resume_{k}_sweep_version", ""),
+                         "ranks": attrs.get(f"resume_{k}_ranks", ""),
+                         "version": attrs.get(f"resume_{k}_sweep_version", ""),
                          "grid": "unchanged" if grid == attrs.get("grid_text") else "changed",
                          "slurm": attrs.get(f"resume_{k}_slurm", "")})
         k += 1
