@@ -188,6 +188,7 @@ ChinchillaBootstrap bootstrap_chinchilla(const std::vector<ReplicatedPoint>& cel
     const Minimum m = minimize_chinchilla(sample, start);
     if (!std::isfinite(m.value)) continue;
     const ChinchillaFit f = to_fit(m, 1, static_cast<int>(sample.size()));
+    out.fits.push_back(f);
     A.push_back(f.A);
     B.push_back(f.B);
     E.push_back(f.E);
@@ -203,6 +204,27 @@ ChinchillaBootstrap bootstrap_chinchilla(const std::vector<ReplicatedPoint>& cel
   out.alpha = percentile_interval(al);
   out.beta = percentile_interval(be);
   out.a = percentile_interval(a);
+  return out;
+}
+
+std::vector<FrontierPoint> frontier_band(const ChinchillaFit& fit, const ChinchillaBootstrap& boot, double c_lo,
+                                         double c_hi, int points) {
+  std::vector<FrontierPoint> out;
+  if (!(c_lo > 0) || !(c_hi >= c_lo) || points < 1) return out;
+  if (c_hi == c_lo) points = 1;
+  for (int i = 0; i < points; ++i) {
+    const double t = points == 1 ? 0.0 : static_cast<double>(i) / (points - 1);
+    // The ends exactly: exp(log(c)) need not give c back.
+    const double c = i == 0            ? c_lo
+                     : i == points - 1 ? c_hi
+                                       : std::exp(std::log(c_lo) + t * (std::log(c_hi) - std::log(c_lo)));
+    std::vector<double> refits;
+    refits.reserve(boot.fits.size());
+    for (const auto& f : boot.fits)
+      if (const double l = optimal_loss(f, c); std::isfinite(l)) refits.push_back(l);
+    const Interval band = percentile_interval(refits);
+    out.push_back({c, optimal_loss(fit, c), band.lo, band.hi});
+  }
   return out;
 }
 

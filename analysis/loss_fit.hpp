@@ -67,6 +67,7 @@ Interval percentile_interval(std::vector<double> v);
 struct ChinchillaBootstrap {
   int resamples = 0;
   Interval A, B, E, alpha, beta, a;
+  std::vector<ChinchillaFit> fits;  // every refit that converged (resamples of them): frontier_band reads them
 };
 // Resamples the points with replacement `resamples` times (fixed seed, so a
 // report is reproducible) and refits each from the full-data optimum `fit`
@@ -86,6 +87,17 @@ struct ReplicatedPoint {
 // cell it is the point bootstrap above (same draws, same intervals).
 ChinchillaBootstrap bootstrap_chinchilla(const std::vector<ReplicatedPoint>& cells, const ChinchillaFit& fit,
                                          int resamples, std::uint64_t seed = 20240501);
+
+// The fitted frontier L(N_opt(C), D_opt(C)) at `points` computes spaced evenly in
+// log from c_lo to c_hi (both included: a plot draws it over the data's range
+// only), with its pointwise 95% percentile interval over the bootstrap refits
+// (lo and hi NaN without refits). The interval is of the frontier, not of a
+// run's loss: seed noise of single runs lies outside it.
+struct FrontierPoint {
+  double flops = 0, loss = 0, lo = 0, hi = 0;
+};
+std::vector<FrontierPoint> frontier_band(const ChinchillaFit& fit, const ChinchillaBootstrap& boot, double c_lo,
+                                         double c_hi, int points = 40);
 
 // Whether a fit's parameters are pinned down by its data. Degrees of freedom
 // are points minus parameters; a fit is unidentified when they are <= 0, or

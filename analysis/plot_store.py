@@ -1,27 +1,34 @@
 #!/usr/bin/python3
-"""Plots of a sweep store with the findings of `sweep analyze`.
+"""The report of a sweep store as one page: figures and tables, with the findings
+of `sweep analyze`.
 
     /usr/bin/python3 analysis/plot_store.py results/grid.h5 [--out DIR] [--sweep build/sweep]
                                            [--analysis FILE.analysis.h5]
 
-Reads the store's /metrics with h5py (as a SWMR reader if a sweep still writes
-it) and the findings from `sweep analyze STORE --json` (run here, its findings
-file kept in DIR) or from an existing findings file (--analysis). Writes to DIR
-(default: STORE without .h5, plus "_plots"):
-  loss_vs_compute.png   loss of every run against training compute, one line per
-                        model size, the fitted compute-optimal frontier
-                        (Chinchilla L(N_opt(C), D_opt(C))) and the L(C) power law;
-  task_<TASK>.png       per task: each metric against parameters (top) and
-                        compute (bottom), one line per prompt style, the random
-                        baseline dashed, the verdict of each line in its legend;
+Reads the store with h5py (as a SWMR reader if a sweep still writes it) and the
+findings from `sweep analyze STORE --json` (run here, its findings file kept in
+DIR) or from an existing findings file (--analysis). Writes to DIR (default:
+STORE without .h5, plus "_plots"), which is self-contained (no network: open
+DIR/index.html from a disk or copy the folder):
+  index.html            the page (report_page.py): the sweep's metadata, sortable
+                        tables of runs, failures and verdicts, every figure, the
+                        loss fits and the full text report;
+  loss_vs_compute.png   final loss of every run against training compute, one line
+                        per model size, the fitted compute-optimal frontier
+                        (Chinchilla L(N_opt(C), D_opt(C))) with its 95% bootstrap
+                        band, drawn over the data's compute range only; runs the
+                        frontier lies above are ringed and counted;
+  training_curves.png   training loss against tokens from /curves, one line per run;
+  task_<TASK>.png       per task, a grid of small panels (plot_tasks.py): each metric
+                        against N (one line per D) and against compute (one line
+                        per model size), per prompt style, with its baseline and verdict;
   isoflop_profiles.png, curve_envelope.png, optimal_n_vs_compute.png
                         for a compute-budget study (runs with a compute_budget):
                         the findings' approaches 1, 2 and 3 over the store's data
                         (see plot_budget.py);
-  analysis.json, index.html (the report and every plot).
+  analysis.json         the findings.
 """
 import argparse
-import html
 import json
 import os
 import subprocess
@@ -38,9 +45,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import sweepstore  # noqa: E402
 
 import plot_budget  # noqa: E402
-
-PROMPT_ORDER = ["zero_shot", "few_shot", "cot"]
-
+import plot_tasks  # noqa: E402
+import report_page  # noqa: E402
 
 def findings(args, out_dir):
     """(json dict, report text) from a findings file, or by running sweep analyze."""
@@ -59,91 +65,139 @@ def findings(args, out_dir):
     return json.loads(report_json), report_text
 
 
+FIGSIZE = (9.6, 5.8)  # 960 px at DPI: the page shows it at its natural size
+DPI = 100
+
+
+def cell_means(rows, found):
+    """One row per (model, N, D): the findings' loss points (each cell's best setting, mean
+    over its seeds: what the fits saw), or from older findings the mean of the rows."""
+    pts = found.get("loss_points") or []
+    if pts:
+        g = pd.DataFrame({"model": [p["model"] for p in pts], "n_params": [p["N"] for p in pts],
+                          "data_tokens": [p["D"] for p in pts], "value": [p["loss"] for p in pts]})
+    else:
+        g = rows.groupby(["model", "n_params", "data_tokens"]).value.mean().reset_index()
+    counts = rows.groupby(["n_params", "data_tokens"]).size().rename("count").reset_index()
+    g = g.merge(counts, on=["n_params", "data_tokens"], how="left").fillna({"count": 1})
+    g["flops"] = 6.0 * g.n_params * g.data_tokens
+    return g
+
+
+def frontier_of(ch, c_lo, c_hi):
+    """(C, loss, lo, hi) of the fitted frontier over [c_lo, c_hi]: the findings' own
+    (sweep analyze gives it over the fitted points' range, with its bootstrap band),
+    or, from findings that predate it, the law's over the data with no band."""
+    pts = ch.get("frontier")
+    if pts:
+        c, loss, lo, hi = (np.array([np.nan if p[k] is None else p[k] for p in pts], float)
+                           for k in ("C", "loss", "lo", "hi"))
+        return c, loss, lo, hi
+    c = np.logspace(np.log10(c_lo), np.log10(c_hi), 40)
+    n_opt = ch["G"] * (c / 6) ** ch["a"]
+    d_opt = (c / 6) ** ch["b"] / ch["G"]
+    loss = ch["E"] + ch["A"] / n_opt ** ch["alpha"] + ch["B"] / d_opt ** ch["beta"]
+    return c, loss, np.full_like(c, np.nan), np.full_like(c, np.nan)
+
+
 def plot_loss(metrics, found, out_dir):
+    """loss_vs_compute.png, and what it shows for the page: {"below": [...], ...}."""
     loss_metric = found["loss_metric"]
-    runs = metrics[metrics.metric == loss_metric].copy()
-    if runs.empty:
-        return None
-    runs["flops"] = 6.0 * runs.n_params * runs.data_tokens
-    fig, ax = plt.subplots(figsize=(7, 4.8))
-    for n, g in runs.groupby("n_params"):
+    rows = metrics[(metrics.metric == loss_metric) & (metrics.task == "")]
+    if rows.empty:
+        return None, {}
+    cells = cell_means(rows, found)
+    colours = plot_tasks.colours_for(set(cells.n_params), "plasma")
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    for i, (n, g) in enumerate(cells.groupby("n_params")):
         g = g.sort_values("flops")
-        label = f"{g.model.iloc[0]} ({n:.3g} params)"
-        ax.plot(g.flops, g.value, "o-", label=label)
-    c = np.logspace(np.log10(runs.flops.min()) - 0.3, np.log10(runs.flops.max()) + 0.5, 200)
+        marker, dash = plot_tasks.style(i)
+        ax.plot(g.flops, g.value, marker=marker, ls=dash, color=colours[n], ms=6,
+                label=f"{g.model.iloc[0]} (N = {plot_budget.flop_text(n)}): one point per D")
+    if (cells["count"] > 1).any():
+        raw = rows.assign(flops=6.0 * rows.n_params * rows.data_tokens)
+        ax.scatter(raw.flops, raw.value, s=10, color="grey", alpha=0.4, lw=0,
+                   label="single runs (lines: each point's best setting, mean over seeds)")
+    shown = {"runs": len(cells), "below": [], "frontier": None}
+    c_lo, c_hi = cells.flops.min(), cells.flops.max()
     ch = found.get("chinchilla")
+    title = f"Final {loss_metric} against training compute"
     if ch:
-        n_opt = ch["G"] * (c / 6) ** ch["a"]
-        d_opt = (c / 6) ** ch["b"] / ch["G"]
-        frontier = ch["E"] + ch["A"] / n_opt ** ch["alpha"] + ch["B"] / d_opt ** ch["beta"]
-        ax.plot(c, frontier, "k-", lw=2,
-                label=f"compute-optimal frontier: N_opt ~ C^{ch['a']:.2f}, E={ch['E']:.3g}")
+        c, loss, lo, hi = frontier_of(ch, c_lo, c_hi)
+        word = ch.get("status", "")
+        ax.plot(c, loss, "k-", lw=2.2, label=f"frontier of the L(N, D) fit ({word}), N_opt ∝ C^{ch['a']:.2f}")
+        if np.isfinite(lo).any():
+            ax.fill_between(c, lo, hi, color="black", alpha=0.13, lw=0,
+                            label=f"its 95% band ({ch.get('bootstrap_resamples', '?')} bootstrap refits)")
+        # The frontier is the fit's least loss at each compute: a measured run below it
+        # is one the fit misses. Ring such runs and say so, rather than hide it.
+        at = np.interp(np.log(cells.flops), np.log(c), loss)
+        below = cells[(cells.value < at) & (cells.flops >= c[0]) & (cells.flops <= c[-1])]
+        gap = (at[below.index.map(cells.index.get_loc)] - below.value).max() if len(below) else 0.0
+        if len(below):
+            ax.scatter(below.flops, below.value, s=150, facecolors="none", edgecolors="red", lw=1.5,
+                       label=f"below the frontier: {len(below)} of {len(cells)} runs (by up to {gap:.3g})")
+            title += f"\nthe fitted frontier lies above {len(below)} of {len(cells)} measured runs"
+        shown["below"] = [{"model": r.model, "N": float(r.n_params), "D": float(r.data_tokens),
+                           "loss": float(r.value)} for r in below.itertuples()]
+        shown["frontier"] = {"C": [float(c[0]), float(c[-1])], "band": bool(np.isfinite(lo).any()),
+                             "status": word}
     lc = found.get("power_laws", {}).get("L_C")
     if lc:
+        c = np.logspace(np.log10(c_lo), np.log10(c_hi), 100)
         ax.plot(c, lc["E"] + lc["A"] / c ** lc["alpha"], "k--", lw=1,
                 label=f"L(C) = {lc['E']:.3g} + {lc['A']:.3g}/C^{lc['alpha']:.3g}")
     ax.set_xscale("log")
+    ax.set_xlim(c_lo / 10 ** 0.1, c_hi * 10 ** 0.1)
+    plot_tasks.label_compute_axis(ax.xaxis)
     ax.set_xlabel("training compute C = 6ND (FLOP)")
     ax.set_ylabel(f"{loss_metric} (nats/token)")
-    ax.set_title("Loss against compute")
+    ax.set_title(title, fontsize=11)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9, loc="upper right")
     fig.tight_layout()
     name = "loss_vs_compute.png"
-    fig.savefig(os.path.join(out_dir, name), dpi=110)
+    fig.savefig(os.path.join(out_dir, name), dpi=DPI, metadata={"sweep": json.dumps(shown)})
     plt.close(fig)
-    return name
+    return name, shown
 
 
-def curve_points(ev, axis):
-    """As sweep analyze builds curves: params, each size's best-trained point; flops, every point."""
-    if axis == "params":
-        most = ev.groupby("n_params").data_tokens.transform("max")
-        ev = ev[ev.data_tokens == most]
-        x = "n_params"
-    else:
-        ev = ev.assign(flops=6.0 * ev.n_params * ev.data_tokens)
-        x = "flops"
-    g = ev.groupby(x).agg(value=("value", "mean"), stderr=("stderr", "mean")).reset_index()
-    return g[x].to_numpy(), g.value.to_numpy(), g.stderr.to_numpy()
-
-
-def plot_task(metrics, found, task, out_dir):
-    ev = metrics[metrics.task == task]
-    names = [m for m in ["exact_match", "logprob", "edit_distance"] if m in set(ev.metric)]
-    names += sorted(set(ev.metric) - set(names) - {"random_baseline"})
-    verdicts = {(v["prompt"], v["metric"], v["axis"]): v for v in found["verdicts"] if v["task"] == task}
-    prompts = [p for p in PROMPT_ORDER if p in set(ev.prompt)] + sorted(set(ev.prompt) - set(PROMPT_ORDER))
-    fig, axes = plt.subplots(2, len(names), figsize=(5.2 * len(names), 7.5), squeeze=False)
-    for col, metric in enumerate(names):
-        for row, axis in enumerate(["params", "flops"]):
-            ax = axes[row][col]
-            baseline = None
-            for prompt in prompts:
-                sel = ev[(ev.metric == metric) & (ev.prompt == prompt)]
-                if sel.empty:
-                    continue
-                x, y, se = curve_points(sel, axis)
-                v = verdicts.get((prompt, metric, axis), {})
-                label = f"{prompt}: {v.get('verdict', '?')}"
-                if v.get("verdict") == "emergent" and v.get("emergence_scale"):
-                    label += f" at {v['emergence_scale']:.2g}"
-                ax.errorbar(x, y, yerr=np.nan_to_num(se), marker="o", capsize=3, label=label)
-                if v.get("baseline") is not None:
-                    baseline = v["baseline"]
-            if baseline is not None:
-                ax.axhline(baseline, color="grey", ls="--", lw=1, label=f"random baseline {baseline:.3g}")
-            ax.set_xscale("log")
-            ax.set_xlabel("parameters N" if axis == "params" else "training compute C (FLOP)")
-            ax.set_ylabel(metric)
-            ax.set_title(f"{task}: {metric} vs {'model size' if axis == 'params' else 'compute'}")
-            ax.grid(True, which="both", alpha=0.3)
-            ax.legend(fontsize=7)
+def plot_curves(runs, curves, out_dir):
+    """training_curves.png: every finished run's logged training loss (restarts
+    stitched as analysis/envelope.cpp stitches them) against tokens; None without /curves."""
+    if curves.empty or runs.empty:
+        return None, {}
+    info = runs.set_index("run_id")
+    traces = plot_budget.run_curves(curves, dict(zip(runs.run_id, runs.n_params)))
+    if not traces:
+        return None, {}
+    colours = plot_tasks.colours_for(set(runs.n_params), "plasma")
+    d_rank = {d: i for i, d in enumerate(sorted(set(runs.data_tokens)))}
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    per_run = len(traces) <= 12  # a legend entry per run; beyond, per model size (colour) only
+    for run_id, n, tokens, loss in sorted(traces, key=lambda t: (t[1], info.data_tokens[t[0]])):
+        d = info.data_tokens[run_id]
+        label = f"{info.model[run_id]} (N = {plot_budget.flop_text(n)})"
+        ax.plot(tokens, loss, ls=plot_tasks.DASHES[d_rank[d] % len(plot_tasks.DASHES)] if per_run else "-",
+                lw=1.4 if per_run else 0.8, alpha=1 if per_run else 0.6, color=colours[n],
+                label=f"{label}, D = {plot_budget.flop_text(d)}" if per_run else None)
+    if not per_run:
+        for n in sorted(colours):
+            ax.plot([], [], "-", color=colours[n], label=f"{info.model[info.n_params == n].iloc[0]} "
+                                                       f"(N = {plot_budget.flop_text(n)})")
+    ax.set_xscale("log")
+    plot_tasks.label_compute_axis(ax.xaxis)
+    ax.set_xlabel("tokens trained")
+    ax.set_ylabel("training loss of the logged batch (nats/token)")
+    ax.set_title(f"Training curves from /curves: {len(traces)} runs, colour: model size"
+                 + (", dashes: data size" if per_run else ""), fontsize=11)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8.5, loc="upper right", ncol=1 if len(colours) <= 12 else 2)
     fig.tight_layout()
-    name = f"task_{task}.png"
-    fig.savefig(os.path.join(out_dir, name), dpi=100)
+    name = "training_curves.png"
+    fig.savefig(os.path.join(out_dir, name), dpi=DPI, metadata={"sweep": json.dumps({"runs": len(traces)})})
     plt.close(fig)
-    return name
+    return name, {"runs": len(traces), "unfinished": int(len(set(curves.run_id) - set(runs.run_id)))}
 
 
 def optional_table(store, name):
@@ -152,26 +206,6 @@ def optional_table(store, name):
         return sweepstore.table(store, name)
     except KeyError:
         return pd.DataFrame()
-
-
-def write_html(out_dir, store, report_text, images):
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>sweep analyze: {html.escape(store)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em} pre{background:#f6f6f6;padding:1em;overflow-x:auto}"
-        " img{max-width:100%;border:1px solid #ddd;margin:1em 0}</style></head><body>",
-        f"<h1>sweep analyze: {html.escape(store)}</h1>",
-        "<h2>Report</h2>",
-        f"<pre>{html.escape(report_text)}</pre>",
-        "<h2>Plots</h2>",
-    ]
-    for img in images:
-        parts.append(f"<h3>{html.escape(img)}</h3><img src='{html.escape(img)}' alt='{html.escape(img)}'>")
-    parts.append("<p>Findings as JSON: <a href='analysis.json'>analysis.json</a></p></body></html>")
-    path = os.path.join(out_dir, "index.html")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(parts))
-    return path
 
 
 def main():
@@ -187,20 +221,40 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
 
     metrics = sweepstore.table(args.store, "metrics")
+    points, runs, curves, errors = (optional_table(args.store, t) for t in ("points", "runs", "curves", "errors"))
     found, report_text = findings(args, out_dir)
     with open(os.path.join(out_dir, "analysis.json"), "w") as f:
         json.dump(found, f, indent=1)
-    images = []
-    name = plot_loss(metrics, found, out_dir)
+    registry = plot_tasks.metric_registry(args.sweep)
+    images, sections = [], {"tasks": [], "budget": []}
+    name, shown = plot_loss(metrics, found, out_dir)
     if name:
         images.append(name)
+        caption = ("Final loss of every run (one line per model size through its data sizes) against training "
+                   "compute. The frontier is the least loss the L(N, D) fit predicts at each compute, drawn over "
+                   "the fitted runs' compute range only (no extrapolation), with its pointwise 95% bootstrap band.")
+        sections["loss"] = (report_page.figure(name, caption), shown)
+    name, shown = plot_curves(runs, curves, out_dir)
+    if name:
+        images.append(name)
+        caption = f"Training loss of {shown['runs']} finished runs against tokens, one line per run."
+        if shown.get("unfinished"):
+            caption += f" {shown['unfinished']} runs without a /runs row (unfinished) are left out."
+        sections["curves"] = report_page.figure(name, caption)
     for task in sorted(t for t in set(metrics.task) if t):
-        images.append(plot_task(metrics, found, task, out_dir))
-    images += plot_budget.plot_budget_study(optional_table(args.store, "runs"), metrics,
-                                            optional_table(args.store, "curves"), found, out_dir)
-    page = write_html(out_dir, args.store, report_text, images)
+        name = plot_tasks.plot_task(metrics, found, task, registry, out_dir)
+        images.append(name)
+        caption = (f"Task {task}: each metric against parameters N (one line per training-token count D) and "
+                   "against compute 6ND (one line per model size), one panel per prompt style; dashed grey: that "
+                   "prompt's random baseline; bars: 95% intervals clipped to the metric's range (Wilson for "
+                   "fractions); lines that coincide are shifted slightly in x. Above each panel the verdict of "
+                   "sweep analyze for that curve (vs N: each size at its largest D).")
+        sections["tasks"].append((task, report_page.figure(name, caption)))
+    budget = plot_budget.plot_budget_study(runs, metrics, curves, found, out_dir)
+    images += budget
+    sections["budget"] = [report_page.figure(n, n[:-4].replace("_", " ")) for n in budget]
+    page = report_page.write_page(out_dir, args.store, found, report_text, points, runs, errors, sections)
     print(f"plot_store: {len(images)} plots and {page}")
-
 
 if __name__ == "__main__":
     main()

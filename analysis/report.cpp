@@ -399,6 +399,16 @@ std::string to_json(const Analysis& a) {
                          {"status", identified_word(a.chinchilla_id)},
                          {"reason", a.chinchilla_id.reason},
                          {"ci", ci}};
+    // Over the fitted points' compute range only: beyond it the frontier is an extrapolation.
+    double c_lo = 0, c_hi = 0;
+    for (const auto& p : a.loss_points) {
+      const double flops = 6.0 * p.n_params * p.tokens;
+      c_lo = c_lo > 0 ? std::min(c_lo, flops) : flops;
+      c_hi = std::max(c_hi, flops);
+    }
+    json& frontier = out["chinchilla"]["frontier"] = json::array();
+    for (const auto& f : frontier_band(c, b, c_lo, c_hi))
+      frontier.push_back({{"C", jnum(f.flops)}, {"loss", jnum(f.loss)}, {"lo", jnum(f.lo)}, {"hi", jnum(f.hi)}});
   }
   out["source"] = a.source;
   out["loss_metric"] = a.loss_metric;

@@ -19,6 +19,7 @@ packages=(
   clang-14 libclang-rt-14-dev              # scripts/run_sanitized_tests.sh: ASan/UBSan build, libFuzzer targets
   libnlopt-dev                             # sweep analyze: L-BFGS for the scaling-law fits (C API)
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
+  chromium                                 # tests/analysis: the report page rendered in headless Chromium
   python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
   wamerican                                # /usr/share/dict/words: the unscramble task's word list; tokenizer parity corpus
   libpcre2-dev libicu-dev                  # text/: Unicode regexes (\p{L}) of tokenizer.json Split; NFC/NFKC normalizers

@@ -82,6 +82,52 @@ TEST(ComputeOptimal, SplitsComputeAsTheClosedForm) {
   EXPECT_NEAR(optimal_loss(f, C), loss_at(c.n_opt(C)), 1e-9);
 }
 
+TEST(FrontierBand, SpansExactlyTheGivenComputeRangeWithThePercentilesOfTheRefits) {
+  ChinchillaFit f;
+  f.A = 406.4, f.B = 410.7, f.E = 1.69, f.alpha = 0.34, f.beta = 0.28;
+  // 101 refits whose irreducible loss steps by 0.001 from E - 0.05 to E + 0.05:
+  // their frontiers are the fit's shifted by that step, so the pointwise 2.5th and
+  // 97.5th percentiles sit 0.0475 below and above it.
+  ChinchillaBootstrap boot;
+  for (int k = 0; k <= 100; ++k) {
+    ChinchillaFit r = f;
+    r.E = f.E - 0.05 + 0.001 * k;
+    boot.fits.push_back(r);
+  }
+  const auto band = frontier_band(f, boot, 1e18, 1e21, 7);
+  ASSERT_EQ(band.size(), 7u);
+  EXPECT_EQ(band.front().flops, 1e18);
+  EXPECT_EQ(band.back().flops, 1e21);
+  EXPECT_NEAR(band[2].flops, 1e19, 1e19 * 1e-12);  // evenly spaced in log
+  for (const auto& p : band) {
+    EXPECT_NEAR(p.loss, optimal_loss(f, p.flops), 1e-12);
+    EXPECT_NEAR(p.lo, p.loss - 0.0475, 1e-9);
+    EXPECT_NEAR(p.hi, p.loss + 0.0475, 1e-9);
+  }
+}
+
+TEST(FrontierBand, HasNoIntervalWithoutRefitsAndNothingOverAnEmptyRange) {
+  ChinchillaFit f;
+  f.A = 406.4, f.B = 410.7, f.E = 1.69, f.alpha = 0.34, f.beta = 0.28;
+  const auto band = frontier_band(f, ChinchillaBootstrap{}, 1e18, 1e20, 5);
+  ASSERT_EQ(band.size(), 5u);
+  EXPECT_TRUE(std::isnan(band[0].lo) && std::isnan(band[0].hi));
+  EXPECT_EQ(frontier_band(f, ChinchillaBootstrap{}, 1e18, 1e18).size(), 1u);  // one compute: one point
+  EXPECT_TRUE(frontier_band(f, ChinchillaBootstrap{}, 0, 1e18).empty());
+}
+
+TEST(ChinchillaBootstrap, KeepsEveryRefitForTheFrontierBand) {
+  const double A = 400, B = 1500, E = 1.7, alpha = 0.34, beta = 0.28;
+  std::vector<LossPoint> pts;
+  for (double n : {1e7, 3e7, 1e8})
+    for (double d : {1e9, 3e9, 1e10}) pts.push_back({n, d, E + A / std::pow(n, alpha) + B / std::pow(d, beta)});
+  ChinchillaFit fit;
+  fit.A = A, fit.B = B, fit.E = E, fit.alpha = alpha, fit.beta = beta;
+  const ChinchillaBootstrap boot = bootstrap_chinchilla(pts, fit, 20);
+  EXPECT_EQ(static_cast<int>(boot.fits.size()), boot.resamples);
+  EXPECT_GT(boot.resamples, 0);
+}
+
 TEST(PowerLawFit, RecoversKaplanStyleLawWithIrreducibleTerm) {
   std::vector<double> x, l;
   for (double n = 1e6; n <= 1e10; n *= 2.5) {
