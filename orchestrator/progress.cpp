@@ -20,11 +20,6 @@ double fraction_of(const ProgressCounts& c) {
 }
 }  // namespace
 
-std::string progress_bar(double fraction, int width) {
-  const int full = static_cast<int>(std::floor(std::clamp(fraction, 0.0, 1.0) * width + 1e-9));
-  return "[" + std::string(static_cast<std::size_t>(full), '#') + std::string(static_cast<std::size_t>(width - full), '.') + "]";
-}
-
 std::string status_text(const ProgressCounts& c, bool bar) {
   const double secs = c.elapsed_s;
   const double fraction = fraction_of(c);

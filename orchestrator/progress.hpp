@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "orchestrator/progress_estimate.hpp"
 #include "wire/protocol.hpp"
 
 namespace sweep {
@@ -25,8 +26,6 @@ struct ProgressCounts {
 // "[1.5 min] 43% | 3/10 jobs done, 2 running, 0 failed | 4.1e+12/9.6e+12 FLOP | 1.2 jobs/min | ETA 4.0 min";
 // with `bar`, "[####......] " before the percentage.
 std::string status_text(const ProgressCounts& c, bool bar = false);
-// "[########............]": `width` cells, filled by `fraction` (clamped to 0..1).
-std::string progress_bar(double fraction, int width = 20);
 
 // What identifies a job on its line.
 struct JobLabel {

@@ -2,6 +2,8 @@
 #include "orchestrator/progress_estimate.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 namespace sweep {
 namespace {
@@ -60,6 +62,11 @@ ProgressEstimate estimate(const ProgressInput& in) {
   e.fraction = e.flops_total > 0 ? e.flops_done / e.flops_total : 1.0;
   e.eta_s = std::max(rank_seconds_left / std::max(1, in.workers), chain);
   return e;
+}
+
+std::string progress_bar(double fraction, int width) {
+  const int full = static_cast<int>(std::floor(std::clamp(fraction, 0.0, 1.0) * width + 1e-9));
+  return "[" + std::string(static_cast<std::size_t>(full), '#') + std::string(static_cast<std::size_t>(width - full), '.') + "]";
 }
 
 }  // namespace sweep

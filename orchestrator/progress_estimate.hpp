@@ -20,6 +20,7 @@
 //   eta = max(sum of rank-seconds left / workers, longest chain left).
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace sweep {
@@ -58,5 +59,8 @@ struct ProgressEstimate {
 };
 
 ProgressEstimate estimate(const ProgressInput& in);
+
+// "[########............]": `width` cells, filled by `fraction` (clamped to 0..1).
+std::string progress_bar(double fraction, int width = 20);
 
 }  // namespace sweep
