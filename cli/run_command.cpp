@@ -62,6 +62,7 @@ constexpr const char* kSynopsis =
     "       train.lr=1e-3 grid.model='[\"s\",\"m\"]'); the store keeps them with the grid text\n"
     "       sweep validate STORE.h5                  check a store against the schema\n"
     "       sweep export STORE.h5 --format csv|jsonl [--output FILE]   tidy /metrics for other tools\n"
+    "       sweep status STORE.h5 [--watch [SECONDS]]   jobs, failures, throughput, ETA (live or finished)\n"
     "       sweep plan GRID.toml --ranks P [--throughput FLOP/s]      predicted makespan, no MPI\n"
     "       sweep analyze STORE.h5 | --csv TIDY.csv [--json] [--out FILE]   scaling fits and ability verdicts\n"
     "       [mpirun -np N] sweep prepare --tokenizer T --out DIR INPUTS...   text -> llm.c token shards\n"

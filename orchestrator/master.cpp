@@ -4,6 +4,8 @@
 // are the truth of its being done: /points statuses follow them, so a kill
 // between the two writes is repaired on --resume (reconcile.hpp). Results are
 // flushed at once; curve rows at least once a second while they arrive.
+// Curve rows also tell the status line how far each running train run is
+// (progress_estimate.hpp).
 #include "orchestrator/master.hpp"
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/dispatch.hpp"
 #include "orchestrator/progress.hpp"
+#include "orchestrator/progress_estimate.hpp"
 #include "orchestrator/reconcile.hpp"
 #include "orchestrator/scheduler.hpp"
 #include "orchestrator/store_rows.hpp"
@@ -70,12 +73,15 @@ class Master {
       auto msg = tx_.receive(wait());
       if (!msg) {
         flush_if_dirty();
-        progress_.status(counts(), now(), false);
+        show_status();
         continue;
       }
       switch (msg->tag) {
         case Tag::Ready: idle_.push_back(msg->source); break;
-        case Tag::Curve: on_curve(decode_curve(msg->bytes)); break;
+        case Tag::Curve:
+          on_curve(decode_curve(msg->bytes));
+          show_status();
+          break;
         case Tag::Result:
           on_result(msg->source, decode_result(msg->bytes));
           idle_.push_back(msg->source);
@@ -109,6 +115,15 @@ class Master {
   }
 
  private:
+  // Per job (runs, then points): what the status line's estimate needs.
+  struct Work {
+    bool in_session = false;   // not done before this session
+    JobPhase phase = JobPhase::Pending;
+    double started = 0.0;      // now() at its start
+    double done = -1.0;        // a running train run's fraction from its curve; < 0: none yet
+    double done_at_start = 0.0;
+  };
+
   // Seconds since the master started, on its clock.
   double now() const { return clock_() - start_; }
 
@@ -135,13 +150,19 @@ class Master {
     run_row_ = std::move(rec.run_row);
     point_row_ = std::move(rec.point_row);
     has_metrics_ = std::move(rec.with_metrics);
+    // The session's work: every job not done before it (a done run trained
+    // again for its weights joins when it starts).
+    work_.assign(plan_.runs.size() + plan_.points.size(), Work{});
+    for (std::size_t r = 0; r < plan_.runs.size(); ++r) work_[r].in_session = !rec.prior.run_done[r];
+    for (std::size_t p = 0; p < plan_.points.size(); ++p)
+      work_[plan_.runs.size() + p].in_session = !rec.prior.point_done[p];
     for (JobRef job : loops) give_up_crash_loop(job);
     store_.flush();
     finished_at_start_ = sched_->finished();
-    for (std::size_t r = 0; r < plan_.runs.size(); ++r)
-      if (!rec.prior.run_done[r]) flops_total_ += cost_.flops({JobKind::Train, static_cast<int>(r)});
-    for (std::size_t p = 0; p < plan_.points.size(); ++p)
-      if (!rec.prior.point_done[p]) flops_total_ += cost_.flops({JobKind::Eval, static_cast<int>(p)});
+  }
+
+  Work& work(JobRef job) {
+    return work_[job.kind == JobKind::Train ? static_cast<std::size_t>(job.index) : plan_.runs.size() + job.index];
   }
 
   // A job still "running" in a resumed store was cut short by a crash of its
@@ -182,6 +203,8 @@ class Master {
     row.host = worker < static_cast<int>(opt_.hostnames.size()) ? opt_.hostnames[worker] : "";
     store_.set_point(i, row);
     dirty_ = true;
+    Work& w = work(a.job);
+    w = Work{true, JobPhase::Running, now(), -1.0, 0.0};
 
     JobMsg m;
     m.job = a.job;
@@ -199,6 +222,7 @@ class Master {
   }
 
   void end_job(JobRef job, store::Status status, const std::string& error, double seconds) {
+    work(job).phase = status == store::Status::Pending ? JobPhase::Pending : JobPhase::Finished;
     const std::size_t i = slot(job);
     store::PointRow& row = rows_[i];
     row.status = status;
@@ -221,6 +245,14 @@ class Master {
       rows.push_back({run_id, c.attempt, p.step, p.tokens, p.loss, p.lr, p.grad_norm, p.seconds});
     store_.append_curves(rows);
     dirty_ = true;
+    // How far the run is: tokens so far of its D; the first row of an attempt
+    // is where it started (a restart point's tokens were not trained now).
+    Work& w = work({JobKind::Train, c.run});
+    const double d = static_cast<double>(plan_.runs[static_cast<std::size_t>(c.run)].data_tokens);
+    if (w.phase == JobPhase::Running && !c.points.empty() && d > 0) {
+      if (w.done < 0) w.done_at_start = std::min(1.0, static_cast<double>(c.points.front().tokens) / d);
+      w.done = std::min(1.0, static_cast<double>(c.points.back().tokens) / d);
+    }
     if (now() - last_flush_ >= 1.0) flush_if_dirty();
   }
 
@@ -278,13 +310,16 @@ class Master {
     store_.flush();
     last_flush_ = now();
     dirty_ = false;
-    if (r.outcome == Outcome::Ok) flops_done_ += cost_.flops(r.job);
     if (!opt_.quiet && (opt_.verbose || (r.outcome != Outcome::Ok && r.outcome != Outcome::Stopped))) {
       const store::PointRow& p = rows_[slot(r.job)];
       const JobLabel label{r.job.kind == JobKind::Train, p.model, p.data_tokens, p.prompt, p.task};
       progress_.job(job_text(sched_->finished(), sched_->total(), label, r, worker));
     }
-    progress_.status(counts(), now(), false);
+    show_status();
+  }
+
+  void show_status() {
+    if (progress_.due(now())) progress_.status(counts(), now(), false);
   }
 
   // The job has ended for good without a result; its dependants are skipped.
@@ -309,9 +344,41 @@ class Master {
     c.running = sched_->running();
     c.failed = failed_;
     c.finished_this_session = sched_->finished() - finished_at_start_;
-    c.flops_done = flops_done_;
-    c.flops_total = flops_total_;
+    const ProgressEstimate e = estimate(progress_input());
+    c.flops_done = e.flops_done;
+    c.flops_total = e.flops_total;
+    c.eta_s = e.eta_s;
     return c;
+  }
+
+  // The session's jobs as the progress policy sees them, at the cost model's current rates.
+  ProgressInput progress_input() const {
+    ProgressInput in;
+    in.workers = std::max(1, tx_.size() - 1);
+    in.jobs.reserve(work_.size());
+    std::vector<int> index(plan_.runs.size(), -1);  // of each run's entry in in.jobs
+    const double t = now();
+    for (std::size_t k = 0; k < work_.size(); ++k) {
+      const Work& w = work_[k];
+      if (!w.in_session) continue;
+      const bool train = k < plan_.runs.size();
+      const JobRef job{train ? JobKind::Train : JobKind::Eval,
+                       static_cast<int>(train ? k : k - plan_.runs.size())};
+      JobProgress j;
+      j.phase = w.phase;
+      j.flops = cost_.flops(job);
+      j.predicted_s = cost_.seconds(job);
+      j.ranks = sched_->ranks(job);
+      if (w.phase == JobPhase::Running) {
+        j.seconds = t - w.started;
+        j.done = w.done;
+        j.done_at_start = std::max(0.0, w.done_at_start);
+      }
+      if (train) index[k] = static_cast<int>(in.jobs.size());
+      else j.waits_for = index[static_cast<std::size_t>(plan_.points[job.index].run)];
+      in.jobs.push_back(j);
+    }
+    return in;
   }
 
   const Transport& tx_;
@@ -329,7 +396,7 @@ class Master {
   std::set<std::int64_t> has_metrics_;
   std::optional<Scheduler> sched_;
   int finished_at_start_ = 0;
-  double flops_total_ = 0.0, flops_done_ = 0.0;  // of the jobs this session runs
+  std::vector<Work> work_;
   std::deque<int> idle_;                         // idle workers, longest idle first
   std::int64_t groups_formed_ = 0;
   double last_flush_ = 0.0;

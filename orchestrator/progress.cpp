@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -13,17 +14,23 @@
 
 namespace sweep {
 
-std::string status_text(const ProgressCounts& c) {
+namespace {
+double fraction_of(const ProgressCounts& c) {
+  return c.flops_total > 0 ? std::clamp(c.flops_done / c.flops_total, 0.0, 1.0) : 1.0;
+}
+}  // namespace
+
+std::string status_text(const ProgressCounts& c, bool bar) {
   const double secs = c.elapsed_s;
-  const double rate = c.flops_done / std::max(secs, 1e-9);
-  const double left = c.flops_total - c.flops_done;
-  char line[256];
+  const double fraction = fraction_of(c);
+  const bool over = c.finished >= c.total && c.running == 0;
+  char line[320];
   std::snprintf(line, sizeof line,
-                "[%s] %d/%d jobs done, %d running, %d failed | %.3g/%.3g FLOP (%.0f%%) | %.1f jobs/min | ETA %s",
-                human_seconds(secs).c_str(), c.finished, c.total, c.running, c.failed, c.flops_done, c.flops_total,
-                c.flops_total > 0 ? 100.0 * c.flops_done / c.flops_total : 100.0,
+                "[%s] %s%.0f%% | %d/%d jobs done, %d running, %d failed | %.3g/%.3g FLOP | %.1f jobs/min | ETA %s",
+                human_seconds(secs).c_str(), bar ? (progress_bar(fraction) + " ").c_str() : "",
+                std::floor(100.0 * fraction), c.finished, c.total, c.running, c.failed, c.flops_done, c.flops_total,
                 60.0 * c.finished_this_session / std::max(secs, 1e-9),
-                left <= 0 ? "-" : rate > 0 ? human_seconds(left / rate).c_str() : "?");
+                over ? "-" : c.eta_s >= 0 ? human_seconds(c.eta_s).c_str() : "?");
   return line;
 }
 
@@ -63,11 +70,21 @@ double cpu_seconds() {
          1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
+bool ProgressPrinter::due(double now_s) const {
+  if (quiet_) return false;
+  // A batch log looks at the work done once a second, for its 10% steps.
+  return now_s - (live_ ? last_s_ : checked_s_) >= (live_ ? 0.25 : std::min(1.0, every_s_));
+}
+
 void ProgressPrinter::status(const ProgressCounts& c, double now_s, bool final) {
   if (quiet_) return;
-  if (!final && now_s - last_s_ < (live_ ? 0.25 : every_s_)) return;
+  if (!final && !due(now_s)) return;
+  checked_s_ = now_s;
+  const int decile = static_cast<int>(std::floor(10.0 * fraction_of(c) + 1e-9));
+  if (!final && !live_ && now_s - last_s_ < every_s_ && decile <= last_decile_) return;
   last_s_ = now_s;
-  const std::string line = status_text(c);
+  last_decile_ = decile;
+  const std::string line = status_text(c, live_);
   if (live_) {
     std::cout << "\r\033[K" << line << (final ? "\n" : "") << std::flush;
   } else {

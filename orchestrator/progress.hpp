@@ -1,11 +1,14 @@
-// What the master prints while a sweep runs: a status line (jobs, FLOPs, rate,
-// ETA) and one line per finished job. On a terminal the status line is one
-// line updated in place (at most 4 times a second); in a batch log, a plain
-// line every --progress-every seconds, so a log stays readable.
+// What the master prints while a sweep runs: a status line (a bar of the work
+// done, jobs, rate, ETA; progress_estimate.hpp computes them) and one line per
+// finished job. On a terminal the status line is one line with a bar, updated
+// in place (at most 4 times a second); in a batch log, a plain line every
+// --progress-every seconds and at every 10% of the work, so a log stays
+// readable.
 #pragma once
 
 #include <string>
 
+#include "orchestrator/progress_estimate.hpp"
 #include "wire/protocol.hpp"
 
 namespace sweep {
@@ -15,11 +18,14 @@ struct ProgressCounts {
   double elapsed_s = 0.0;  // since the master started
   int finished = 0, total = 0, running = 0, failed = 0;
   int finished_this_session = 0;  // for the jobs-per-minute rate
-  double flops_done = 0.0, flops_total = 0.0;  // of the jobs this session runs; the ETA extrapolates their rate
+  // Of the jobs this session runs, running ones by their done fraction (ProgressEstimate).
+  double flops_done = 0.0, flops_total = 0.0;
+  double eta_s = 0.0;  // seconds left (ProgressEstimate::eta_s); < 0: unknown
 };
 
-// "[1.5 min] 3/10 jobs done, 2 running, 0 failed | ... | ETA 4.0 min".
-std::string status_text(const ProgressCounts& c);
+// "[1.5 min] 43% | 3/10 jobs done, 2 running, 0 failed | 4.1e+12/9.6e+12 FLOP | 1.2 jobs/min | ETA 4.0 min";
+// with `bar`, "[####......] " before the percentage.
+std::string status_text(const ProgressCounts& c, bool bar = false);
 
 // What identifies a job on its line.
 struct JobLabel {
@@ -41,14 +47,21 @@ double cpu_seconds();
 class ProgressPrinter {
  public:
   ProgressPrinter(bool quiet, bool live, double every_s) : quiet_(quiet), live_(live), every_s_(every_s) {}
-  // Prints `c`'s line if it is time to (`now_s`: the master's clock), or always when `final`.
+  // Whether status() may print at `now_s` (the master's clock): so the
+  // master computes the counts only then.
+  bool due(double now_s) const;
+  // Prints `c`'s line if it is time to, or always when `final`. A batch log
+  // gets a line every `every_s` seconds, or sooner when the work done has
+  // passed another 10%.
   void status(const ProgressCounts& c, double now_s, bool final);
   void job(const std::string& line);
 
  private:
   bool quiet_, live_;
   double every_s_;
-  double last_s_ = -1e300;  // when the last status line was printed
+  double last_s_ = -1e300;     // when the last status line was printed
+  double checked_s_ = -1e300;  // when status() was last called with a line that was due
+  int last_decile_ = 0;        // 10% steps of the work in the last printed line
 };
 
 }  // namespace sweep

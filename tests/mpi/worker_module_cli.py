@@ -29,7 +29,8 @@ def loaded_libraries(args):
 
 
 for args in (["--help"], ["--version"], ["plan", grid, "--ranks", "64"], ["validate", store],
-             ["export", store, "--format", "jsonl"], ["analyze", "--help"], ["prepare", "--help"]):
+             ["export", store, "--format", "jsonl"], ["analyze", "--help"], ["prepare", "--help"],
+             ["status", store]):
     p, libs = loaded_libraries(args)
     torch = [l for l in libs if "libtorch" in l or "libc10" in l or "libsweep_worker" in l]
     expect(p.returncode == 0, f"sweep {' '.join(args)} exits 0 (got {p.returncode})")
