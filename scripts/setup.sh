@@ -1,8 +1,28 @@
 #!/usr/bin/env bash
 # Installs what sweep needs from Debian packages (skipped when all are present),
 # then configures and builds it (Release) in build/. Sourced by the run scripts.
+#   SWEEP_BUILD_TARGETS  what to build (default: everything, tests and benches
+#                        included; scripts/run_default_sweep.sh builds only sweep)
+#   SWEEP_QUIET=1        one line per step, with its time; apt's and the
+#                        compiler's output go to build/setup.log and build/build.log
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mkdir -p build
+quiet=${SWEEP_QUIET:-0}
+# Runs "$@", its output to log file $1 when quiet (the log's tail on failure).
+logged() {
+  local log=$1
+  shift
+  if [ "$quiet" = 1 ]; then
+    "$@" >"$log" 2>&1 || { tail -n 40 "$log" >&2; echo "setup: failed; full log: $log" >&2; return 1; }
+  else
+    "$@"
+  fi
+}
+elapsed() { local s=$(( SECONDS - $1 )); printf '%dm%02ds' $(( s / 60 )) $(( s % 60 )); }
+setup_log_note=""
+build_log_note=""
+[ "$quiet" = 1 ] && setup_log_note=" (log: build/setup.log)" && build_log_note=", log: build/build.log"
 
 packages=(
   build-essential cmake pkg-config git
@@ -21,6 +41,7 @@ packages=(
   python3-matplotlib python3-scipy         # analysis/plot_store.py; bench/analysis: scipy's L-BFGS-B as the peer
   chromium                                 # tests/analysis: the report page rendered in headless Chromium
   python3-torch                            # tests: export a TorchScript model (same version as libtorch-dev)
+  ccache                                   # rebuilds (a fresh clone, another branch) reuse compiled objects
   wamerican                                # /usr/share/dict/words: the unscramble task's word list; tokenizer parity corpus
   libpcre2-dev libicu-dev                  # text/: Unicode regexes (\p{L}) of tokenizer.json Split; NFC/NFKC normalizers
   nodejs                                   # tests/text/parity: Hugging Face's tokenizers (npm packages) as the reference
@@ -36,11 +57,13 @@ done
 # nodejs; other nodejs builds bundle it, and Debian's npm would conflict.
 command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
+  t=$SECONDS
+  echo "setup: installing ${#missing[@]} Debian packages$setup_log_note: ${missing[*]}" | cut -c1-160
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  logged build/setup.log $sudo apt-get update -qq
+  logged build/setup.log env DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "setup: packages installed ($(elapsed $t))"
 else
   echo "setup: all Debian packages present"
 fi
@@ -51,5 +74,11 @@ case "$blas" in
   *) echo "setup: warning: libblas.so.3 is $blas, not OpenBLAS; training will be very slow" >&2 ;;
 esac
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+t=$SECONDS
+targets=()
+for target in ${SWEEP_BUILD_TARGETS:-}; do targets+=(--target "$target"); done
+logged build/build.log cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+logged build/build.log cmake --build build -j"$(nproc)" "${targets[@]}"
+echo "setup: built ${SWEEP_BUILD_TARGETS:-everything} ($(elapsed $t)$build_log_note)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up wall time of the commands that never train: `sweep --help`,
-# `sweep plan sweeps/grid.toml --ranks 64`, `sweep validate STORE`; median of
+# `sweep plan sweeps/bench_grid.toml --ranks 64`, `sweep validate STORE`; median of
 # REPS runs each, and run mode up to its first check for comparison (figures:
 # bench/RESULTS.md, "Start-up").
 #
@@ -31,7 +31,7 @@ import statistics, subprocess, sys, time
 reps, store, binaries = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 # (name, arguments, exit status). The last is run mode up to the grid check (a
 # bad grid, no mpirun): the worker module, LibTorch and MPI_Init, for comparison.
-commands = [("--help", ["--help"], 0), ("plan grid.toml --ranks 64", ["plan", "sweeps/grid.toml", "--ranks", "64"], 0),
+commands = [("--help", ["--help"], 0), ("plan bench_grid.toml --ranks 64", ["plan", "sweeps/bench_grid.toml", "--ranks", "64"], 0),
             ("validate STORE", ["validate", store], 0),
             ("run mode, bad grid", ["tests/spec/bad_grids/unknown_table.toml"], 2)]
 for name, args, status in commands:

@@ -10,7 +10,7 @@ REPS=${1:-3}
 LOG=${2:-/tmp/bench_trainer_$$.log}
 BIN=${BIN:-build/bench/bench_trainer}
 PY=/usr/bin/python3
-GRID=sweeps/grid.toml
+GRID=sweeps/bench_grid.toml
 CONFIGS=${CONFIGS:-"xs 1 8 128 60
 s 1 8 128 60
 m 1 8 128 60
