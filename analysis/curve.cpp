@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
@@ -123,11 +124,23 @@ std::vector<Curve> build_curves(const std::vector<TidyRow>& rows, const Baseline
       auto [it, fresh] = most_data.emplace(r->n_params, d);
       if (!fresh) it->second = std::max(it->second, d);
     }
+    // Over compute, points of one model size at several data sizes and of
+    // other sizes interleave: ordered by FLOPs they zigzag between models and
+    // are no scaling curve (a verdict on them would judge the grid's layout).
+    // The flops axis is judged only when every model size has one data size.
+    std::map<double, std::set<double>> data_sizes;
+    for (const TidyRow* r : members)
+      if (r->flops > 0) data_sizes[r->n_params].insert(r->flops);
+    const bool one_d_per_n = std::all_of(data_sizes.begin(), data_sizes.end(),
+                                         [](const auto& e) { return e.second.size() == 1; });
+    if (!one_d_per_n)
+      notes.push_back("not judged over compute: model sizes trained on several data sizes give no single curve "
+                      "over FLOPs (each size is judged at its largest data size over params)");
     std::map<double, std::vector<const TidyRow*>> by_params, by_flops;
     for (const TidyRow* r : members) {
       const double d = std::isnan(r->data_tokens) ? -1.0 : r->data_tokens;
       if (d == most_data[r->n_params]) by_params[r->n_params].push_back(r);
-      if (r->flops > 0) by_flops[r->flops].push_back(r);
+      if (r->flops > 0 && one_d_per_n) by_flops[r->flops].push_back(r);
     }
     for (const auto& [axis, bins] : {std::pair{std::string("params"), &by_params}, std::pair{std::string("flops"), &by_flops}}) {
       Curve c;

@@ -44,7 +44,9 @@ using BaselineOverrides = std::map<std::string, double>;  // task -> P
 // metrics and random_baseline rows, one curve set per (family, task, prompt,
 // metric). Axis "params": one point per model size, from the rows trained on
 // the most data for that size (its best-trained point); axis "flops": one
-// point per training compute (rows without one are left out). Rows sharing a
+// point per training compute (rows without one are left out), only when every
+// model size has one data size (else the points zigzag between models and the
+// curve's notes say it is not judged). Rows sharing a
 // point are averaged (standard errors combined, n summed).
 // Every metric must be in `metrics` (throws naming the row's file, line and
 // column otherwise). A 0-1 metric whose values reach above 1 and stay within

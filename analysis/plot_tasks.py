@@ -118,8 +118,8 @@ def baseline_of(sel, verdict):
 
 
 def verdict_text(v):
-    if not v:
-        return "no verdict", "black"
+    if not v:  # over compute with several D per N: no single curve to judge (sweep analyze's note)
+        return "not judged", "dimgray"
     text = v["verdict"]
     if v.get("emergence_scale"):
         text += f" at {flop_text(v['emergence_scale'])}"

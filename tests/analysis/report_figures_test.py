@@ -75,7 +75,10 @@ with tempfile.TemporaryDirectory() as tmp:
         if p["metric"] == "seq_logprob":
             assert abs(p["baseline"] - report_store.BASELINES[p["prompt"]]) < 1e-9, (where, p["baseline"])
         words = p["verdict"].split(" at ")[0]
-        assert words == verdicts[(p["prompt"], p["metric"], p["axis"])], (where, p["verdict"])
+        # Several D per N: the compute panels are drawn but not judged (no single curve over FLOPs).
+        assert words == verdicts.get((p["prompt"], p["metric"], p["axis"]), "not judged"), (where, p["verdict"])
+        if p["axis"] == "flops":
+            assert words == "not judged", (where, p["verdict"])
         for line in p["lines"]:
             lo, hi, value = (np.array(line[k]) for k in ("lo", "hi", "value"))
             assert (lo <= value + 1e-12).all() and (value <= hi + 1e-12).all(), where
