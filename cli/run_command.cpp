@@ -13,6 +13,7 @@
 #include "cli/worker_module.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
+#include "orchestrator/reconcile.hpp"
 #include "orchestrator/slurm.hpp"
 #include "spec/config.hpp"
 #include "spec/data_check.hpp"
@@ -208,6 +209,10 @@ int run_command(int argc, char** argv, const char* version) {
     }
     try {
       return run_master(tx, spec, mo);
+    } catch (const StoreRefused& e) {
+      std::cerr << "sweep: " << e.what() << "\n";
+      stop_workers(tx);
+      return 2;  // a bad invocation: nothing was written
     } catch (const std::exception& e) {
       std::cerr << "sweep: error: " << e.what() << "\n";
       stop_workers(tx);  // workers finish the job in hand, then stop
