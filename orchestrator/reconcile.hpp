@@ -29,7 +29,11 @@ struct StoreRefused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Checks the options, then creates, replaces or resumes the store at
+// Throws StoreRefused unless a sweep may write `out` as asked: a file (or
+// nothing yet) that exists only with --resume or --force, not both.
+void check_out(const std::string& out, const SweepSpec& spec, bool resume, bool force);
+
+// Checks the options (check_out), then creates, replaces or resumes the store at
 // options.out; throws StoreRefused saying why it will not (other errors, of
 // the file system or HDF5, as std::runtime_error). A new store
 // appears at `out` only once complete (made under a temporary name). `ranks`:
