@@ -13,6 +13,7 @@
 #include "cli/worker_module.hpp"
 #include "orchestrator/cost_model.hpp"
 #include "orchestrator/master.hpp"
+#include "orchestrator/reconcile.hpp"
 #include "orchestrator/slurm.hpp"
 #include "spec/config.hpp"
 #include "spec/data_check.hpp"
@@ -30,6 +31,9 @@ cli::OptionTable run_options() {
   table.add()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
+      ("check", "check the grid, its data and the store at --out as this command line would use them, then exit "
+                "without MPI: 0 and one line when the sweep can start, else 2 and the error line "
+                "(scripts/mpirun_sweep.sh runs it before mpirun)")
       ("out,o", po::value<std::string>(), "store path (overrides [sweep].out)")
       ("resume", "continue the store at --out: run only the jobs not done yet (starts it if absent)")
       ("force", "replace an existing store (without this, an existing store is refused)")
@@ -101,6 +105,36 @@ MasterOptions master_options(const po::variables_map& vm, const SweepSpec& spec,
   return mo;
 }
 
+// --check: what rank 0 would refuse before any work, without MPI or the
+// worker module. Returns the exit status.
+int check_only(const po::variables_map& vm) {
+  const std::string grid_path = vm["grid"].as<std::string>();
+  try {
+    const SweepSpec spec = load_spec_file(grid_path, vm.count("override")
+                                                         ? vm["override"].as<std::vector<std::string>>()
+                                                         : std::vector<std::string>{});
+    try {
+      check_data(spec);
+      for (const std::string& line : contamination_warnings(spec)) std::cerr << line << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << grid_path << ": " << e.what() << "\n";
+      return 2;
+    }
+    const std::string out = vm.count("out") ? vm["out"].as<std::string>() : spec.out;
+    try {
+      check_out(out, spec, vm.count("resume") > 0, vm.count("force") > 0);
+    } catch (const StoreRefused& e) {
+      std::cerr << "sweep: " << e.what() << "\n";
+      return 2;
+    }
+    std::cout << grid_path << ": ok, sweep " << spec.name << " -> " << out << "\n";
+    return 0;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+}
+
 void stop_workers(const MpiTransport& tx) {
   for (int w = 1; w < tx.size(); ++w) tx.send(w, Tag::Stop);
 }
@@ -137,6 +171,8 @@ int run_command(int argc, char** argv, const char* version) {
     if (first) table.usage(std::cerr, kSynopsis, kExitStatus);
     return 2;
   }
+
+  if (vm.count("check")) return check_only(vm);
 
   std::string load_error;
   const SweepWorkerEntry* worker = load_worker_module(version, load_error);
@@ -209,6 +245,10 @@ int run_command(int argc, char** argv, const char* version) {
     }
     try {
       return run_master(tx, spec, mo);
+    } catch (const StoreRefused& e) {
+      std::cerr << "sweep: " << e.what() << "\n";
+      stop_workers(tx);
+      return 2;  // a bad invocation: nothing was written
     } catch (const std::exception& e) {
       std::cerr << "sweep: error: " << e.what() << "\n";
       stop_workers(tx);  // workers finish the job in hand, then stop

@@ -40,16 +40,22 @@ int validate_command(int argc, char** argv) {
 int export_command(int argc, char** argv) {
   cli::OptionTable table("sweep export STORE.h5", {"store"});
   table.add()
+      ("help,h", "print this help and exit")
       ("format", cli::po::value<std::string>()->default_value("csv"), "csv or jsonl")
       ("output", cli::po::value<std::string>(), "file to write (default: standard output)");
+  const char* synopsis = "usage: sweep export STORE.h5 [--format csv|jsonl] [--output FILE]   tidy /metrics\n";
   cli::po::variables_map vm;
   try {
     vm = table.parse(argc - 1, argv + 1);
+    if (vm.count("help")) {
+      table.usage(std::cout, synopsis);
+      return 0;
+    }
     if (!vm.count("store")) throw cli::po::error("missing STORE.h5");
     const std::string format = vm["format"].as<std::string>();
     if (format != "csv" && format != "jsonl") throw cli::po::error("--format must be csv or jsonl, got " + format);
   } catch (const cli::po::error& e) {
-    table.usage(std::cerr, "sweep export: " + std::string(e.what()) + "\n");
+    table.usage(std::cerr, "sweep export: " + std::string(e.what()) + "\n" + synopsis);
     return 2;
   }
   const std::string store_path = vm["store"].as<std::string>();

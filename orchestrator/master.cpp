@@ -35,6 +35,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What became of the jobs in flight when a stop began: those that stopped
+// (train runs keep a restart point), ended anyway (finished or failed within
+// the grace period) or were still running when the grace period ran out.
+std::string in_flight_text(int in_flight, int stopped, int cut_off) {
+  if (in_flight == 0) return "no job was in flight";
+  std::string text = std::to_string(in_flight) + (in_flight == 1 ? " job was" : " jobs were") + " in flight: " +
+                     std::to_string(stopped) + " stopped (train runs keep their restart points)";
+  if (const int ended = in_flight - stopped - cut_off; ended > 0) text += ", " + std::to_string(ended) + " ended";
+  if (cut_off > 0) text += ", " + std::to_string(cut_off) + " cut off at the grace period";
+  return text;
+}
+
 bool live_progress(const MasterOptions& o) {
   return o.progress == "live" || (o.progress == "auto" && stdout_is_terminal());
 }
@@ -95,10 +107,10 @@ class Master {
     if (todo > 0) progress_.status(counts(), now(), true);
     const double secs = now() - t0;
     if (stopping_) {
-      std::printf("sweep %s: stopped (%s) after %.1f s: %d of %d jobs done, %d still running were %s; "
+      std::printf("sweep %s: stopped (%s) after %.1f s: %d of %d jobs done; %s; "
                   "stopped, resumable: continue with --resume\n",
                   spec_.name.c_str(), stop_reason_.c_str(), secs, sched_->finished(), sched_->total(),
-                  in_flight_at_stop_, sched_->running() ? "cut off at the grace period" : "stopped cleanly");
+                  in_flight_text(in_flight_at_stop_, stopped_, sched_->running()).c_str());
       std::fflush(stdout);
       return kExitStopped;
     }
@@ -289,11 +301,14 @@ class Master {
       }
       case Outcome::Stopped:
         // Not a failure: the job runs again on --resume (from its restart point).
-        end_job(r.job, store::Status::Pending, "stopped: " + r.error, r.seconds);
-        sched_->requeue(r.job);
+        // The stop begins while the job still counts as in flight: a worker
+        // that saw the signal first reports before the master has stopped.
         if (!stopping_)
           begin_stop(stop_requested_by_signal() ? "signal " + std::to_string(stop_signal_received())
                                                 : "rank " + std::to_string(worker) + " stopped its job");
+        end_job(r.job, store::Status::Pending, "stopped: " + r.error, r.seconds);
+        sched_->requeue(r.job);
+        ++stopped_;
         break;
       case Outcome::Failed:
         if (rows_[slot(r.job)].attempts <= spec_.max_retries && !stopping_) {
@@ -405,6 +420,7 @@ class Master {
   bool stopping_ = false;
   std::string stop_reason_;
   int in_flight_at_stop_ = 0;
+  int stopped_ = 0;  // jobs that reported Stopped (a train run: restart point saved)
   double stop_deadline_ = 0.0;
 };
 

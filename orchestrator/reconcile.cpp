@@ -33,6 +33,20 @@ std::string first_difference(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+void check_out(const std::string& out, const SweepSpec& spec, bool resume, bool force) {
+  if (resume && force) throw StoreRefused("--resume and --force exclude each other");
+  std::error_code ec;
+  const auto kind = fs::status(out, ec).type();
+  if (kind == fs::file_type::directory)
+    throw StoreRefused(out + ": is a directory; --out must name a store file (e.g. " + out + "/" + spec.name +
+                             ".h5)");
+  if (kind != fs::file_type::not_found && kind != fs::file_type::regular && kind != fs::file_type::none)
+    throw StoreRefused(out + ": is not a regular file; --out must name a store file");
+  if (fs::exists(out) && !resume && !force)
+    throw StoreRefused(out + ": store already exists; refusing to overwrite it (continue it with "
+                             "--resume, replace it with --force, or choose another --out)");
+}
+
 store::Store open_store(const Plan& plan, const SweepSpec& spec, const MasterOptions& options, int ranks) {
   const std::string& out = options.out;
   // Checked before the store exists: a group job that can never form would
@@ -40,17 +54,11 @@ store::Store open_store(const Plan& plan, const SweepSpec& spec, const MasterOpt
   const int workers = ranks - 1;
   for (const ModelSpec& m : spec.models)
     if (m.ranks_per_job > workers)
-      throw std::runtime_error(spec.path + ": model." + m.name + ".ranks_per_job = " +
+      throw StoreRefused(spec.path + ": model." + m.name + ".ranks_per_job = " +
                                std::to_string(m.ranks_per_job) + " needs that many worker ranks, but this sweep has " +
                                std::to_string(workers) + " (run with mpirun -np " +
                                std::to_string(m.ranks_per_job + 1) + " or more: rank 0 is the master)");
-  std::error_code ec;
-  const auto kind = fs::status(out, ec).type();
-  if (kind == fs::file_type::directory)
-    throw std::runtime_error(out + ": is a directory; --out must name a store file (e.g. " + out + "/" + spec.name +
-                             ".h5)");
-  if (kind != fs::file_type::not_found && kind != fs::file_type::regular && kind != fs::file_type::none)
-    throw std::runtime_error(out + ": is not a regular file; --out must name a store file");
+  check_out(out, spec, options.resume, options.force);
   const bool exists = fs::exists(out);
   if (exists && options.resume) {
     store::Store::recover(out);  // a killed resume's flags refuse even SWMR readers
@@ -58,9 +66,6 @@ store::Store open_store(const Plan& plan, const SweepSpec& spec, const MasterOpt
     store::Session s{spec.text, options.version, utc_now(), ranks, options.slurm};
     return store::Store::resume(out, s);
   }
-  if (exists && !options.force)
-    throw std::runtime_error(out + ": store already exists; refusing to overwrite it (continue it with "
-                                   "--resume, replace it with --force, or choose another --out)");
   // --force: the store refuses to replace a store whose writer is alive.
   if (exists) return store::Store::create(out, provenance(plan, spec, options, ranks), point_rows(plan, spec), true);
   // Created under a temporary name and renamed once complete (SWMR started),
@@ -79,7 +84,7 @@ void refuse_conflicts(const std::string& out, const std::vector<store::PointRow>
   for (const auto& want : wanted) {
     auto it = by_labels.find(labels_of(want));
     if (it == by_labels.end() || it->second->point_id == want.point_id) continue;
-    throw std::runtime_error(out + ": the store's " + want.job + " job (" + want.model + ", " +
+    throw StoreRefused(out + ": the store's " + want.job + " job (" + want.model + ", " +
                              std::to_string(want.data_tokens) + " tokens" +
                              (want.prompt.empty() ? "" : ", " + want.prompt + ", " + want.task) +
                              (want.axes.empty() ? "" : ", " + want.axes) +

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,26 @@
 
 namespace sweep {
 
-// Checks the options, then creates, replaces or resumes the store at
-// options.out; throws std::runtime_error saying why it will not. A new store
+// The command line asks for what the store at --out cannot give (it exists and
+// neither --resume nor --force was said; --out names no file; the grid
+// conflicts with the store it resumes; a group larger than the workers): a bad
+// invocation, exit status 2, nothing written.
+struct StoreRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws StoreRefused unless a sweep may write `out` as asked: a file (or
+// nothing yet) that exists only with --resume or --force, not both.
+void check_out(const std::string& out, const SweepSpec& spec, bool resume, bool force);
+
+// Checks the options (check_out), then creates, replaces or resumes the store at
+// options.out; throws StoreRefused saying why it will not (other errors, of
+// the file system or HDF5, as std::runtime_error). A new store
 // appears at `out` only once complete (made under a temporary name). `ranks`:
 // the world size (rank 0 the master).
 store::Store open_store(const Plan& plan, const SweepSpec& spec, const MasterOptions& options, int ranks);
 
-// Throws when `stored` holds a job with the axis values of one in `wanted` but
+// Throws StoreRefused when `stored` holds a job with the axis values of one in `wanted` but
 // another config (named `out` in the message). Run on a read-only view before
 // the store is opened for writing, so a refused --resume leaves it untouched.
 void refuse_conflicts(const std::string& out, const std::vector<store::PointRow>& stored,

@@ -145,6 +145,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& grid, const Plan& plan, 
   Collectives* group = ranks.group.get();
   ResultMsg r;
   r.job = job.job;
+  double earlier_seconds = 0.0;  // of a train run's sessions before this one
   if (job.job.kind == JobKind::Train) {
     const TrainRun& run = plan.runs.at(static_cast<std::size_t>(job.job.index));
     if (run.run_id != job.id) throw std::runtime_error("job id does not match this rank's plan (grid differs?)");
@@ -181,6 +182,7 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& grid, const Plan& plan, 
       r.n_params_non_embedding = run.n_params_non_embedding;
       r.steps = t.steps;
       r.tokens_per_s = t.tokens_per_s;
+      earlier_seconds = t.earlier_seconds;
       r.peak_rss_bytes = peak_rss_bytes();
       r.metrics = {{"train_loss", t.train_loss.mean, t.train_loss.std_err, t.train_loss.tokens, uniform},
                    {"eval_loss", t.eval_loss.mean, t.eval_loss.std_err, t.eval_loss.tokens, uniform},
@@ -215,7 +217,9 @@ ResultMsg run_job(const Transport& tx, const SweepSpec& grid, const Plan& plan, 
     r.example = {e.example_context, e.example_target, e.example_output};
   }
   r.outcome = Outcome::Ok;
-  r.seconds = watch.seconds();
+  // A run continued from a restart point: its earlier sessions' training
+  // time too, so /runs.wall_seconds and tokens_per_s cover the whole run.
+  r.seconds = watch.seconds() + earlier_seconds;
   return r;
 }
 

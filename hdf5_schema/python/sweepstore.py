@@ -5,8 +5,12 @@
     df = sweepstore.table("results/grid.h5", "metrics")          # after the sweep
     with sweepstore.live("results/grid.h5") as f:                # while it runs
         df = sweepstore.frame(f, "metrics")
+    attrs = sweepstore.attributes("results/grid.h5")             # grid_text, sessions, ...
 
-Byte-string columns come back decoded as str; the /points status enum as its name.
+Every string column and string attribute comes back as str (HDF5 stores them
+as fixed-length bytes); the /points status enum as its name. A column named
+like a DataFrame method is read by subscript: df["rank"] (of /points and
+/errors) is the MPI rank, df.rank is pandas' ranking method.
 Tables: metrics (every metric with stderr, n_examples and random_baseline),
 points, runs, curves, errors, and examples (the rendered prompt of each eval
 point's first example). A schema_version 3 or 4 store reads with the columns
@@ -41,9 +45,12 @@ def frame(f, name):
     if hasattr(ds, "refresh") and f.swmr_mode:
         ds.refresh()
     df = pd.DataFrame(ds[()])
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].str.decode("utf-8", errors="replace")  # a generation may end mid-character
+    # By the dataset's own types, not pandas' inference: a column of fixed-length
+    # strings is bytes however pandas holds it (an empty table included).
+    for c, (dtype, _) in ds.dtype.fields.items():
+        if dtype.kind == "S":
+            df[c] = pd.Series([v.decode("utf-8", errors="replace") for v in df[c]],  # a generation may end
+                              index=df.index, dtype=object)                        # mid-character
     for added, tables in ADDED.items():
         if version < added:
             for column, value in tables.get(name, {}).items():
@@ -80,6 +87,26 @@ def table(path, name):
         f = h5py.File(path, "r", swmr=True)
     with f:
         return frame(f, name)
+
+
+def decoded(value):
+    """An attribute's value with byte strings as str."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return decoded(value.item())  # numpy scalars as Python numbers
+    return value
+
+
+def attributes(path):
+    """The store's root attributes (SCHEMA.md, "Root attributes") as a dict,
+    strings as str, numbers as int or float."""
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        f = h5py.File(path, "r", swmr=True)
+    with f:
+        return {name: decoded(value) for name, value in f.attrs.items()}
 
 
 @contextlib.contextmanager

@@ -74,10 +74,13 @@ LossStat summarise(const std::vector<double>& losses, const std::vector<std::int
 }
 
 // A run's restart point, "<checkpoint>.resume": weights, AdamW state, the next
-// step and the tail losses so far. Written to a temporary name and renamed, so
-// a kill while saving leaves the previous restart point intact.
+// step, the tail losses so far and the training seconds of every session up
+// to it (so a resumed run reports its whole training time). Written to a
+// temporary name and renamed, so a kill while saving leaves the previous
+// restart point intact.
 struct RestartPoint {
   std::int64_t next_step = 0;
+  double seconds = 0.0;
   std::vector<double> tail_losses;
   std::vector<std::int64_t> tail_tokens;
 };
@@ -109,6 +112,7 @@ void save_restart(const std::string& path, GPT& model, const FlatAdamW& optimize
   archive.write("model", weights);
   archive.write("optimizer", state);
   archive.write("next_step", torch::tensor(rp.next_step));
+  archive.write("seconds", torch::tensor(rp.seconds, torch::kFloat64));
   archive.write("tail_losses", torch::tensor(rp.tail_losses, torch::kFloat64));
   archive.write("tail_tokens", torch::tensor(rp.tail_tokens, torch::kInt64));
   save_archive(archive, path);
@@ -119,7 +123,7 @@ void save_restart(const std::string& path, GPT& model, const FlatAdamW& optimize
 RestartPoint load_restart(const std::string& path, GPT& model, torch::serialize::InputArchive& state) {
   torch::serialize::InputArchive archive, weights;
   load_archive(archive, path);
-  torch::Tensor next, losses, tokens;
+  torch::Tensor next, losses, tokens, seconds;
   try {
     archive.read("model", weights);
     archive.read("optimizer", state);
@@ -133,6 +137,8 @@ RestartPoint load_restart(const std::string& path, GPT& model, torch::serialize:
   }
   RestartPoint rp;
   rp.next_step = next.item<std::int64_t>();
+  // Absent from restart points saved before the seconds were kept: 0.
+  if (archive.try_read("seconds", seconds)) rp.seconds = seconds.item<double>();
   rp.tail_losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
   rp.tail_tokens.assign(tokens.data_ptr<std::int64_t>(), tokens.data_ptr<std::int64_t>() + tokens.numel());
   return rp;
@@ -265,6 +271,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
     rp = load_restart(restart, model, restart_state);
     restarted = true;
   });
+  const double earlier_seconds = rp.seconds;  // sessions before this one (0 on a fresh start)
   model->to(where.device);
   FlatAdamW optimizer(*model, {train.beta1, train.beta2, 1e-8, train.weight_decay});
   if (restarted) {
@@ -325,13 +332,15 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
         throw TrainingDiverged("training diverged: loss is " + std::to_string(l) + " at step " +
                                  std::to_string(step) + " (lr " + std::to_string(lr) + ")");
       if (logged)
-        log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm.item<double>(), elapsed(t0)});
+        log({step, std::min(data_tokens, (step + 1) * B * T), l, lr, grad_norm.item<double>(),
+             earlier_seconds + elapsed(t0)});
     }
     const bool stop = check && step + 1 < steps && check(elapsed(t0)) == StepControl::Stop;
     if (!restart.empty() && step + 1 < steps &&
         (stop || (train.checkpoint_every > 0 && (step + 1) % train.checkpoint_every == 0))) {
       collect_tail(step + 1);
       rp.next_step = step + 1;
+      rp.seconds = earlier_seconds + elapsed(t0);
       on_leader(group, [&] { save_restart(restart, model, optimizer, rp); });
     }
     if (stop) throw TrainingStopped("training stopped at step " + std::to_string(step + 1) + " of " +
@@ -340,12 +349,13 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
   collect_tail(steps);
   for (double l : rp.tail_losses)
     if (!std::isfinite(l)) throw TrainingDiverged("training diverged: a loss of the last steps is not finite");
-  const double train_seconds = elapsed(t0);
+  const double train_seconds = earlier_seconds + elapsed(t0);
 
   TrainResult r;
   r.n_params = model->n_params();
   r.steps = steps;
-  r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;
+  r.tokens_per_s = static_cast<double>(data_tokens) / train_seconds;  // over every session
+  r.earlier_seconds = earlier_seconds;
   r.train_loss = summarise(rp.tail_losses, rp.tail_tokens);
   LanguageModel trained = on_device(model, where.device);
   if (held_out_text) trained.tokenizer = held_out_text->tokenizer;
@@ -356,7 +366,7 @@ TrainResult train_model(const ModelSpec& spec, const TrainSpec& train, const std
       save_weights(model, checkpoint);
       std::filesystem::remove(restart);
     });
-  r.seconds = elapsed(t0);
+  r.seconds = earlier_seconds + elapsed(t0);
   return r;
 }
 

@@ -36,7 +36,7 @@ struct StepLog {
   double loss = 0.0;        // this step's batch, nats/token
   double lr = 0.0;
   double grad_norm = 0.0;   // before clipping
-  double seconds = 0.0;     // since the run started
+  double seconds = 0.0;     // since the run started, earlier sessions' training seconds included
 };
 using StepLogger = std::function<void(const StepLog&)>;
 
@@ -70,10 +70,14 @@ struct Placement {
 struct TrainResult {
   std::int64_t n_params = 0;
   std::int64_t steps = 0;
-  double tokens_per_s = 0.0;
+  double tokens_per_s = 0.0;  // data_tokens over the training seconds of every session
   LossStat train_loss;  // the last 10% of steps
   LossStat eval_loss;   // held-out corpus
+  // Wall seconds of the run: a run continued from a restart point adds the
+  // training seconds of the sessions before (earlier_seconds, kept in the
+  // restart point) to this call's.
   double seconds = 0.0;
+  double earlier_seconds = 0.0;
 };
 
 GPTConfig gpt_config(const ModelSpec& model, const TrainSpec& train);

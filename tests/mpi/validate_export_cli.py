@@ -1,6 +1,7 @@
 """`sweep validate` accepts a store the sweep wrote and flags a copy with a
 removed /metrics column and one with another schema_version; `sweep export`
-writes the same /metrics rows as CSV and JSON Lines.
+writes the same /metrics rows as CSV and JSON Lines; every subcommand's --help
+prints its usage on stdout and exits 0.
 argv: STORE SCRATCH_DIR SWEEP_BINARY"""
 import io
 import json
@@ -65,3 +66,9 @@ records = [json.loads(line) for line in jsonl.stdout.splitlines() if line.strip(
 if len(records) != len(want) or set(records[0]) != set(want.columns):
     sys.exit(f"export jsonl: {len(records)} records with keys {sorted(records[0])}")
 print(f"export: csv and jsonl hold the {len(want)} /metrics rows with all {len(want.columns)} columns")
+
+for command in ["validate", "export", "plan", "analyze", "prepare", "tokenize", "score"]:
+    h = subprocess.run([binary, command, "--help"], capture_output=True, text=True, timeout=60)
+    if h.returncode != 0 or "usage" not in h.stdout.lower() or h.stderr:
+        sys.exit(f"sweep {command} --help: exit {h.returncode}, want 0 with the usage on stdout\n{h.stdout}{h.stderr}")
+print("--help: every subcommand prints its usage and exits 0")

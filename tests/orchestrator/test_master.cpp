@@ -215,8 +215,14 @@ TEST(Master, AWorkerStoppingItsJobStopsTheSweepOnceJobsInFlightReport) {
     if (same(job, small)) return Scripted{Outcome::Stopped, 1.0, "signal 12"};
     return Scripted{Outcome::Ok, 10.0, ""};
   });
+  ::testing::internal::CaptureStdout();
   EXPECT_EQ(sweep.run(tx), kExitStopped);
+  const std::string said = ::testing::internal::GetCapturedStdout();
   EXPECT_DOUBLE_EQ(tx.now(), 1.0);  // the big run, stopped at 1 s, reported at once
+  // Both runs were in flight and both stopped: the one whose report began the
+  // stop counts too.
+  EXPECT_NE(said.find("2 jobs were in flight: 2 stopped"), std::string::npos) << said;
+  EXPECT_EQ(said.find("cut off"), std::string::npos) << said;
 
   // Both runs started, no job after the stop; every worker got Stop once.
   EXPECT_EQ(attempts_sent(tx, big), (std::vector<int>{1}));

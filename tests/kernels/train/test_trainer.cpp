@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "kernels/model/checkpoint_io.hpp"
 #include "kernels/train/trainer.hpp"
@@ -171,6 +172,36 @@ TEST(Trainer, StopRequestSavesARestartPointAndTheRunContinuesIdentically) {
   EXPECT_EQ(seen.front(), 5);
   EXPECT_EQ(resumed.train_loss.mean, whole.train_loss.mean);
   EXPECT_EQ(resumed.eval_loss.mean, whole.eval_loss.mean);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Trainer, AResumedRunReportsTheTrainingTimeOfEverySession) {
+  const auto dir = std::filesystem::temp_directory_path() / "sweep_test_resumed_seconds";
+  std::filesystem::remove_all(dir);
+  TrainSpec t = tiny_train();
+  t.checkpoint_every = 0;
+  const std::string ckpt = (dir / "stopped.pt").string();
+  // The first session takes at least `pause` seconds (the stop request waits
+  // that long), then stops before the last of its 16 steps; the second trains
+  // that one step.
+  const double pause = 0.5;
+  int calls = 0;
+  EXPECT_THROW(train_model(tiny_model(), t, tasks(), 2000, 7, ckpt, {}, 10,
+                           [&](double) {
+                             if (++calls < 15) return StepControl::Continue;
+                             std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+                             return StepControl::Stop;
+                           }),
+               TrainingStopped);
+  std::vector<StepLog> logs;
+  const auto resumed = train_model(tiny_model(), t, tasks(), 2000, 7, ckpt,
+                                   [&](const StepLog& s) { logs.push_back(s); }, 1);
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs.front().step, 15);
+  // Both sessions' time, not the last one's: the first alone took `pause`.
+  EXPECT_GE(resumed.seconds, pause);
+  EXPECT_GE(logs.front().seconds, pause);  // the curve's clock runs on from the first session
+  EXPECT_LE(resumed.tokens_per_s, 2000 / pause);  // 2000 tokens over both sessions
   std::filesystem::remove_all(dir);
 }
 
