@@ -14,8 +14,8 @@ out=results/grid.h5
 scripts/keep_previous_store.sh "$out"
 ranks=$(( $(nproc) + 1 ))
 t=$SECONDS
-echo "sweep: mpirun -np $ranks build/sweep sweeps/grid.toml --out $out"
-mpirun $(scripts/mpirun_flags.sh) -np "$ranks" build/sweep sweeps/grid.toml --out "$out"
+echo "sweep: scripts/mpirun_sweep.sh -np $ranks sweeps/grid.toml --out $out (Ctrl-C stops it, resumable)"
+scripts/mpirun_sweep.sh -np "$ranks" sweeps/grid.toml --out "$out"
 echo "sweep: done ($(elapsed $t))"
 build/sweep analyze "$out" --bootstrap 100 > results/grid.report.txt
 /usr/bin/python3 scripts/summarize.py --brief "$out" results/grid.analysis.h5
