@@ -170,11 +170,11 @@ const Table<RunRow>& runs_table() {
           column("eval_loss", &RunRow::eval_loss,
                  "Held-out corpus loss, nats/token."),
           column("tokens_per_s", &RunRow::tokens_per_s,
-                 "Training throughput, tokens/second."),
+                 "Training throughput, tokens/second: `data_tokens` over the training seconds of every session (a run stopped and resumed from its restart point counts the time before the stop too)."),
           column("peak_rss_bytes", &RunRow::peak_rss_bytes,
                  "Peak resident memory of the worker process, bytes."),
           column("wall_seconds", &RunRow::wall_seconds,
-                 "Training wall time, seconds."),
+                 "The train job's wall time, seconds, summed over its sessions: a run resumed from a restart point adds the training seconds before it (time after the last restart point of a killed session is not counted)."),
           column("checkpoint", &RunRow::checkpoint, 256,
                  "Path of the weights file (a pretrained model: its folder)."),
           added_in(4, column("source", &RunRow::source, 256,
@@ -203,7 +203,7 @@ const Table<CurveRow>& curves_table() {
           column("run_id", &CurveRow::run_id,
                  "Run id (as in `/runs`)."),
           column("attempt", &CurveRow::attempt,
-                 "Attempt number; a restarted run logs again from step 0 with the next number. Use the highest attempt of a run."),
+                 "Attempt number. A run resumed from a restart point logs with the next number from that step on (not from step 0); the attempt before it may have logged past the restart point (a kill after it), and its steps between its last log and the stop were never logged. A run's curve: attempt k's rows up to (not including) the first step of any higher attempt, then that attempt's (the pandas recipe below; `analysis/envelope.*` does the same)."),
           column("step", &CurveRow::step,
                  "Optimizer step."),
           column("tokens", &CurveRow::tokens,
@@ -215,7 +215,7 @@ const Table<CurveRow>& curves_table() {
           column("grad_norm", &CurveRow::grad_norm,
                  "Global L2 gradient norm before clipping."),
           column("wall_seconds", &CurveRow::wall_seconds,
-                 "Seconds since the run's start."),
+                 "Training seconds since the run's start; a resumed attempt goes on from the seconds kept in its restart point."),
       }};
   return t;
 }
